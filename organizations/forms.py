@@ -1,0 +1,133 @@
+"""The create and delete forms, with the AWS guide's labels and option texts."""
+
+import uuid
+
+from django import forms
+
+from organizations.models import DirectoryChoice, EncryptionChoice, Organization
+
+EMAIL_DOMAIN_OPTIONS = [
+    (
+        "existing-route53",
+        "Existing Route 53 domain",
+        "Select an existing domain that you manage with an Amazon Route 53 (Route 53) hosted zone.",
+    ),
+    (
+        "new-route53",
+        "New Route 53 domain",
+        "Register a new Route 53 domain name to use with Amazon WorkMail.",
+    ),
+    (
+        "external",
+        "External domain",
+        "Enter an existing domain that you manage with an external domain name system (DNS)"
+        " provider.",
+    ),
+    (
+        "test",
+        "Free test domain",
+        "Use a free test domain provided by Amazon WorkMail. You can explore Amazon WorkMail using"
+        " a test domain, and then add a domain to your organization later.",
+    ),
+]
+# The other email domain options arrive with mail domains; until then only this one is offered.
+AVAILABLE_EMAIL_DOMAINS = {"test"}
+
+DIRECTORY_OPTIONS = [
+    (
+        DirectoryChoice.CREATE,
+        DirectoryChoice.CREATE.label,
+        "Creates a new directory for adding and managing your users.",
+    ),
+    (
+        DirectoryChoice.EXISTING,
+        DirectoryChoice.EXISTING.label,
+        "Uses an existing directory to manage your users, such as an on-premises Microsoft Active"
+        " Directory, AWS Managed Active Directory, or Simple AD.",
+    ),
+]
+ENCRYPTION_OPTIONS = [
+    (
+        EncryptionChoice.MANAGED,
+        EncryptionChoice.MANAGED.label,
+        "Creates a new encryption key in your account.",
+    ),
+    (
+        EncryptionChoice.EXISTING,
+        EncryptionChoice.EXISTING.label,
+        "Uses an existing KMS key that you have already created in AWS KMS.",
+    ),
+]
+AVAILABLE_DIRECTORY_CHOICES = {DirectoryChoice.CREATE}
+AVAILABLE_ENCRYPTION_CHOICES = {EncryptionChoice.MANAGED}
+
+
+def _options(options: list[tuple[str, str, str]], available: set[str]) -> list[dict]:
+    """Radio options for the template: each with its one-line description from the guide."""
+    return [
+        {"value": value, "label": label, "hint": hint, "disabled": value not in available}
+        for value, label, hint in options
+    ]
+
+
+class CreateOrganizationForm(forms.Form):
+    email_domain = forms.ChoiceField(
+        label="Email domain",
+        choices=[(value, label) for value, label, _ in EMAIL_DOMAIN_OPTIONS],
+        initial="test",
+    )
+    alias = forms.CharField(label="Alias", required=False, strip=True)
+    directory_choice = forms.ChoiceField(
+        label="User directory", choices=DirectoryChoice.choices, initial=DirectoryChoice.CREATE
+    )
+    encryption_choice = forms.ChoiceField(
+        label="Encryption", choices=EncryptionChoice.choices, initial=EncryptionChoice.MANAGED
+    )
+    # One token per rendered form: a second submit finds the organization the first one made.
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_token", str(uuid.uuid4()))
+
+    def clean_email_domain(self) -> str:
+        value = self.cleaned_data["email_domain"]
+        if value not in AVAILABLE_EMAIL_DOMAINS:
+            raise forms.ValidationError("This email domain option is not available yet.")
+        return value
+
+    def value_of(self, name: str) -> str:
+        return self[name].value() or ""
+
+    def email_domain_options(self) -> list[dict]:
+        return _options(EMAIL_DOMAIN_OPTIONS, AVAILABLE_EMAIL_DOMAINS)
+
+    def directory_options(self) -> list[dict]:
+        return _options(DIRECTORY_OPTIONS, AVAILABLE_DIRECTORY_CHOICES)
+
+    def encryption_options(self) -> list[dict]:
+        return _options(ENCRYPTION_OPTIONS, AVAILABLE_ENCRYPTION_CHOICES)
+
+
+class DeleteOrganizationForm(forms.Form):
+    directory = forms.ChoiceField(
+        label="User directory",
+        choices=[("keep", "Keep existing user directory"), ("delete", "Delete user directory")],
+        initial="keep",
+        widget=forms.RadioSelect,
+    )
+    confirmation = forms.CharField(label="", required=False)
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["confirmation"].label = f"To confirm deletion, enter {organization.alias}"
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"].strip()
+        if value != self.organization.alias:
+            raise forms.ValidationError(
+                f"Enter {self.organization.alias} exactly as shown to confirm deletion."
+            )
+        return value

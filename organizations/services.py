@@ -1,0 +1,156 @@
+"""Organization actions: one function per console action / API operation, views and API alike."""
+
+import logging
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, transaction
+
+from organizations import lifecycle
+from organizations.aliases import validate_alias_format
+from organizations.lifecycle import State
+from organizations.models import (
+    DirectoryChoice,
+    EncryptionChoice,
+    Organization,
+    OrganizationQuerySet,
+)
+from organizations.tasks import enqueue_advance
+from workmail_console.errors import (
+    InvalidParameterException,
+    LimitExceededException,
+    NameAvailabilityException,
+    OrganizationNotFoundException,
+    OrganizationStateException,
+)
+from workmail_console.models import Account
+
+log = logging.getLogger(__name__)
+
+
+def alias_unavailable(alias: str) -> NameAvailabilityException:
+    return NameAvailabilityException(
+        f"The alias {alias} is not available. Enter a different alias.", field="alias"
+    )
+
+
+def check_alias_availability(alias: str) -> str:
+    """Create organization > Alias: valid and not held by any live organization, anywhere."""
+    validate_alias_format(alias)
+    if Organization.objects.live().filter(alias__iexact=alias).exists():
+        raise alias_unavailable(alias)
+    return alias
+
+
+def create_organization(
+    *,
+    account: Account,
+    region: str,
+    alias: str,
+    directory_choice: str = DirectoryChoice.CREATE,
+    encryption_choice: str = EncryptionChoice.MANAGED,
+    client_token: str | None = None,
+) -> Organization:
+    """Create organization (CreateOrganization): written as Requested, then the workers take over.
+
+    The same client token returns the organization it first created, so a double submit or a
+    retried API call makes one organization.
+    """
+    if client_token and (existing := _by_client_token(account, region, client_token)):
+        return existing
+    if directory_choice != DirectoryChoice.CREATE:
+        raise InvalidParameterException(
+            "Using an existing directory is not available yet.", field="directory_choice"
+        )
+    if encryption_choice != EncryptionChoice.MANAGED:
+        raise InvalidParameterException(
+            "Using an existing KMS key is not available yet.", field="encryption_choice"
+        )
+    check_alias_availability(alias)
+    limit = settings.WORKMAIL_ORGANIZATIONS_PER_REGION
+    if Organization.objects.in_scope(account, region).live().count() >= limit:
+        raise LimitExceededException(
+            "You have reached the maximum number of organizations you can create"
+            f" ({limit} in {region})."
+        )
+    try:
+        with transaction.atomic():
+            organization = Organization.objects.create(
+                account=account,
+                region=region,
+                alias=alias,
+                directory_choice=directory_choice,
+                encryption_choice=encryption_choice,
+                client_token=client_token or None,
+            )
+            organization.events.create(to_state=State.REQUESTED, reason="Creation requested")
+    except IntegrityError:
+        # Lost a race: either the same request twice, or someone else took the alias.
+        if client_token and (existing := _by_client_token(account, region, client_token)):
+            return existing
+        raise alias_unavailable(alias) from None
+    transaction.on_commit(
+        lambda: enqueue_advance(organization.pk, State.REQUESTED, settings.WORKMAIL_STAGE_DELAY)
+    )
+    return organization
+
+
+def _by_client_token(account: Account, region: str, client_token: str) -> Organization | None:
+    return Organization.objects.in_scope(account, region).filter(client_token=client_token).first()
+
+
+def organizations_in(account: Account, region: str) -> OrganizationQuerySet:
+    return Organization.objects.in_scope(account, region).select_related("account")
+
+
+def get_organization(*, account: Account, region: str, organization_id: str) -> Organization:
+    """DescribeOrganization: another account's organization does not exist for this caller."""
+    organization = (
+        organizations_in(account, region)
+        .select_related("directory", "encryption_key__account")
+        .filter(pk=organization_id)
+        .first()
+    )
+    if organization is None:
+        raise OrganizationNotFoundException(
+            f"The organization {organization_id} was not found in {region}."
+        )
+    return organization
+
+
+def list_organizations(
+    *,
+    account: Account,
+    region: str,
+    include_deleted: bool = False,
+    page: int | str = 1,
+    per_page: int = 25,
+) -> Page:
+    """Organizations page (ListOrganizations): newest first, Deleted ones only when asked."""
+    queryset = organizations_in(account, region)
+    if not include_deleted:
+        queryset = queryset.live()
+    return Paginator(queryset, per_page).get_page(page)
+
+
+def delete_organization(
+    *, account: Account, region: str, organization_id: str, delete_directory: bool
+) -> Organization:
+    """Delete organization (DeleteOrganization): Deleting now, Deleted once a worker is done."""
+    organization = get_organization(account=account, region=region, organization_id=organization_id)
+    if organization.state == State.DELETING:
+        return organization  # already on its way: asking again changes nothing
+    if organization.state not in lifecycle.DELETABLE:
+        raise OrganizationStateException(
+            f"Organization {organization.organization_id} can't be deleted while it is"
+            f" {organization.state}."
+        )
+    if not organization.transition(
+        State.DELETING, reason="Deletion requested", delete_directory=delete_directory
+    ):
+        # Its state changed under us; report what it is now.
+        return get_organization(account=account, region=region, organization_id=organization_id)
+    transaction.on_commit(
+        lambda: enqueue_advance(organization.pk, State.DELETING, settings.WORKMAIL_STAGE_DELAY)
+    )
+    return organization

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from organizations import views
+
+app_name = "organizations"
+
+urlpatterns = [
+    path("", views.organization_list, name="list"),
+    path("create/", views.organization_create, name="create"),
+    path("create/alias-availability/", views.alias_availability, name="alias-availability"),
+    path("delete/", views.organization_delete_selected, name="delete-selected"),
+    path("<str:organization_id>/", views.organization_detail, name="detail"),
+    path("<str:organization_id>/delete/", views.organization_delete, name="delete"),
+]

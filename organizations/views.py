@@ -1,0 +1,129 @@
+"""Organization pages. Views translate between HTTP and the services; the rules live below them."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseStopPolling
+
+from organizations import services
+from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
+from organizations.models import Organization
+from workmail_console.errors import OrganizationNotFoundException, WorkMailError
+from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
+
+
+def _live(request: ConsoleRequest, template: str, context: dict, *, working: bool) -> HttpResponse:
+    """The page, or for htmx polls its live fragment; polling stops once nothing is working."""
+    if not request.htmx:
+        return render(request, template, context)
+    response = render(request, f"{template}#live", context)
+    if working:
+        return response
+    return HttpResponseStopPolling(response.content)
+
+
+def _get_organization(request: ConsoleRequest, organization_id: str) -> Organization:
+    try:
+        return services.get_organization(
+            account=request.account, region=request.region, organization_id=organization_id
+        )
+    except OrganizationNotFoundException:
+        raise Http404("No such organization in this account and Region.") from None
+
+
+@require_GET
+@account_required
+def organization_list(request: ConsoleRequest) -> HttpResponse:
+    show_deleted = request.GET.get("show") == "all"
+    page = services.list_organizations(
+        account=request.account,
+        region=request.region,
+        include_deleted=show_deleted,
+        page=request.GET.get("page", 1),
+    )
+    working = any(organization.is_working for organization in page)
+    context = {"page": page, "show_deleted": show_deleted, "polling": working}
+    return _live(request, "organizations/list.html", context, working=working)
+
+
+@require_GET
+@account_required
+def organization_detail(request: ConsoleRequest, organization_id: str) -> HttpResponse:
+    organization = _get_organization(request, organization_id)
+    context = {"organization": organization, "polling": organization.is_working}
+    return _live(request, "organizations/detail.html", context, working=organization.is_working)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def organization_create(request: ConsoleRequest) -> HttpResponse:
+    form = CreateOrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organization = services.create_organization(
+                account=request.account,
+                region=request.region,
+                alias=data["alias"],
+                directory_choice=data["directory_choice"],
+                encryption_choice=data["encryption_choice"],
+                client_token=data["client_token"],
+            )
+        except WorkMailError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Organization {organization.alias} is being created.")
+            return redirect("organizations:list")
+    status = 400 if form.errors else 200
+    return render(request, "organizations/create.html", {"form": form}, status=status)
+
+
+@require_GET
+@account_required
+def alias_availability(request: ConsoleRequest) -> HttpResponse:
+    alias = request.GET.get("alias", "").strip()
+    error = None
+    if alias:
+        try:
+            services.check_alias_availability(alias)
+        except WorkMailError as exc:
+            error = exc.message
+    context = {"alias": alias, "error": error}
+    return render(request, "organizations/create.html#alias-status", context)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def organization_delete(request: ConsoleRequest, organization_id: str) -> HttpResponse:
+    organization = _get_organization(request, organization_id)
+    form = DeleteOrganizationForm(request.POST or None, organization=organization)
+    if not organization.is_deletable:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.delete_organization(
+                account=request.account,
+                region=request.region,
+                organization_id=organization.organization_id,
+                delete_directory=form.cleaned_data["directory"] == "delete",
+            )
+        except WorkMailError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Organization {organization.alias} is being deleted.")
+        return redirect("organizations:list")
+    status = 400 if form is not None and form.errors else 200
+    context = {"organization": organization, "form": form}
+    return render(request, "organizations/delete.html", context, status=status)
+
+
+@require_GET
+@admin_required
+def organization_delete_selected(request: ConsoleRequest) -> HttpResponse:
+    """The list's Delete button: the row chosen with its radio button."""
+    selected = request.GET.get("organization_id")
+    if not selected:
+        messages.info(request, "Select an organization to delete.")
+        return redirect("organizations:list")
+    return redirect("organizations:delete", organization_id=selected)

@@ -1,0 +1,42 @@
+"""The WorkMail error family: each exception knows its AWS error code and a human message.
+
+Services raise these; the JSON API turns them into {"__type", "Message"}, and views into a field
+error or a flash message in the console's words.
+"""
+
+
+class WorkMailError(Exception):
+    code = "InvalidParameterException"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field  # the form field the error belongs to, when there is one
+
+
+class InvalidParameterException(WorkMailError):
+    code = "InvalidParameterException"
+
+
+class NameAvailabilityException(WorkMailError):
+    code = "NameAvailabilityException"
+
+
+class LimitExceededException(WorkMailError):
+    code = "LimitExceededException"
+
+
+class DirectoryInUseException(WorkMailError):
+    code = "DirectoryInUseException"
+
+
+class DirectoryUnavailableException(WorkMailError):
+    code = "DirectoryUnavailableException"
+
+
+class OrganizationNotFoundException(WorkMailError):
+    code = "OrganizationNotFoundException"
+
+
+class OrganizationStateException(WorkMailError):
+    code = "OrganizationStateException"

@@ -1,0 +1,71 @@
+"""Members page and `manage.py member` actions: who belongs to an account, with which role."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from workmail_console.models import Account, Membership, Role
+
+
+def membership_for(user: AbstractBaseUser) -> Membership | None:
+    """The user's membership; a superuser without an account gets a new one, as its admin."""
+    membership = Membership.objects.select_related("account").filter(user=user).first()
+    if membership is None and user.is_superuser:
+        with transaction.atomic():
+            membership, _ = Membership.objects.get_or_create(
+                user=user, defaults={"account": Account.create(), "role": Role.ADMIN}
+            )
+    return membership
+
+
+def add_member(account: Account, *, username: str, password: str, role: str) -> Membership:
+    """Members > Add member: a new person in the account, signing in with this password."""
+    User = get_user_model()
+    username = username.strip()
+    if role not in Role.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    if not username:
+        raise ValidationError({"username": "Enter a user name."})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"The user name {username} is already taken."})
+    user = User(username=username)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        return Membership.objects.create(user=user, account=account, role=role)
+
+
+def _other_admins(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(account=membership.account, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def change_role(membership: Membership, role: str) -> Membership:
+    """Members > Change role. An account always keeps at least one admin."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    if membership.is_admin and role != Role.ADMIN and not _other_admins(membership):
+        raise ValidationError({"role": "An account needs at least one admin."})
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(membership: Membership) -> None:
+    """Members > Remove: the person leaves the account (and the console, unless they are staff)."""
+    if membership.is_admin and not _other_admins(membership):
+        raise ValidationError("An account needs at least one admin.")
+    with transaction.atomic():
+        user = membership.user
+        membership.delete()
+        if not user.is_staff:
+            user.delete()

@@ -1,0 +1,61 @@
+"""Tenancy: accounts, the people in them and their roles."""
+
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+
+from workmail_console.regions import DEFAULT_REGION, REGION_CHOICES
+
+
+def new_account_id() -> str:
+    return f"{secrets.randbelow(10**12):012d}"
+
+
+class Account(models.Model):
+    """An emulated AWS account: every resource belongs to one."""
+
+    account_id = models.CharField(max_length=12, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account_id"]
+
+    def __str__(self) -> str:
+        return self.account_id
+
+    @classmethod
+    def create(cls) -> "Account":
+        """A new account with a fresh random 12-digit id."""
+        while True:
+            try:
+                with transaction.atomic():
+                    return cls.objects.create(account_id=new_account_id())
+            except IntegrityError:
+                continue  # the id was taken: draw another
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    OPS = "ops", "Ops"
+
+
+class Membership(models.Model):
+    """A person's place in an account: one account per person, with a role."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.OPS)
+    region = models.CharField(max_length=16, choices=REGION_CHOICES, default=DEFAULT_REGION)
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.account} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN

@@ -1,0 +1,83 @@
+"""Account pages: the Members page and the landing redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from workmail_console.forms import AddMemberForm, ChangeRoleForm
+from workmail_console.members import add_member, change_role, remove_member
+from workmail_console.models import Membership
+from workmail_console.tenancy import ConsoleRequest, admin_required
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("organizations:list")
+
+
+def _member(request: ConsoleRequest, pk: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("user").filter(pk=pk, account=request.account).first()
+    )
+    if membership is None:
+        raise Http404("No such member in this account.")
+    return membership
+
+
+def _apply(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def members(request: ConsoleRequest) -> HttpResponse:
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = add_member(request.account, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, f"{membership.user.username} was added as {membership.get_role_display()}."
+            )
+            return redirect("members")
+    people = Membership.objects.filter(account=request.account).select_related("user")
+    context = {"form": form, "people": people}
+    return render(request, "members.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@admin_required
+def member_role(request: ConsoleRequest, pk: int) -> HttpResponse:
+    membership = _member(request, pk)
+    form = ChangeRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            change_role(membership, form.cleaned_data["role"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{membership.user.username} is now {membership.get_role_display()}."
+            )
+    return redirect("members")
+
+
+@require_POST
+@admin_required
+def member_remove(request: ConsoleRequest, pk: int) -> HttpResponse:
+    membership = _member(request, pk)
+    try:
+        remove_member(membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user.username} was removed from the account.")
+    return redirect("members")
