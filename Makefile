@@ -1,0 +1,62 @@
+# WorkMail Console: `make run` starts the console, `make test` runs every test.
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+
+VENV := .venv
+PY := $(VENV)/bin/python
+WEB_BIND ?= 127.0.0.1:8000
+# The test suite and the benchmark talk to a real PostgreSQL and Redis (scripts/ensure-services).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workmail_console
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.PHONY: help run test test-fast lint format bench services clean
+
+help:
+	@echo "make run        start the console (web, worker and beat) on http://$(WEB_BIND)"
+	@echo "make test       run the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
+	@echo "make test-fast  the same without the slow fault tests"
+	@echo "make lint       ruff lint and format check"
+	@echo "make bench      measure the lifecycle throughput against the Celery floor"
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$(scripts/find-python) && echo "==> Creating $(VENV) with $$python" && \
+		"$$python" -m venv $(VENV)
+	@echo "==> Installing dependencies (about a minute the first time)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check ".[dev]"
+	@touch $@
+
+run: $(VENV)/.installed
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py ensure_superuser
+	@echo "==> Starting web, worker and beat: open http://$(WEB_BIND) (Ctrl-C stops all three)"
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_BIND=$(WEB_BIND) $(VENV)/bin/honcho start -f Procfile
+
+services:
+	@scripts/ensure-services
+
+test: $(VENV)/.installed services
+	@scripts/ensure-chromium
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: PYTEST_ARGS += -m "not slow"
+test-fast: test
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.installed services
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	$(PY) bench/lifecycle.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,120 @@
+"""Shared fixtures: people and accounts, and real Celery processes on a real broker.
+
+Under CI=true a test that needs a service (Redis, PostgreSQL, Chromium) fails instead of skipping.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tests.factories import PASSWORD, MembershipFactory
+from tests.processes import CeleryProcess, broker_problem
+from workmail_console.celery import app as celery_app
+from workmail_console.models import Membership, Role
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Every test run sends to its own queue, so a stray worker from another run can't take its messages.
+QUEUE = f"workmail-test-{uuid.uuid4().hex[:8]}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ["WORKMAIL_QUEUE"] = QUEUE
+    celery_app.conf.task_default_queue = QUEUE
+    settings.WORKMAIL_STAGE_DELAY = 0  # the workers started below get 0 too
+
+
+def require(problem: str | None) -> None:
+    """Skip when a service is missing, except under CI=true, where that is a failure."""
+    if problem is None:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this service: {problem}", pytrace=False)
+    pytest.skip(problem)
+
+
+@pytest.fixture
+def admin(db) -> Membership:
+    return MembershipFactory(role=Role.ADMIN)
+
+
+@pytest.fixture
+def ops(admin: Membership) -> Membership:
+    return MembershipFactory(role=Role.OPS, account=admin.account)
+
+
+@pytest.fixture
+def stranger(db) -> Membership:
+    """An admin of another account."""
+    return MembershipFactory(role=Role.ADMIN)
+
+
+def signed_in(membership: Membership) -> Client:
+    client = Client()
+    assert client.login(username=membership.user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin: Membership) -> Client:
+    return signed_in(admin)
+
+
+def _database_url() -> str:
+    """The URL of the test database, for processes that must share it."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _process_env(**extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "WORKMAIL_QUEUE": QUEUE,
+        "WORKMAIL_STAGE_DELAY": "0",
+        "WORKMAIL_STUCK_AFTER": "2",
+        "WORKMAIL_SWEEP_INTERVAL": "1",
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def services_problem(django_db_setup, django_db_blocker) -> str | None:
+    if IN_CI and connection.vendor != "postgresql":
+        return "integration tests run on PostgreSQL in CI: set DATABASE_URL=postgres://…"
+    if IN_CI and not settings.CELERY_BROKER_URL.startswith("redis://"):
+        return "integration tests run on Redis in CI: set CELERY_BROKER_URL=redis://…"
+    return broker_problem(settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture(scope="session")
+def process_env(services_problem):
+    """Environment for Celery processes that share this run's test database and queue."""
+    return _process_env
+
+
+@pytest.fixture(scope="session")
+def celery_worker(services_problem, process_env, tmp_path_factory) -> Iterator[CeleryProcess]:
+    """A real `celery worker` process (two children) for the whole session."""
+    require(services_problem)
+    log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
+    with CeleryProcess.worker(process_env(), log) as worker:
+        yield worker
+
+
+@pytest.fixture
+def celery_beat(services_problem, process_env, tmp_path) -> Iterator[CeleryProcess]:
+    """A real `celery beat` process that runs the stuck-organization sweep every second."""
+    require(services_problem)
+    with CeleryProcess.beat(process_env(), tmp_path / "beat.log", tmp_path / "schedule") as beat:
+        yield beat

@@ -1,0 +1,61 @@
+"""factory_boy factories for the console's models."""
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from organizations.lifecycle import State
+from organizations.models import LifecycleEvent, Organization
+from workmail_console.models import Account, Membership, Role, new_account_id
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class AccountFactory(DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    account_id = factory.LazyFunction(new_account_id)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    account = factory.SubFactory(AccountFactory)
+    role = Role.ADMIN
+
+
+class OrganizationFactory(DjangoModelFactory):
+    """An organization written straight to the table: no message is sent for it."""
+
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(AccountFactory)
+    region = "us-east-1"
+    alias = factory.Sequence(lambda n: f"org{n}")
+    state = State.REQUESTED
+
+    @factory.post_generation
+    def first_event(obj, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            LifecycleEvent.objects.create(
+                organization=obj, to_state=State.REQUESTED, reason="Creation requested"
+            )

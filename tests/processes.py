@@ -1,0 +1,110 @@
+"""Start and stop real Celery processes for tests, and check that a broker answers."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Self
+from urllib.parse import urlparse
+
+from django.conf import settings
+
+READY = {"worker": "ready.", "beat": "beat: Starting..."}
+
+
+def broker_problem(url: str) -> str | None:
+    """None if the broker answers, else what is wrong, in words a developer can act on."""
+    if not url.startswith("redis://"):
+        return None
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        host = urlparse(url).netloc
+        return f"Redis at {host} does not answer ({error}); run `make services`"
+    return None
+
+
+class CeleryProcess:
+    def __init__(self, kind: str, args: list[str], env: dict[str, str], log: Path) -> None:
+        self.kind = kind
+        self.log = log
+        self._args = args
+        self._env = env
+        self.process: subprocess.Popen | None = None
+
+    @classmethod
+    def worker(cls, env: dict[str, str], log: Path, *, name: str = "test") -> Self:
+        args = [
+            "worker",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname",
+            f"{name}-{os.getpid()}@%h",
+        ]
+        return cls("worker", args, env, log)
+
+    @classmethod
+    def beat(cls, env: dict[str, str], log: Path, schedule: Path) -> Self:
+        return cls("beat", ["beat", "--loglevel", "INFO", "--schedule", str(schedule)], env, log)
+
+    def start(self, timeout: float = 30) -> None:
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "workmail_console", *self._args],
+                cwd=settings.BASE_DIR,
+                env=self._env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if READY[self.kind] in self.log.read_text(errors="replace")[offset:]:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        output = self.log.read_text(errors="replace")[offset:][-3000:]
+        self.stop()
+        raise RuntimeError(f"celery {self.kind} did not start:\n{output}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group, as a crash or the OOM killer would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @contextlib.contextmanager
+    def stopped(self) -> Iterator[None]:
+        self.stop()
+        try:
+            yield
+        finally:
+            self.start()
