@@ -47,17 +47,17 @@ def test_state_strings_are_the_exact_aws_words() -> None:
 
 
 def test_deleted_is_the_only_terminal_state() -> None:
-    assert lifecycle.TERMINAL == {State.DELETED}
+    assert {State.DELETED} == lifecycle.TERMINAL
 
 
 def test_working_states_are_the_ones_a_worker_moves_on() -> None:
-    assert lifecycle.WORKING == {
+    assert {
         State.REQUESTED, State.CREATING, State.VALIDATING, State.DELETING,
-    }  # fmt: skip
+    } == lifecycle.WORKING  # fmt: skip
 
 
 def test_deletable_states_are_those_that_lead_to_deleting() -> None:
-    assert lifecycle.DELETABLE == {State.ACTIVE, State.FAILED, State.IMPAIRED, State.INACTIVE}
+    assert {State.ACTIVE, State.FAILED, State.IMPAIRED, State.INACTIVE} == lifecycle.DELETABLE
 
 
 @pytest.mark.parametrize(
