@@ -27,6 +27,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["WORKMAIL_QUEUE"] = QUEUE
     celery_app.conf.task_default_queue = QUEUE
     settings.WORKMAIL_STAGE_DELAY = 0  # the workers started below get 0 too
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher"
+    ]  # fast, tests only
 
 
 def require(problem: str | None) -> None:

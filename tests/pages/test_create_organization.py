@@ -1,0 +1,136 @@
+"""Create organization page: the guide's steps, inline errors, and one organization per submit."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from organizations.models import LifecycleEvent, Organization
+from tests.conftest import signed_in
+from tests.factories import OrganizationFactory
+
+URL = reverse("organizations:create")
+
+
+def form(**overrides: str) -> dict[str, str]:
+    data = {
+        "email_domain": "test",
+        "alias": "acme",
+        "directory_choice": "create",
+        "encryption_choice": "managed",
+        "client_token": "token-1",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_form_uses_the_guides_labels(admin_client: Client) -> None:
+    page = admin_client.get(URL).content.decode()
+    for words in [
+        "Email domain",
+        "Free test domain",
+        "Existing Route 53 domain",
+        "New Route 53 domain",
+        "External domain",
+        '<label for="id_alias">Alias</label>',
+        "Advanced settings",
+        "User directory",
+        "Create new Amazon WorkMail directory",
+        "Encryption",
+        "Use an Amazon WorkMail managed key",
+        "Create organization",
+    ]:
+        assert words in page
+
+
+def test_it_creates_a_requested_organization_and_returns_to_the_list(admin_client, admin) -> None:
+    response = admin_client.post(URL, form(), follow=True)
+    organization = Organization.objects.get()
+    assert (organization.alias, organization.state) == ("acme", "Requested")
+    assert organization.account == admin.account
+    assert organization.region == "us-east-1"
+    assert response.redirect_chain[-1][0] == reverse("organizations:list")
+    assert "Organization acme is being created." in response.content.decode()
+
+
+def test_a_double_submit_creates_one_organization(admin_client: Client) -> None:
+    admin_client.post(URL, form())
+    second = admin_client.post(URL, form())
+    assert second.status_code == 302
+    assert Organization.objects.count() == 1
+    assert LifecycleEvent.objects.count() == 1
+
+
+def test_each_rendered_form_carries_a_fresh_client_token(admin_client: Client) -> None:
+    first = admin_client.get(URL).context["form"].initial["client_token"]
+    second = admin_client.get(URL).context["form"].initial["client_token"]
+    assert first != second
+
+
+@pytest.mark.parametrize(
+    ("alias", "message"),
+    [
+        ("", "Enter an alias for your organization."),
+        ("d-acme", "The alias can&#x27;t begin with d-."),
+        ("my--org", "single hyphens (-)"),
+        ("x" * 63, "The alias can be up to 62 characters long."),
+    ],
+)
+def test_an_invalid_alias_shows_an_inline_error_and_writes_nothing(
+    admin_client: Client, alias: str, message: str
+) -> None:
+    response = admin_client.post(URL, form(alias=alias))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_a_taken_alias_is_refused_even_in_another_account(admin_client, stranger) -> None:
+    OrganizationFactory(account=stranger.account, alias="acme", region="eu-west-1")
+    response = admin_client.post(URL, form())
+    assert response.status_code == 400
+    assert "The alias acme is not available." in response.content.decode()
+    assert Organization.objects.count() == 1
+
+
+def test_options_that_are_not_available_yet_are_refused(admin_client: Client) -> None:
+    response = admin_client.post(URL, form(email_domain="external", directory_choice="existing"))
+    assert response.status_code == 400
+    assert "This email domain option is not available yet." in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_alias_availability_is_checked_as_you_type(admin_client: Client) -> None:
+    OrganizationFactory(alias="taken")
+    url = reverse("organizations:alias-availability")
+    assert (
+        "free.awsapps.com is available."
+        in admin_client.get(url, {"alias": "free"}).content.decode()
+    )
+    assert (
+        "The alias TAKEN is not available."
+        in admin_client.get(url, {"alias": "TAKEN"}).content.decode()
+    )
+    assert "can&#x27;t begin with d-" in admin_client.get(url, {"alias": "d-x"}).content.decode()
+
+
+def test_the_form_is_csrf_protected(admin) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin.user)
+    assert client.post(URL, form()).status_code == 403
+    assert not Organization.objects.exists()
+
+
+def test_ops_members_can_not_create(ops) -> None:
+    client = signed_in(ops)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, form()).status_code == 403
+    assert not Organization.objects.exists()
+
+
+def test_the_limit_per_region_is_enforced(admin_client, admin, settings) -> None:
+    settings.WORKMAIL_ORGANIZATIONS_PER_REGION = 2
+    OrganizationFactory.create_batch(2, account=admin.account)
+    response = admin_client.post(URL, form())
+    assert response.status_code == 400
+    assert "maximum number of organizations" in response.content.decode()

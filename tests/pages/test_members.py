@@ -1,0 +1,117 @@
+"""Members page: an account admin adds people with a role, changes it, removes them."""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import signed_in
+from tests.factories import MembershipFactory
+from workmail_console.models import Membership, Role
+
+URL = reverse("members")
+
+
+def test_an_admin_adds_a_person_who_can_then_sign_in(admin_client, admin) -> None:
+    response = admin_client.post(
+        URL, {"username": "olga", "password": "a-long-enough-secret", "role": "ops"}, follow=True
+    )
+    assert "olga was added as Ops." in response.content.decode()
+    olga = Membership.objects.get(user__username="olga")
+    assert (olga.account, olga.role) == (admin.account, Role.OPS)
+    client = Client()
+    assert client.login(username="olga", password="a-long-enough-secret")
+    assert admin.account.account_id in client.get(reverse("organizations:list")).content.decode()
+
+
+def test_the_password_is_never_shown_back(admin_client) -> None:
+    response = admin_client.post(URL, {"username": "olga", "password": "short", "role": "ops"})
+    assert response.status_code == 400
+    assert "This password is too short." in response.content.decode()
+    assert 'value="short"' not in response.content.decode()
+    assert not Membership.objects.filter(user__username="olga").exists()
+
+
+def test_a_taken_user_name_is_refused(admin_client, stranger) -> None:
+    response = admin_client.post(
+        URL, {"username": stranger.user.username, "password": "a-long-enough-secret", "role": "ops"}
+    )
+    assert response.status_code == 400
+    assert "is already taken" in response.content.decode()
+
+
+def test_an_admin_changes_a_role(admin_client, ops) -> None:
+    admin_client.post(reverse("member-role", args=[ops.pk]), {"role": "admin"})
+    ops.refresh_from_db()
+    assert ops.role == Role.ADMIN
+
+
+def test_the_last_admin_can_not_be_demoted_or_removed(admin_client, admin) -> None:
+    response = admin_client.post(
+        reverse("member-role", args=[admin.pk]), {"role": "ops"}, follow=True
+    )
+    assert "An account needs at least one admin." in response.content.decode()
+    admin_client.post(reverse("member-remove", args=[admin.pk]))
+    admin.refresh_from_db()
+    assert admin.role == Role.ADMIN
+
+
+def test_an_admin_removes_a_person(admin_client, ops) -> None:
+    admin_client.post(reverse("member-remove", args=[ops.pk]))
+    assert not get_user_model().objects.filter(pk=ops.user_id).exists()
+
+
+def test_people_of_another_account_are_not_found(admin_client, stranger) -> None:
+    assert (
+        admin_client.post(reverse("member-role", args=[stranger.pk]), {"role": "ops"}).status_code
+        == 404
+    )
+    assert admin_client.post(reverse("member-remove", args=[stranger.pk])).status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.role == Role.ADMIN
+
+
+def test_the_page_lists_only_this_accounts_people(admin_client, ops, stranger) -> None:
+    page = admin_client.get(URL).content.decode()
+    assert ops.user.username in page
+    assert stranger.user.username not in page
+
+
+def test_ops_members_can_not_manage_people(ops) -> None:
+    client = signed_in(ops)
+    assert client.get(URL).status_code == 403
+    assert client.post(reverse("member-remove", args=[ops.pk])).status_code == 403
+
+
+def test_the_member_command_adds_and_removes_people(admin, capsys) -> None:
+    call_command("member", "add", "carol", "--account", admin.account.account_id, "--role", "ops")
+    out = capsys.readouterr().out
+    assert f"Added carol to account {admin.account.account_id} as ops." in out
+    assert "Password (shown once): " in out
+    call_command("member", "role", "carol", "admin")
+    assert Membership.objects.get(user__username="carol").role == Role.ADMIN
+    call_command("member", "remove", "carol")
+    assert not Membership.objects.filter(user__username="carol").exists()
+
+
+def test_the_member_command_makes_a_new_account_when_none_is_given(db, capsys) -> None:
+    call_command("member", "add", "dave", "--role", "admin")
+    membership = Membership.objects.get(user__username="dave")
+    assert f"to account {membership.account.account_id}" in capsys.readouterr().out
+    assert len(membership.account.account_id) == 12
+
+
+def test_a_person_in_no_account_is_told_what_to_do(db) -> None:
+    user = get_user_model().objects.create_user("loner", password="x")
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("organizations:list"))
+    assert response.status_code == 403
+    assert "no account has added you" in response.content.decode()
+
+
+def test_a_second_admin_may_be_demoted(admin_client, admin) -> None:
+    other = MembershipFactory(account=admin.account, role=Role.ADMIN)
+    admin_client.post(reverse("member-role", args=[other.pk]), {"role": "ops"})
+    other.refresh_from_db()
+    assert other.role == Role.OPS

@@ -1,0 +1,90 @@
+"""Organization details page: IDs, ARN, state, what was provisioned; live while working."""
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from directories.services import create_workmail_directory
+from organizations.keys import workmail_managed_key
+from organizations.lifecycle import State
+from tests.conftest import signed_in
+from tests.factories import OrganizationFactory
+
+
+def url(organization) -> str:
+    return reverse("organizations:detail", args=[organization.organization_id])
+
+
+def test_it_shows_what_the_console_shows(admin_client, admin) -> None:
+    organization = OrganizationFactory(account=admin.account, alias="acme", region="us-east-1")
+    directory = create_workmail_directory(
+        account=admin.account, region="us-east-1", alias="acme", idempotency_key="x"
+    )
+    key = workmail_managed_key(account=admin.account, region="us-east-1")
+    organization.transition(State.CREATING, reason="test")
+    organization.transition(
+        State.VALIDATING, reason="test", directory=directory, encryption_key=key,
+        default_mail_domain="acme.awsapps.com",
+    )  # fmt: skip
+    organization.transition(State.ACTIVE, reason="test", completed_date=timezone.now())
+    page = admin_client.get(url(organization)).content.decode()
+    for value in [
+        organization.organization_id,
+        organization.arn,
+        "Your organization is healthy and ready for use.",
+        "acme.awsapps.com",
+        directory.directory_id,
+        "Amazon WorkMail directory",
+        key.arn,
+        "https://acme.awsapps.com/mail",
+        f"aws workmail describe-organization --organization-id {organization.organization_id}"
+        " --region us-east-1",
+    ]:
+        assert value in page
+
+
+def test_it_shows_the_error_message_of_a_failed_organization(admin_client, admin) -> None:
+    organization = OrganizationFactory(
+        account=admin.account, state=State.FAILED, error_message="The KMS key is disabled."
+    )
+    page = admin_client.get(url(organization)).content.decode()
+    assert "The KMS key is disabled." in page
+    assert "Your organization could not be created." in page
+
+
+def test_another_accounts_organization_is_not_found(stranger, admin) -> None:
+    organization = OrganizationFactory(account=admin.account)
+    client = signed_in(stranger)
+    assert client.get(url(organization)).status_code == 404
+    delete = reverse("organizations:delete", args=[organization.organization_id])
+    assert client.get(delete).status_code == 404
+    assert (
+        client.post(delete, {"directory": "keep", "confirmation": organization.alias}).status_code
+        == 404
+    )
+    organization.refresh_from_db()
+    assert organization.state == State.REQUESTED
+
+
+def test_an_organization_in_another_region_is_not_found_here(admin_client, admin) -> None:
+    organization = OrganizationFactory(account=admin.account, region="eu-west-1")
+    assert admin_client.get(url(organization)).status_code == 404
+    assert admin_client.get(url(organization), {"region": "eu-west-1"}).status_code == 200
+
+
+def test_an_unknown_id_is_not_found(admin_client: Client) -> None:
+    assert admin_client.get("/organizations/m-00000000000000000000000000000000/").status_code == 404
+
+
+def test_the_live_fragment_polls_while_working_and_stops_after(admin_client, admin) -> None:
+    organization = OrganizationFactory(account=admin.account, state=State.VALIDATING)
+    working = admin_client.get(url(organization), headers={"HX-Request": "true"})
+    assert working.status_code == 200
+    assert "All settings for the organization are being health-checked." in working.content.decode()
+    assert 'hx-trigger="every 2s' in working.content.decode()
+
+    organization.transition(State.ACTIVE, reason="test", completed_date=timezone.now())
+    done = admin_client.get(url(organization), headers={"HX-Request": "true"})
+    assert done.status_code == 286
+    assert 'data-state="Active"' in done.content.decode()
+    assert "hx-trigger" not in done.content.decode()

@@ -1,0 +1,96 @@
+"""Organizations page: this account's organizations in this Region, live while any is working."""
+
+from django.test import Client
+from django.urls import reverse
+
+from organizations.lifecycle import State
+from tests.conftest import signed_in
+from tests.factories import OrganizationFactory
+
+URL = reverse("organizations:list")
+
+
+def test_it_asks_anonymous_people_to_sign_in(client: Client) -> None:
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_lists_only_this_accounts_organizations_in_this_region(
+    admin_client, admin, stranger
+) -> None:
+    mine = OrganizationFactory(account=admin.account, alias="mine", state=State.ACTIVE)
+    OrganizationFactory(account=admin.account, alias="elsewhere", region="eu-west-1")
+    OrganizationFactory(account=stranger.account, alias="theirs")
+    page = admin_client.get(URL).content.decode()
+    assert "mine" in page and mine.organization_id in page
+    assert "elsewhere" not in page
+    assert "theirs" not in page
+    assert 'Organizations <span class="count">(1)</span>' in page
+
+
+def test_deleted_organizations_are_hidden_unless_asked_for(admin_client, admin) -> None:
+    OrganizationFactory(account=admin.account, alias="gone", state=State.DELETED)
+    assert "gone" not in admin_client.get(URL).content.decode()
+    assert "gone" in admin_client.get(URL, {"show": "all"}).content.decode()
+
+
+def test_it_polls_while_an_organization_is_working(admin_client, admin) -> None:
+    OrganizationFactory(account=admin.account, state=State.CREATING)
+    assert 'hx-trigger="every 2s' in admin_client.get(URL).content.decode()
+    poll = admin_client.get(URL, headers={"HX-Request": "true"})
+    assert poll.status_code == 200
+    assert "<html" not in poll.content.decode()
+    assert 'data-state="Creating"' in poll.content.decode()
+
+
+def test_polling_stops_once_nothing_is_working(admin_client, admin) -> None:
+    OrganizationFactory(account=admin.account, state=State.ACTIVE)
+    assert 'hx-trigger="every 2s' not in admin_client.get(URL).content.decode()
+    poll = admin_client.get(URL, headers={"HX-Request": "true"})
+    assert poll.status_code == 286
+    assert 'data-state="Active"' in poll.content.decode()
+    assert "hx-trigger" not in poll.content.decode()
+
+
+def test_it_is_paginated(admin_client, admin) -> None:
+    OrganizationFactory.create_batch(30, account=admin.account)
+    first = admin_client.get(URL)
+    assert len(first.context["page"]) == 25
+    second = admin_client.get(URL, {"page": 2})
+    assert len(second.context["page"]) == 5
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_it_runs_the_same_number_of_queries_for_5_or_50_organizations(
+    admin, django_assert_num_queries
+) -> None:
+    client = signed_in(admin)
+    OrganizationFactory.create_batch(5, account=admin.account)
+    with django_assert_num_queries(5):  # session, user, membership, count, page
+        client.get(URL)
+    OrganizationFactory.create_batch(45, account=admin.account)
+    with django_assert_num_queries(5):
+        client.get(URL, {"page": 2})
+
+
+def test_the_region_selector_switches_and_remembers_the_region(admin_client, admin) -> None:
+    OrganizationFactory(account=admin.account, alias="dublin", region="eu-west-1")
+    assert "dublin" in admin_client.get(URL, {"region": "eu-west-1"}).content.decode()
+    assert "dublin" in admin_client.get(URL).content.decode()  # remembered
+    admin.refresh_from_db()
+    assert admin.region == "eu-west-1"
+    assert "dublin" not in admin_client.get(URL, {"region": "us-west-2"}).content.decode()
+
+
+def test_an_unknown_region_is_ignored(admin_client, admin) -> None:
+    admin_client.get(URL, {"region": "mars-north-1"})
+    admin.refresh_from_db()
+    assert admin.region == "us-east-1"
+
+
+def test_ops_members_see_the_list_without_admin_actions(ops) -> None:
+    OrganizationFactory(account=ops.account, alias="visible", state=State.ACTIVE)
+    page = signed_in(ops).get(URL).content.decode()
+    assert "visible" in page
+    assert "Create organization" not in page
