@@ -4,6 +4,7 @@ Under CI=true a test that needs a service (Redis, PostgreSQL, Chromium) fails in
 """
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,6 +90,25 @@ def _process_env(**extra: str) -> dict[str, str]:
     }
     env.update(extra)
     return env
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _wait_for_other_sessions_at_the_end(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Before the test database is dropped, let stopped workers' connections close on the server."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        other_sessions = (
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for _ in range(100):
+            with connection.cursor() as cursor:
+                cursor.execute(other_sessions)
+                if cursor.fetchone()[0] == 0:
+                    return
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,111 @@
+"""The guide's "To create an organization" steps, followed by their labels in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from organizations import services
+from organizations.models import Organization
+from tests.factories import PASSWORD, MembershipFactory
+from workmail_console.models import Membership
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Page, base_url: str, membership: Membership) -> None:
+    page.goto(f"{base_url}/")
+    page.get_by_label("User name").fill(membership.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("account-id")).to_have_text(membership.account.account_id)
+
+
+def test_an_admin_creates_an_organization_and_watches_it_become_active(
+    page: Page, live_server, watchable_worker
+) -> None:
+    admin = MembershipFactory()
+    sign_in(page, live_server.url, admin)
+
+    # 1. Select a Region. 2. Organization. 3. Create organization.
+    page.get_by_label("Select a Region").select_option("us-west-2")
+    expect(page).to_have_url(re.compile(r"region=us-west-2"))
+    page.get_by_role("navigation", name="Amazon WorkMail").get_by_role(
+        "link", name="Organizations"
+    ).click()
+    page.get_by_role("link", name="Create organization").first.click()
+
+    # 4. Email domain: Free test domain (the default).
+    expect(page.get_by_label("Free test domain")).to_be_checked()
+    # 6. Alias, checked as you type.
+    page.get_by_label("Alias").fill("acme")
+    expect(page.locator("#alias-status")).to_have_text("acme.awsapps.com is available.")
+    # 7-8. Advanced settings: the defaults.
+    page.get_by_text("Advanced settings").click()
+    expect(page.get_by_label("Create new Amazon WorkMail directory")).to_be_checked()
+    expect(page.get_by_label("Use an Amazon WorkMail managed key")).to_be_checked()
+    # 9. Create organization.
+    page.get_by_role("button", name="Create organization").click()
+
+    expect(page.get_by_text("Organization acme is being created.")).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    row = page.locator("tr", has=page.get_by_role("link", name="acme"))
+    badge = row.locator("[data-state]")
+    expect(badge).to_have_text(re.compile("Requested|Creating|Validating"))
+    expect(badge).to_have_text("Active", timeout=20_000)
+    assert page.evaluate("window.notReloaded") is True
+    expect(row).to_contain_text("acme.awsapps.com")
+
+    organization = Organization.objects.get(alias="acme")
+    assert organization.region == "us-west-2"
+    assert [event.to_state for event in organization.events.all()] == [
+        "Requested",
+        "Creating",
+        "Validating",
+        "Active",
+    ]
+
+    page.get_by_role("link", name="acme").click()
+    expect(page.get_by_test_id("organization-id")).to_have_text(organization.organization_id)
+    expect(page.get_by_test_id("organization-arn")).to_have_text(
+        f"arn:aws:workmail:us-west-2:{admin.account.account_id}"
+        f":organization/{organization.organization_id}"
+    )
+
+
+def test_the_details_page_follows_the_state_without_reloading(
+    page: Page, live_server, watchable_worker
+) -> None:
+    admin = MembershipFactory()
+    sign_in(page, live_server.url, admin)
+    organization = services.create_organization(
+        account=admin.account, region="us-east-1", alias="live"
+    )
+    page.goto(f"{live_server.url}/organizations/{organization.organization_id}/")
+    page.evaluate("window.notReloaded = true")
+    state = page.locator("#organization-summary [data-state]")
+    expect(state).to_have_text(re.compile("Requested|Creating"))
+    expect(page.get_by_test_id("directory-id")).to_have_text(re.compile(r"d-[0-9a-f]{10}"))
+    expect(state).to_have_text("Active", timeout=20_000)
+    expect(page.get_by_test_id("state-description")).to_have_text(
+        "Your organization is healthy and ready for use."
+    )
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_another_accounts_member_gets_404_on_the_details_page(
+    browser: Browser, live_server, celery_worker
+) -> None:
+    owner = MembershipFactory()
+    organization = services.create_organization(
+        account=owner.account, region="us-east-1", alias="private"
+    )
+    stranger = MembershipFactory()
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, live_server.url, stranger)
+    response = page.goto(f"{live_server.url}/organizations/{organization.organization_id}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_text(organization.organization_id)).to_have_count(0)
+    context.close()
