@@ -1,22 +1,34 @@
 """Directory actions the organization lifecycle calls."""
 
+from contextlib import nullcontext
+
+from django.db import IntegrityError, transaction
+
 from directories.models import Directory, DirectoryStage, DirectoryType
-from workmail_console.models import Account
 
 
 def create_workmail_directory(
-    *, account: Account, region: str, alias: str, idempotency_key: str
+    *, account_id: int, region: str, alias: str, idempotency_key: str
 ) -> Directory:
-    """Create new Amazon WorkMail directory; asking again with the same key returns the same one."""
-    directory, _ = Directory.objects.get_or_create(
+    """Create new Amazon WorkMail directory for what `idempotency_key` names (an organization).
+
+    Asking again with the same key, even at the same moment, returns the same directory.
+    """
+    directory = Directory(
         idempotency_key=idempotency_key,
-        defaults={
-            "account": account,
-            "region": region,
-            "alias": alias,
-            "directory_type": DirectoryType.WORKMAIL,
-        },
+        account_id=account_id,
+        region=region,
+        alias=alias,
+        directory_type=DirectoryType.WORKMAIL,
     )
+    # Outside a transaction the INSERT is atomic on its own; inside one, a savepoint keeps a
+    # failed INSERT from spoiling the caller's transaction.
+    in_transaction = transaction.get_connection().in_atomic_block
+    try:
+        with transaction.atomic() if in_transaction else nullcontext():
+            directory.save(force_insert=True)
+    except IntegrityError:
+        return Directory.objects.get(idempotency_key=idempotency_key)
     return directory
 
 

@@ -1,13 +1,12 @@
 """The emulated KMS inventory as the organization lifecycle sees it."""
 
 from organizations.models import EncryptionKey, KeyManager, KeyState
-from workmail_console.models import Account
 
 
-def workmail_managed_key(*, account: Account, region: str) -> EncryptionKey:
+def workmail_managed_key(*, account_id: int, region: str) -> EncryptionKey:
     """Use an Amazon WorkMail managed key: the account's aws/workmail key, made on first use."""
     key, _ = EncryptionKey.objects.get_or_create(
-        account=account,
+        account_id=account_id,
         region=region,
         alias=EncryptionKey.WORKMAIL_MANAGED_ALIAS,
         key_manager=KeyManager.AWS,

@@ -2,10 +2,12 @@
 
 import secrets
 import uuid
+from datetime import datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Lower
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from directories.models import Directory
@@ -167,28 +169,63 @@ class Organization(models.Model):
         return self.state in lifecycle.DELETABLE
 
     def transition(self, target: State, *, reason: str, **changes: Any) -> bool:
-        """Move to `target` if the row is still in the state we read; False if another worker did.
-
-        Compare-and-set: the update only matches the state this instance holds, and the event is
-        written in the same transaction, so a duplicate delivery can never make a second move.
-        """
-        source = State(self.state)
-        lifecycle.check_transition(source, target)
-        now = timezone.now()
-        with transaction.atomic():
-            moved = Organization.objects.filter(pk=self.pk, state=source).update(
-                state=target, state_changed_at=now, **changes
-            )
-            if not moved:
-                return False
-            LifecycleEvent.objects.create(
-                organization_id=self.pk, from_state=source, to_state=target, at=now, reason=reason
-            )
+        """Move to `target` if the row is still in the state we read; False if another did."""
+        moved_at = Organization.move(self.pk, State(self.state), target, reason=reason, **changes)
+        if moved_at is None:
+            return False
         self.state = target
-        self.state_changed_at = now
+        self.state_changed_at = moved_at
         for name, value in changes.items():
             setattr(self, name, value)
         return True
+
+    @staticmethod
+    def move(
+        organization_id: str, source: State, target: State, *, reason: str, **changes: Any
+    ) -> datetime | None:
+        """Compare-and-set `source` -> `target`, writing its LifecycleEvent in the same transaction.
+
+        The update only matches a row still in `source`, so a duplicate or late delivery moves
+        nothing and writes no event. Returns when it moved, or None.
+        """
+        lifecycle.check_transition(source, target)
+        now = timezone.now()
+        moving = Organization.objects.filter(pk=organization_id, state=source)
+        changes = {"state": target, "state_changed_at": now, **changes}
+        event = LifecycleEvent(
+            organization_id=organization_id, from_state=source, to_state=target, at=now,
+            reason=reason,
+        )  # fmt: skip
+        if connection.vendor == "postgresql":
+            moved = _update_and_log(moving, changes, event)
+        else:
+            with transaction.atomic(savepoint=False):
+                moved = moving.update(**changes)
+                if moved:
+                    event.save(force_insert=True)
+        return now if moved else None
+
+
+def _update_and_log(
+    moving: models.QuerySet, changes: dict[str, Any], event: "LifecycleEvent"
+) -> int:
+    """UPDATE and event INSERT as one statement (a data-modifying CTE): one round trip, atomic
+    without a transaction of its own. The lifecycle's hottest path, so it earns the raw SQL."""
+    query = moving.query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    update_sql, update_params = query.get_compiler(moving.db).as_sql()
+    fields = [f for f in LifecycleEvent._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"WITH moved AS ({update_sql} RETURNING 1) "
+        f"INSERT INTO {connection.ops.quote_name(LifecycleEvent._meta.db_table)} ({columns}) "
+        f"SELECT {placeholders} FROM moved"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*update_params, *values))
+        return cursor.rowcount
 
 
 class LifecycleEvent(models.Model):

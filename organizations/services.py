@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
 from organizations import lifecycle
 from organizations.aliases import validate_alias_format
@@ -37,7 +38,9 @@ def alias_unavailable(alias: str) -> NameAvailabilityException:
 def check_alias_availability(alias: str) -> str:
     """Create organization > Alias: valid and not held by any live organization, anywhere."""
     validate_alias_format(alias)
-    if Organization.objects.live().filter(alias__iexact=alias).exists():
+    # LOWER(alias) on live rows: the very expression the unique_live_alias index holds.
+    taken = Organization.objects.live().alias(folded=Lower("alias")).filter(folded=alias.lower())
+    if taken.exists():
         raise alias_unavailable(alias)
     return alias
 
@@ -66,7 +69,7 @@ def create_organization(
         raise InvalidParameterException(
             "Using an existing KMS key is not available yet.", field="encryption_choice"
         )
-    check_alias_availability(alias)
+    validate_alias_format(alias)  # availability: the unique_live_alias index, below
     limit = settings.WORKMAIL_ORGANIZATIONS_PER_REGION
     if Organization.objects.in_scope(account, region).live().count() >= limit:
         raise LimitExceededException(

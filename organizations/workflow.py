@@ -1,14 +1,9 @@
-"""What a worker does for an organization in each working state.
-
-A step runs inside one transaction that holds the organization's row: it provisions what the state
-calls for and moves the state with a compare-and-set, so a late or repeated message finds the row
-moved on and does nothing.
-"""
+"""What a worker does for an organization in each working state."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from directories.services import create_workmail_directory, delete_directory, directory_problem
@@ -19,18 +14,14 @@ from organizations.models import Organization
 Outcome = tuple[State, str, dict[str, Any]]
 
 
-def _start_creating(organization: Organization) -> Outcome:
-    return State.CREATING, "Creation workflow started", {}
-
-
 def _provision(organization: Organization) -> Outcome:
     directory = create_workmail_directory(
-        account=organization.account,
+        account_id=organization.account_id,
         region=organization.region,
         alias=organization.alias,
         idempotency_key=organization.organization_id,
     )
-    key = workmail_managed_key(account=organization.account, region=organization.region)
+    key = workmail_managed_key(account_id=organization.account_id, region=organization.region)
     return (
         State.VALIDATING,
         f"Provisioned directory {directory.directory_id} and key {key.key_id}",
@@ -59,29 +50,45 @@ def _finish_deleting(organization: Organization) -> Outcome:
     return State.DELETED, "Deleted; the user directory was kept", {}
 
 
-STEPS: dict[State, Callable[[Organization], Outcome]] = {
-    State.REQUESTED: _start_creating,
-    State.CREATING: _provision,
-    State.VALIDATING: _validate,
-    State.DELETING: _finish_deleting,
+def _start_creating(organization: Organization) -> Outcome:
+    return State.CREATING, "Creation workflow started", {}
+
+
+@dataclass(frozen=True)
+class Step:
+    run: Callable[[Organization], Outcome]
+    # The relations the step looks at, fetched with the row; None: it needs no row at all.
+    reads: tuple[str, ...] | None = ()
+
+
+STEPS: dict[State, Step] = {
+    State.REQUESTED: Step(_start_creating, reads=None),
+    State.CREATING: Step(_provision),
+    State.VALIDATING: Step(_validate, reads=("directory", "encryption_key__account")),
+    State.DELETING: Step(_finish_deleting, reads=("directory",)),
 }
 
 
 def advance(organization_id: str, expected: State) -> State | None:
-    """Do the step for `expected` if the organization is still in it; the new state, or None."""
+    """Do the step for `expected` if the organization is still in it; the new state, or None.
+
+    The step's compare-and-set decides: a duplicate, late or swept message finds the row moved on
+    and changes nothing. What a step provisions is keyed by the organization, so a step that runs
+    twice, or dies before its compare-and-set, finds what it made the first time.
+    """
     step = STEPS.get(expected)
     if step is None:
         return None
-    with transaction.atomic():
+    if step.reads is None:
+        organization = Organization(organization_id=organization_id, state=expected)
+    else:
         organization = (
-            Organization.objects.select_for_update(of=("self",))
-            .select_related("account", "directory", "encryption_key__account")
+            Organization.objects.select_related(*step.reads)
             .filter(pk=organization_id, state=expected)
+            .order_by()
             .first()
         )
         if organization is None:
-            return None  # moved on already: a duplicate, late or swept message
-        target, reason, changes = step(organization)
-        if not organization.transition(target, reason=reason, **changes):
-            return None
-    return target
+            return None  # moved on already
+    target, reason, changes = step.run(organization)
+    return target if organization.transition(target, reason=reason, **changes) else None

@@ -18,9 +18,9 @@ def url(organization) -> str:
 def test_it_shows_what_the_console_shows(admin_client, admin) -> None:
     organization = OrganizationFactory(account=admin.account, alias="acme", region="us-east-1")
     directory = create_workmail_directory(
-        account=admin.account, region="us-east-1", alias="acme", idempotency_key="x"
+        account_id=admin.account_id, region="us-east-1", alias="acme", idempotency_key="x"
     )
-    key = workmail_managed_key(account=admin.account, region="us-east-1")
+    key = workmail_managed_key(account_id=admin.account_id, region="us-east-1")
     organization.transition(State.CREATING, reason="test")
     organization.transition(
         State.VALIDATING, reason="test", directory=directory, encryption_key=key,
