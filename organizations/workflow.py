@@ -82,12 +82,8 @@ def advance(organization_id: str, expected: State) -> State | None:
     if step.reads is None:
         organization = Organization(organization_id=organization_id, state=expected)
     else:
-        organization = (
-            Organization.objects.select_related(*step.reads)
-            .filter(pk=organization_id, state=expected)
-            .order_by()
-            .first()
-        )
+        rows = Organization.objects.filter(pk=organization_id, state=expected).order_by()
+        organization = (rows.select_related(*step.reads) if step.reads else rows).first()
         if organization is None:
             return None  # moved on already
     target, reason, changes = step.run(organization)

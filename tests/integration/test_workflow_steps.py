@@ -1,0 +1,97 @@
+"""Each lifecycle step, run in this process against the database: idempotent and race-free."""
+
+import threading
+
+import pytest
+from django.db import connections
+
+from directories.models import Directory, DirectoryStage
+from directories.services import create_workmail_directory
+from organizations.lifecycle import State
+from organizations.models import KeyState, Organization
+from organizations.workflow import advance
+from tests.factories import OrganizationFactory
+
+
+def steps_to_active(organization: Organization) -> list[State | None]:
+    return [advance(organization.pk, state) for state in ("Requested", "Creating", "Validating")]
+
+
+def test_each_step_moves_one_state(db) -> None:
+    organization = OrganizationFactory()
+    assert steps_to_active(organization) == [State.CREATING, State.VALIDATING, State.ACTIVE]
+
+
+def test_running_a_step_again_does_nothing(db) -> None:
+    organization = OrganizationFactory()
+    steps_to_active(organization)
+    assert steps_to_active(organization) == [None, None, None]
+    assert organization.events.count() == 4
+    assert Directory.objects.filter(idempotency_key=organization.pk).count() == 1
+
+
+def test_a_step_that_died_before_moving_finds_what_it_provisioned(db) -> None:
+    organization = OrganizationFactory(state=State.CREATING)
+    made_before = create_workmail_directory(
+        account_id=organization.account_id,
+        region=organization.region,
+        alias=organization.alias,
+        idempotency_key=organization.pk,
+    )
+    assert advance(organization.pk, State.CREATING) == State.VALIDATING
+    organization.refresh_from_db()
+    assert organization.directory == made_before
+    assert Directory.objects.filter(idempotency_key=organization.pk).count() == 1
+
+
+def test_a_disabled_key_fails_validation_with_the_reason(db) -> None:
+    organization = OrganizationFactory()
+    advance(organization.pk, State.REQUESTED)
+    advance(organization.pk, State.CREATING)
+    organization.refresh_from_db()
+    organization.encryption_key.key_state = KeyState.DISABLED
+    organization.encryption_key.save()
+    assert advance(organization.pk, State.VALIDATING) == State.FAILED
+    organization.refresh_from_db()
+    assert (
+        organization.error_message == f"The KMS key {organization.encryption_key.arn} is disabled."
+    )
+    assert organization.completed_date is None
+
+
+def test_an_inactive_directory_fails_validation(db) -> None:
+    organization = OrganizationFactory()
+    advance(organization.pk, State.REQUESTED)
+    advance(organization.pk, State.CREATING)
+    Directory.objects.filter(idempotency_key=organization.pk).update(
+        stage=DirectoryStage.INOPERABLE
+    )
+    assert advance(organization.pk, State.VALIDATING) == State.FAILED
+    organization.refresh_from_db()
+    assert "is not Active (it is Inoperable)" in organization.error_message
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("state", "next_state"), [("Requested", "Creating"), ("Creating", "Validating")]
+)
+def test_two_deliveries_at_once_make_one_transition(state: str, next_state: str) -> None:
+    organization = OrganizationFactory(state=state)
+    start = threading.Barrier(2)
+    results: list[State | None] = []
+
+    def deliver() -> None:
+        try:
+            start.wait()
+            results.append(advance(organization.pk, State(state)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(str, results)) == sorted([next_state, "None"])
+    assert organization.events.filter(from_state=state).count() == 1
+    assert Directory.objects.filter(idempotency_key=organization.pk).count() <= 1
