@@ -1,0 +1,227 @@
+"""Faults a deployment meets: a worker killed mid-task, and the broker restarting empty.
+
+The database is the source of truth and a message only says "advance X, expected in state S", so
+a message lost or delivered twice must neither lose an organization nor move one twice.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Self
+
+import pytest
+import redis
+from django.utils import timezone
+
+from directories.models import Directory
+from organizations import services
+from organizations.lifecycle import WORKING, State
+from organizations.models import LifecycleEvent, Organization
+from tests.conftest import require
+from tests.factories import OrganizationFactory
+from tests.integration.test_lifecycle_with_worker import CREATED
+from tests.processes import CeleryProcess
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+COUNT = 30
+
+
+def states(ids: Iterable[str]) -> dict[str, str]:
+    return dict(Organization.objects.filter(pk__in=list(ids)).values_list("pk", "state"))
+
+
+def all_transitions(ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    events = (
+        LifecycleEvent.objects.filter(organization_id__in=ids)
+        .order_by("at", "pk")
+        .values_list("organization_id", "from_state", "to_state")
+    )
+    for pk, source, target in events:
+        found[pk].append((source, target))
+    return found
+
+
+def directory_keys(ids: list[str]) -> dict[str, str | None]:
+    """Each organization's directory, by the key it was made for: its own id if made once."""
+    rows = Organization.objects.filter(pk__in=ids).values_list("pk", "directory__idempotency_key")
+    return dict(rows)
+
+
+def some_reach(ids: list[str], reached: set[str]) -> Callable[[], bool]:
+    def probe() -> bool:
+        counts = Counter(states(ids).values())
+        probe.__doc__ = f"one of {len(ids)} to reach {sorted(reached)}; now {dict(counts)}"
+        return any(counts[state] for state in reached)
+
+    return probe
+
+
+def all_within(ids: list[str], allowed: set[str]) -> Callable[[], bool]:
+    def probe() -> bool:
+        counts = Counter(states(ids).values())
+        probe.__doc__ = f"all {len(ids)} to be in {sorted(allowed)}; now {dict(counts)}"
+        return sum(counts[state] for state in allowed) == len(ids)
+
+    return probe
+
+
+def all_reach(ids: list[str], state: str, *running: CeleryProcess) -> Callable[[], bool]:
+    """Also fails at once if one of the `running` processes has exited: nothing would move then."""
+
+    def probe() -> bool:
+        for process in running:
+            code = process.process.poll() if process.process else None
+            assert code is None, f"celery {process.kind} exited with {code}: see its log below"
+        counts = Counter(states(ids).values())
+        probe.__doc__ = f"all {len(ids)} to reach {state}; now {dict(counts)}"
+        return counts[state] == len(ids)
+
+    return probe
+
+
+def still_working(snapshot: dict[str, str]) -> Counter[str]:
+    return Counter(state for state in snapshot.values() if state in WORKING)
+
+
+def print_logs(*logs: Path) -> None:
+    """Shown by pytest when the test fails: what the processes said."""
+    for log in logs:
+        if log.exists():
+            print(f"----- {log.name} -----\n{log.read_text(errors='replace')[-6000:]}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, without persistence: a crash loses every message in it."""
+
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                    *("--save", "", "--appendonly", "no"),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+
+        def answers() -> bool:
+            """the private redis-server to answer"""
+            try:
+                return bool(client.ping())
+            except redis.RedisError:
+                return False
+
+        try:
+            wait_for(answers, timeout=10)
+        except AssertionError:
+            self.kill()
+            raise
+        finally:
+            client.close()
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: nothing is saved."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_task_loses_and_duplicates_nothing(
+    celery_worker, process_env, admin, tmp_path
+):
+    victim_log, rescuer_log, beat_log = (
+        tmp_path / f"{n}.log" for n in ("victim", "rescuer", "beat")
+    )
+    try:
+        with celery_worker.stopped():  # only the workers started here take this queue
+            # A stage delay keeps organizations in flight: the victim holds their next messages.
+            victim = CeleryProcess.worker(
+                process_env(WORKMAIL_STAGE_DELAY="0.5"), victim_log, name="victim"
+            )
+            with victim:
+                ids = [
+                    services.create_organization(
+                        account=admin.account, region="us-east-1", alias=f"victim{n}"
+                    ).pk
+                    for n in range(COUNT)
+                ]
+                wait_for(some_reach(ids, {State.VALIDATING, State.ACTIVE}), timeout=20)
+                victim.kill()
+            at_kill = states(ids)
+            assert still_working(at_kill), f"nothing was in flight when the worker died: {at_kill}"
+
+            rescuer = CeleryProcess.worker(process_env(), rescuer_log, name="rescuer")
+            beat = CeleryProcess.beat(process_env(), beat_log, tmp_path / "schedule")
+            with rescuer, beat:
+                wait_for(all_reach(ids, State.ACTIVE, rescuer, beat), timeout=60, interval=0.2)
+
+        assert Organization.objects.filter(account=admin.account).count() == COUNT
+        assert all_transitions(ids) == {pk: CREATED for pk in ids}
+        assert directory_keys(ids) == {pk: pk for pk in ids}
+        assert Directory.objects.count() == COUNT
+    finally:
+        print_logs(victim_log, rescuer_log, beat_log)
+
+
+@pytest.mark.slow
+def test_a_redis_restart_loses_no_organization(services_problem, process_env, admin, tmp_path):
+    require(services_problem)
+    require(None if shutil.which("redis-server") else "redis-server is not on PATH")
+    # Written straight to the table long ago, as if their messages were lost: only the sweep of
+    # the beat on the private broker sends messages for them (the session worker never sees them).
+    lost_at = timezone.now() - timedelta(seconds=30)
+    ids = [
+        OrganizationFactory(account=admin.account, state_changed_at=lost_at).pk
+        for _ in range(COUNT)
+    ]
+    broker = PrivateRedis(tmp_path / "redis.log")
+    # A stage delay keeps the next messages waiting (countdown) when the broker dies.
+    env = process_env(CELERY_BROKER_URL=broker.url, WORKMAIL_STAGE_DELAY="1")
+    worker = CeleryProcess.worker(env, tmp_path / "worker.log", name="survivor")
+    beat = CeleryProcess.beat(env, tmp_path / "beat.log", tmp_path / "schedule")
+    try:
+        with broker, worker, beat:
+            # Every one between two steps: the worker holds their next messages until the countdown.
+            wait_for(all_within(ids, {State.CREATING, State.VALIDATING}), timeout=20)
+            broker.kill()
+            at_crash = states(ids)
+            broker.start()
+            assert still_working(at_crash), f"nothing was in flight when Redis died: {at_crash}"
+            wait_for(all_reach(ids, State.ACTIVE, worker, beat), timeout=90, interval=0.2)
+
+        assert all_transitions(ids) == {pk: CREATED for pk in ids}
+        assert directory_keys(ids) == {pk: pk for pk in ids}
+        assert Directory.objects.count() == COUNT
+    finally:
+        print_logs(broker.log, worker.log, beat.log)
