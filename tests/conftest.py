@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from tests.factories import PASSWORD, MembershipFactory
-from tests.processes import CeleryProcess, broker_problem
+from tests.processes import CeleryProcess, broker_problem, forget_queue
 from workmail_console.celery import app as celery_app
 from workmail_console.models import Membership, Role
 
@@ -135,6 +135,7 @@ def celery_worker(services_problem, process_env, tmp_path_factory) -> Iterator[C
     log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
     with CeleryProcess.worker(process_env(), log) as worker:
         yield worker
+    forget_queue(settings.CELERY_BROKER_URL, QUEUE)
 
 
 @pytest.fixture

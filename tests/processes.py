@@ -1,6 +1,7 @@
 """Start and stop real Celery processes for tests, and check that a broker answers."""
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -28,6 +29,21 @@ def broker_problem(url: str) -> str | None:
         host = urlparse(url).netloc
         return f"Redis at {host} does not answer ({error}); run `make services`"
     return None
+
+
+def forget_queue(url: str, queue: str) -> None:
+    """Drop what a finished test run left on a Redis broker: its queue and messages that killed
+    workers held unacknowledged (Redis would hand those back to a queue nobody reads)."""
+    if not url.startswith("redis://"):
+        return
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.delete(queue)
+    for tag, payload in client.hscan_iter("unacked"):
+        if json.loads(payload)[-1] == queue:  # [message, exchange, routing_key]
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
 
 
 class CeleryProcess:

@@ -155,6 +155,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 4, minimum=1)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Off by default: with Celery/kombu 5.7 on Redis, a broker restart noticed first on the remote
+# control channel kills the worker ("'NoneType' object has no attribute 'hostname'" while
+# restoring unacked messages). tests/integration/test_faults.py restarts Redis to prove it.
+# Turning it on brings back `celery inspect` and `celery control`.
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = env_bool("CELERY_WORKER_ENABLE_REMOTE_CONTROL", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Keep the worker's database connection between tasks (Django's CONN_MAX_AGE still applies).
