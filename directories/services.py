@@ -1,14 +1,13 @@
 """Directory actions the organization lifecycle calls."""
 
-from contextlib import nullcontext
-
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from directories.models import Directory, DirectoryStage, DirectoryType
+from workmail_console.db import savepoint_if_nested
 
 
 def create_workmail_directory(
-    *, account_id: int, region: str, alias: str, idempotency_key: str
+    *, account_id: str, region: str, alias: str, idempotency_key: str
 ) -> Directory:
     """Create new Amazon WorkMail directory for what `idempotency_key` names (an organization).
 
@@ -21,11 +20,8 @@ def create_workmail_directory(
         alias=alias,
         directory_type=DirectoryType.WORKMAIL,
     )
-    # Outside a transaction the INSERT is atomic on its own; inside one, a savepoint keeps a
-    # failed INSERT from spoiling the caller's transaction.
-    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic() if in_transaction else nullcontext():
+        with savepoint_if_nested():
             directory.save(force_insert=True)
     except IntegrityError:
         return Directory.objects.get(idempotency_key=idempotency_key)

@@ -3,7 +3,7 @@
 from organizations.models import EncryptionKey, KeyManager, KeyState
 
 
-def workmail_managed_key(*, account_id: int, region: str) -> EncryptionKey:
+def workmail_managed_key(*, account_id: str, region: str) -> EncryptionKey:
     """Use an Amazon WorkMail managed key: the account's aws/workmail key, made on first use."""
     key, _ = EncryptionKey.objects.get_or_create(
         account_id=account_id,

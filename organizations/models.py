@@ -2,17 +2,19 @@
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models.functions import Lower
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 
 from directories.models import Directory
 from organizations import lifecycle
 from organizations.lifecycle import State
+from workmail_console.db import savepoint_if_nested
 from workmail_console.models import Account
 from workmail_console.regions import REGION_CHOICES
 
@@ -65,7 +67,7 @@ class EncryptionKey(models.Model):
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:kms:{self.region}:{self.account.account_id}:key/{self.key_id}"
+        return f"arn:aws:kms:{self.region}:{self.account_id}:key/{self.key_id}"
 
 
 class DirectoryChoice(models.TextChoices):
@@ -140,8 +142,7 @@ class Organization(models.Model):
     @property
     def arn(self) -> str:
         return (
-            f"arn:aws:workmail:{self.region}:{self.account.account_id}"
-            f":organization/{self.organization_id}"
+            f"arn:aws:workmail:{self.region}:{self.account_id}:organization/{self.organization_id}"
         )
 
     @property
@@ -167,6 +168,25 @@ class Organization(models.Model):
     @property
     def is_deletable(self) -> bool:
         return self.state in lifecycle.DELETABLE
+
+    def insert_requested(self, *, reason: str) -> None:
+        """Write this new organization as Requested, with its first LifecycleEvent, atomically."""
+        self.state = State.REQUESTED
+        event = LifecycleEvent(
+            organization_id=self.pk, to_state=State.REQUESTED, at=self.state_changed_at,
+            reason=reason,
+        )  # fmt: skip
+        if connection.vendor == "postgresql":
+            insert = InsertQuery(Organization)
+            insert.insert_values(Organization._meta.concrete_fields, [self])
+            [(sql, params)] = insert.get_compiler(connection=connection).as_sql()
+            with savepoint_if_nested():
+                _write_and_log(sql, params, event)
+            self._state.adding, self._state.db = False, connection.alias
+        else:
+            with transaction.atomic():
+                self.save(force_insert=True)
+                event.save(force_insert=True)
 
     def transition(self, target: State, *, reason: str, **changes: Any) -> bool:
         """Move to `target` if the row is still in the state we read; False if another did."""
@@ -197,7 +217,9 @@ class Organization(models.Model):
             reason=reason,
         )  # fmt: skip
         if connection.vendor == "postgresql":
-            moved = _update_and_log(moving, changes, event)
+            update = moving.query.chain(UpdateQuery)
+            update.add_update_values(changes)
+            moved = _write_and_log(*update.get_compiler(moving.db).as_sql(), event)
         else:
             with transaction.atomic(savepoint=False):
                 moved = moving.update(**changes)
@@ -206,25 +228,21 @@ class Organization(models.Model):
         return now if moved else None
 
 
-def _update_and_log(
-    moving: models.QuerySet, changes: dict[str, Any], event: "LifecycleEvent"
-) -> int:
-    """UPDATE and event INSERT as one statement (a data-modifying CTE): one round trip, atomic
-    without a transaction of its own. The lifecycle's hottest path, so it earns the raw SQL."""
-    query = moving.query.chain(UpdateQuery)
-    query.add_update_values(changes)
-    update_sql, update_params = query.get_compiler(moving.db).as_sql()
+def _write_and_log(sql: str, params: Sequence[Any], event: "LifecycleEvent") -> int:
+    """Run an organization's UPDATE or INSERT and its event's INSERT as one statement (a
+    data-modifying CTE): one round trip, atomic without a transaction of its own. The lifecycle's
+    hottest path, so it earns the raw SQL; the event is written only if a row was."""
     fields = [f for f in LifecycleEvent._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"WITH moved AS ({update_sql} RETURNING 1) "
+    statement = (
+        f"WITH written AS ({sql} RETURNING 1) "
         f"INSERT INTO {connection.ops.quote_name(LifecycleEvent._meta.db_table)} ({columns}) "
-        f"SELECT {placeholders} FROM moved"
+        f"SELECT {placeholders} FROM written"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*update_params, *values))
+        cursor.execute(statement, (*params, *values))
         return cursor.rowcount
 
 

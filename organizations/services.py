@@ -76,17 +76,16 @@ def create_organization(
             "You have reached the maximum number of organizations you can create"
             f" ({limit} in {region})."
         )
+    organization = Organization(
+        account=account,
+        region=region,
+        alias=alias,
+        directory_choice=directory_choice,
+        encryption_choice=encryption_choice,
+        client_token=client_token or None,
+    )
     try:
-        with transaction.atomic():
-            organization = Organization.objects.create(
-                account=account,
-                region=region,
-                alias=alias,
-                directory_choice=directory_choice,
-                encryption_choice=encryption_choice,
-                client_token=client_token or None,
-            )
-            organization.events.create(to_state=State.REQUESTED, reason="Creation requested")
+        organization.insert_requested(reason="Creation requested")
     except IntegrityError:
         # Lost a race: either the same request twice, or someone else took the alias.
         if client_token and (existing := _by_client_token(account, region, client_token)):
@@ -103,14 +102,14 @@ def _by_client_token(account: Account, region: str, client_token: str) -> Organi
 
 
 def organizations_in(account: Account, region: str) -> OrganizationQuerySet:
-    return Organization.objects.in_scope(account, region).select_related("account")
+    return Organization.objects.in_scope(account, region)
 
 
 def get_organization(*, account: Account, region: str, organization_id: str) -> Organization:
     """DescribeOrganization: another account's organization does not exist for this caller."""
     organization = (
         organizations_in(account, region)
-        .select_related("directory", "encryption_key__account")
+        .select_related("directory", "encryption_key")
         .filter(pk=organization_id)
         .first()
     )

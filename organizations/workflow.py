@@ -64,7 +64,7 @@ class Step:
 STEPS: dict[State, Step] = {
     State.REQUESTED: Step(_start_creating, reads=None),
     State.CREATING: Step(_provision),
-    State.VALIDATING: Step(_validate, reads=("directory", "encryption_key__account")),
+    State.VALIDATING: Step(_validate, reads=("directory", "encryption_key")),
     State.DELETING: Step(_finish_deleting, reads=("directory",)),
 }
 

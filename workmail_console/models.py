@@ -15,7 +15,8 @@ def new_account_id() -> str:
 class Account(models.Model):
     """An emulated AWS account: every resource belongs to one."""
 
-    account_id = models.CharField(max_length=12, unique=True, editable=False)
+    # The 12-digit ID is the key, so an ARN needs no join: organization.account_id is this.
+    account_id = models.CharField(max_length=12, primary_key=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
