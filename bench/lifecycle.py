@@ -182,9 +182,9 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 COMPONENTS = ("worker", "postgres", "redis", "bench")
 
 
-def process_cpu(pid_filter: Callable[[int, int], bool]) -> float:
-    """CPU seconds (user + system) of the processes whose (pid, process group) pass the filter."""
-    total = 0
+def process_cpu(pid_filter: Callable[[int, int], bool]) -> dict[int, float]:
+    """CPU seconds (user + system) of each process whose (pid, process group) pass the filter."""
+    seconds: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -194,8 +194,8 @@ def process_cpu(pid_filter: Callable[[int, int], bool]) -> float:
             continue  # gone already
         fields = stat[stat.rindex(")") + 2 :].split()
         if pid_filter(int(entry.name), int(fields[2])):
-            total += int(fields[11]) + int(fields[12])
-    return total / CLOCK_TICKS
+            seconds[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return seconds
 
 
 class CpuMeter:
@@ -210,7 +210,7 @@ class CpuMeter:
         self.results = results
         self.database = database
 
-    def snapshot(self) -> dict[str, float]:
+    def snapshot(self) -> dict[str, dict[int, float]]:
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -221,8 +221,8 @@ class CpuMeter:
         return {
             "worker": process_cpu(lambda _, pgrp: pgrp == group),
             "postgres": process_cpu(lambda pid, _: pid in backends),
-            "redis": float(redis_cpu["used_cpu_user"]) + float(redis_cpu["used_cpu_sys"]),
-            "bench": time.process_time(),
+            "redis": {0: float(redis_cpu["used_cpu_user"]) + float(redis_cpu["used_cpu_sys"])},
+            "bench": {0: time.process_time()},
         }
 
     @contextmanager
@@ -232,7 +232,14 @@ class CpuMeter:
         before = self.snapshot()
         yield spent
         after = self.snapshot()
-        spent.update({name: after[name] - before.get(name, 0) for name in COMPONENTS})
+        # Per process, so that one which ended in between (a database backend) can't count
+        # negative; a process that started in between counts from zero.
+        spent.update(
+            {
+                name: sum(cpu - before[name].get(pid, 0) for pid, cpu in after[name].items())
+                for name in COMPONENTS
+            }
+        )
 
 
 # --- waiting --------------------------------------------------------------------------------
@@ -338,7 +345,21 @@ def machine(results: redis.Redis, load: float) -> str:
     )
 
 
-def table(n: int, lifecycle: Result, floor: Result, machine_line: str) -> str:
+def median_round(results: list[Result]) -> Result:
+    """The round with the median rate (the lower middle one for an even count)."""
+    return sorted(results, key=lambda result: result.per_second)[(len(results) - 1) // 2]
+
+
+def table(n: int, lifecycles: list[Result], floors: list[Result], machine_line: str) -> str:
+    lifecycle, floor = median_round(lifecycles), median_round(floors)
+    ratios = [
+        mine.per_second / theirs.per_second for mine, theirs in zip(lifecycles, floors, strict=True)
+    ]
+
+    def spread(results: list[Result]) -> str:
+        rates = [result.per_second for result in results]
+        return f"{min(rates):.0f}-{max(rates):.0f}/s"
+
     def row(label: str, result: Result) -> str:
         return (
             f"{label:<28}{result.per_second:>10.1f}"
@@ -352,11 +373,14 @@ def table(n: int, lifecycle: Result, floor: Result, machine_line: str) -> str:
     return "\n".join(
         [
             f"WorkMail Console lifecycle benchmark ({n} organizations, 1 worker x"
-            f" {WORKER_PROCESSES} processes, PostgreSQL + Redis, stage delay 0)",
+            f" {WORKER_PROCESSES} processes, PostgreSQL + Redis, stage delay 0;"
+            f" median of {len(lifecycles)} rounds)",
             f"{'run':<28}{'per second':>10}{'p50 (ms)':>11}{'p95 (ms)':>11}",
             row("lifecycle to Active", lifecycle),
             row(f"floor: {LIFECYCLE_HOPS}-hop no-op chains", floor),
             f"{'ratio lifecycle / floor':<28}{lifecycle.per_second / floor.per_second:>10.2f}",
+            f"rounds: lifecycle {spread(lifecycles)}, floor {spread(floors)},"
+            f" ratio {min(ratios):.2f}-{max(ratios):.2f}",
             machine_line,
             "",
             f"{'CPU ms per item':<28}" + "".join(f"{name:>10}" for name in (*COMPONENTS, "total")),
@@ -418,9 +442,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="N",
         help="organizations (and no-op chains) per run (default: 200)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        metavar="R",
+        help="alternate R lifecycle and floor runs and report the median of each (default: 3)",
+    )
     args = parser.parse_args(argv)
-    if args.organizations < 1:
-        parser.error("--organizations must be at least 1")
+    if args.organizations < 1 or args.rounds < 1:
+        parser.error("--organizations and --rounds must be at least 1")
     return args
 
 
@@ -448,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             "WORKMAIL_QUEUE": queue,
             "WORKMAIL_STAGE_DELAY": "0",
             # One account and Region hold all of them (plus the warm-up's).
-            "WORKMAIL_ORGANIZATIONS_PER_REGION": str(n + WARMUP),
+            "WORKMAIL_ORGANIZATIONS_PER_REGION": str(n + WARMUP),  # per account: one per round
             "DEBUG": "false",
             "LOG_LEVEL": "WARNING",
             READY_KEY_ENV: ready_key,
@@ -485,14 +516,17 @@ def main(argv: list[str] | None = None) -> int:
             run_floor(WARMUP, results, results_key, worker)
 
             meter = CpuMeter(worker, results, database)
-            log(f"Lifecycle: {n} organizations")
-            with meter.measure() as lifecycle_cpu:
-                lifecycle = run_lifecycle(n, "bench", worker)
-            lifecycle.cpu = lifecycle_cpu
-            log(f"Floor: {n} chains of {LIFECYCLE_HOPS} no-op hops")
-            with meter.measure() as floor_cpu:
-                floor = run_floor(n, results, results_key, worker)
-            floor.cpu = floor_cpu
+            lifecycles: list[Result] = []
+            floors: list[Result] = []
+            for round_number in range(1, args.rounds + 1):
+                log(f"Round {round_number}/{args.rounds}. Lifecycle: {n} organizations")
+                with meter.measure() as lifecycle_cpu:
+                    lifecycles.append(run_lifecycle(n, f"bench{round_number}x", worker))
+                lifecycles[-1].cpu = lifecycle_cpu
+                log(f"Round {round_number}/{args.rounds}. Floor: {n} no-op chains")
+                with meter.measure() as floor_cpu:
+                    floors.append(run_floor(n, results, results_key, worker))
+                floors[-1].cpu = floor_cpu
             machine_line = machine(results, load)
         except KeyboardInterrupt:
             log("Interrupted")
@@ -500,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             clean_up(worker, maintenance_url, database, results, queue)
 
-    print(table(n, lifecycle, floor, machine_line))
+    print(table(n, lifecycles, floors, machine_line))
     return 0
 
 
