@@ -1,7 +1,5 @@
 """Organization actions: one function per console action / API operation, views and API alike."""
 
-import logging
-
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
@@ -25,8 +23,6 @@ from workmail_console.errors import (
     OrganizationStateException,
 )
 from workmail_console.models import Account
-
-log = logging.getLogger(__name__)
 
 
 def alias_unavailable(alias: str) -> NameAvailabilityException:
