@@ -59,6 +59,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # `python bench/lifecycle.py` from anywhere
 
+from tests.processes import CeleryProcess  # noqa: E402  (needs ROOT on the path)
+
 # Requested -> Creating, Creating -> Validating, Validating -> Active: one task each.
 LIFECYCLE_HOPS = 3
 WARMUP = 10
@@ -118,64 +120,6 @@ def recreate_database(maintenance_url: str, name: str, *, create: bool = True) -
 # --- the worker -----------------------------------------------------------------------------
 
 
-class Worker:
-    """One `celery worker` with two prefork processes, in its own process group."""
-
-    def __init__(self, env: dict[str, str], log_path: Path, ready: Callable[[], bool]) -> None:
-        self.env = env
-        self.log_path = log_path
-        self.ready = ready
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout: float = 60) -> None:
-        with self.log_path.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    *("-m", "celery", "-A", "workmail_console", "worker"),
-                    *("--concurrency", str(WORKER_PROCESSES)),
-                    *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-                    *("-l", "WARNING", "--include", "bench.tasks"),
-                    *("--hostname", f"bench-{os.getpid()}@%h"),
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.ready():
-                return
-            self.check_alive()
-            time.sleep(0.1)
-        raise RuntimeError(f"the worker was not ready after {timeout:.0f} s:\n{self.tail()}")
-
-    def check_alive(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            raise RuntimeError(f"the worker exited:\n{self.tail()}")
-
-    def tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    @property
-    def pid(self) -> int:
-        if self.process is None:
-            raise RuntimeError("the worker has not been started")
-        return self.process.pid
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-
 # --- CPU accounting -----------------------------------------------------------------------
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -205,7 +149,7 @@ class CpuMeter:
     the whole server, so anything else using it counts too.
     """
 
-    def __init__(self, worker: Worker, results: redis.Redis, database: str) -> None:
+    def __init__(self, worker: CeleryProcess, results: redis.Redis, database: str) -> None:
         self.worker = worker
         self.results = results
         self.database = database
@@ -245,7 +189,7 @@ class CpuMeter:
 # --- waiting --------------------------------------------------------------------------------
 
 
-def wait_for(what: str, total: int, done: Callable[[], int], worker: Worker) -> None:
+def wait_for(what: str, total: int, done: Callable[[], int], worker: CeleryProcess) -> None:
     """Poll `done()` until it reaches `total`, printing a progress line every second."""
     last_done, last_change, last_print = -1, time.monotonic(), 0.0
     while True:
@@ -267,7 +211,7 @@ def wait_for(what: str, total: int, done: Callable[[], int], worker: Worker) -> 
 # --- the two runs ---------------------------------------------------------------------------
 
 
-def run_lifecycle(n: int, alias_prefix: str, worker: Worker) -> Result:
+def run_lifecycle(n: int, alias_prefix: str, worker: CeleryProcess) -> Result:
     from django.db.models import Count
 
     from organizations.lifecycle import State
@@ -302,7 +246,7 @@ def run_lifecycle(n: int, alias_prefix: str, worker: Worker) -> Result:
     )
 
 
-def run_floor(n: int, results: redis.Redis, results_key: str, worker: Worker) -> Result:
+def run_floor(n: int, results: redis.Redis, results_key: str, worker: CeleryProcess) -> Result:
     from bench.tasks import hop
 
     results.delete(results_key)
@@ -394,7 +338,7 @@ def table(n: int, lifecycles: list[Result], floors: list[Result], machine_line: 
 
 
 def clean_up(
-    worker: Worker, maintenance_url: str, database: str, results: redis.Redis, queue: str
+    worker: CeleryProcess, maintenance_url: str, database: str, results: redis.Redis, queue: str
 ) -> None:
     """Stop the worker, drop the database, delete the queue's keys; report, never raise."""
     try:
@@ -492,8 +436,14 @@ def main(argv: list[str] | None = None) -> int:
         log(f"Load average {load:.2f}: if other processes are busy, expect noisy numbers")
 
     with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        worker = Worker(
-            dict(os.environ), Path(tmp) / "worker.log", lambda: bool(results.exists(ready_key))
+        worker = CeleryProcess.worker(
+            dict(os.environ),
+            Path(tmp) / "worker.log",
+            name="bench",
+            concurrency=WORKER_PROCESSES,
+            loglevel="WARNING",  # no line per task: logging would cost both runs alike
+            include=["bench.tasks"],
+            ready=lambda: bool(results.exists(ready_key)),
         )
         try:
             log(f"Creating database {database} and migrating it")

@@ -1,4 +1,4 @@
-"""Start and stop real Celery processes for tests, and check that a broker answers."""
+"""Start and stop real Celery processes (for the tests and bench/), and check a broker answers."""
 
 import contextlib
 import json
@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlparse
@@ -47,28 +47,44 @@ def forget_queue(url: str, queue: str) -> None:
 
 
 class CeleryProcess:
-    def __init__(self, kind: str, args: list[str], env: dict[str, str], log: Path) -> None:
+    """A real `celery` worker or beat in its own process group (the tests and bench/ use it)."""
+
+    def __init__(
+        self,
+        kind: str,
+        args: list[str],
+        env: dict[str, str],
+        log: Path,
+        ready: Callable[[], bool] | None = None,
+    ) -> None:
         self.kind = kind
         self.log = log
         self._args = args
         self._env = env
+        self._ready = ready  # by default: its "ready" line in the log
         self.process: subprocess.Popen | None = None
 
     @classmethod
-    def worker(cls, env: dict[str, str], log: Path, *, name: str = "test") -> Self:
+    def worker(
+        cls,
+        env: dict[str, str],
+        log: Path,
+        *,
+        name: str = "test",
+        concurrency: int = 2,
+        loglevel: str = "INFO",
+        include: Sequence[str] = (),
+        ready: Callable[[], bool] | None = None,
+    ) -> Self:
         args = [
             "worker",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--hostname",
-            f"{name}-{os.getpid()}@%h",
+            *("--concurrency", str(concurrency), "--loglevel", loglevel),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+            *("--hostname", f"{name}-{os.getpid()}@%h"),
         ]
-        return cls("worker", args, env, log)
+        if include:
+            args += ["--include", ",".join(include)]
+        return cls("worker", args, env, log, ready)
 
     @classmethod
     def beat(cls, env: dict[str, str], log: Path, schedule: Path) -> Self:
@@ -85,16 +101,29 @@ class CeleryProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        ready = self._ready or (
+            lambda: READY[self.kind] in self.log.read_text(errors="replace")[offset:]
+        )
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if READY[self.kind] in self.log.read_text(errors="replace")[offset:]:
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if ready():
                 return
-            if self.process.poll() is not None:
-                break
             time.sleep(0.1)
-        output = self.log.read_text(errors="replace")[offset:][-3000:]
         self.stop()
-        raise RuntimeError(f"celery {self.kind} did not start:\n{output}")
+        raise RuntimeError(f"celery {self.kind} did not start:\n{self.tail()}")
+
+    def check_alive(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            raise RuntimeError(f"celery {self.kind} exited:\n{self.tail()}")
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise RuntimeError(f"celery {self.kind} has not been started")
+        return self.process.pid
 
     def kill(self) -> None:
         """SIGKILL the whole process group, as a crash or the OOM killer would."""
