@@ -115,3 +115,12 @@ def test_a_second_admin_may_be_demoted(admin_client, admin) -> None:
     admin_client.post(reverse("member-role", args=[other.pk]), {"role": "ops"})
     other.refresh_from_db()
     assert other.role == Role.OPS
+
+
+def test_the_member_command_puts_an_existing_person_in_an_account(admin, capsys) -> None:
+    loner = get_user_model().objects.create_user("loner", password="their-own-password")
+    call_command("member", "add", "loner", "--account", admin.account.account_id)
+    assert "Password" not in capsys.readouterr().out
+    membership = Membership.objects.get(user=loner)
+    assert (membership.account, membership.role) == (admin.account, Role.OPS)
+    assert Client().login(username="loner", password="their-own-password")

@@ -5,6 +5,7 @@ import secrets
 from argparse import ArgumentParser
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -63,6 +64,15 @@ class Command(BaseCommand):
         self, username: str, account: str | None, role: str, password_env: str | None, **_: Any
     ) -> None:
         target = self._account(account) if account else Account.create()
+        existing = get_user_model().objects.filter(username=username).first()
+        if existing is not None:
+            # Someone who can already sign in (made with createsuperuser or the admin site) but
+            # is in no account: put them in this one, keeping their password.
+            if Membership.objects.filter(user=existing).exists():
+                raise CommandError(f"{username} is already in an account.")
+            Membership.objects.create(user=existing, account=target, role=role)
+            self.stdout.write(f"Added {username} to account {target.account_id} as {role}.")
+            return
         if password_env:
             password = os.environ.get(password_env)
             if not password:
