@@ -92,8 +92,6 @@ WORKING = frozenset({State.REQUESTED, State.CREATING, State.VALIDATING, State.DE
 TERMINAL = frozenset(state for state, info in TABLE.items() if not info.leaves_to)
 # States from which an organization may be deleted: every live state the workers are not busy in.
 DELETABLE = frozenset(state for state, info in TABLE.items() if State.DELETING in info.leaves_to)
-# Live organizations hold their alias; a Deleted one frees it.
-LIVE = frozenset(State) - {State.DELETED}
 
 
 class InvalidTransition(Exception):
