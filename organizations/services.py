@@ -12,7 +12,6 @@ from organizations.models import (
     DirectoryChoice,
     EncryptionChoice,
     Organization,
-    OrganizationQuerySet,
 )
 from organizations.tasks import enqueue_advance
 from workmail_console.errors import (
@@ -97,14 +96,10 @@ def _by_client_token(account: Account, region: str, client_token: str) -> Organi
     return Organization.objects.in_scope(account, region).filter(client_token=client_token).first()
 
 
-def organizations_in(account: Account, region: str) -> OrganizationQuerySet:
-    return Organization.objects.in_scope(account, region)
-
-
 def get_organization(*, account: Account, region: str, organization_id: str) -> Organization:
     """DescribeOrganization: another account's organization does not exist for this caller."""
     organization = (
-        organizations_in(account, region)
+        Organization.objects.in_scope(account, region)
         .select_related("directory", "encryption_key")
         .filter(pk=organization_id)
         .first()
@@ -125,7 +120,7 @@ def list_organizations(
     per_page: int = 25,
 ) -> Page:
     """Organizations page (ListOrganizations): newest first, Deleted ones only when asked."""
-    queryset = organizations_in(account, region)
+    queryset = Organization.objects.in_scope(account, region)
     if not include_deleted:
         queryset = queryset.live()
     return Paginator(queryset, per_page).get_page(page)

@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -29,6 +30,13 @@ def broker_problem(url: str) -> str | None:
         host = urlparse(url).netloc
         return f"Redis at {host} does not answer ({error}); run `make services`"
     return None
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (until someone binds it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def forget_queue(url: str, queue: str) -> None:

@@ -2,13 +2,14 @@
 organization waits as Requested for the sweep."""
 
 import os
-import socket
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 from django.conf import settings
+
+from tests.processes import free_port
 
 CREATE = textwrap.dedent(
     """
@@ -24,17 +25,11 @@ CREATE = textwrap.dedent(
 )
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens here once the socket is closed
-
-
 def test_create_answers_and_keeps_the_organization_when_the_broker_is_down(tmp_path: Path) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "WORKMAIL_QUEUE"}},
         "WORKMAIL_VAR_DIR": str(tmp_path),
-        "CELERY_BROKER_URL": f"redis://127.0.0.1:{closed_port()}/0",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{free_port()}/0",
     }
     run = [sys.executable, "manage.py"]
     subprocess.run(

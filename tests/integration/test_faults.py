@@ -7,7 +7,6 @@ a message lost or delivered twice must neither lose an organization nor move one
 import os
 import shutil
 import signal
-import socket
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -26,7 +25,7 @@ from organizations.models import LifecycleEvent, Organization
 from tests.conftest import require
 from tests.factories import OrganizationFactory
 from tests.integration.test_lifecycle_with_worker import CREATED
-from tests.processes import CeleryProcess
+from tests.processes import CeleryProcess, free_port
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,12 +96,6 @@ def print_logs(*logs: Path) -> None:
     for log in logs:
         if log.exists():
             print(f"----- {log.name} -----\n{log.read_text(errors='replace')[-6000:]}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PrivateRedis:
