@@ -1,5 +1,6 @@
 """Organizations, their lifecycle events, and the emulated KMS keys that encrypt their mailboxes."""
 
+import re
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models.functions import Lower
 from django.db.models.sql import InsertQuery, UpdateQuery
+from django.urls import reverse
 from django.utils import timezone
 
 from directories.models import Directory
@@ -22,8 +24,28 @@ STATE_CHOICES = [(state.value, state.value) for state in State]
 TEST_DOMAIN_SUFFIX = "awsapps.com"
 
 
+ORGANIZATION_ID_PATTERN = re.compile(r"m-[0-9a-f]{32}")
+
+
 def new_organization_id() -> str:
     return "m-" + secrets.token_hex(16)
+
+
+def is_organization_id(value: str) -> bool:
+    """Whether `value` has the shape of an organization ID (`m-` and 32 lowercase hex digits)."""
+    return ORGANIZATION_ID_PATTERN.fullmatch(value) is not None
+
+
+class OrganizationIdConverter:
+    """`<organization_id:...>` in a URL: anything else is a 404 before any query runs."""
+
+    regex = ORGANIZATION_ID_PATTERN.pattern
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
 
 
 class KeyManager(models.TextChoices):
@@ -138,6 +160,19 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} ({self.organization_id})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "organizations:detail",
+            kwargs={"region": self.region, "organization_id": self.organization_id},
+        )
+
+    @property
+    def delete_url(self) -> str:
+        return reverse(
+            "organizations:delete",
+            kwargs={"region": self.region, "organization_id": self.organization_id},
+        )
 
     @property
     def arn(self) -> str:

@@ -12,6 +12,7 @@ from organizations.models import (
     DirectoryChoice,
     EncryptionChoice,
     Organization,
+    is_organization_id,
 )
 from organizations.tasks import enqueue_advance
 from workmail_console.errors import (
@@ -98,6 +99,8 @@ def _by_client_token(account: Account, region: str, client_token: str) -> Organi
 
 def get_organization(*, account: Account, region: str, organization_id: str) -> Organization:
     """DescribeOrganization: another account's organization does not exist for this caller."""
+    if not is_organization_id(organization_id):  # never let a malformed ID reach a query
+        raise OrganizationNotFoundException("The organization was not found.")
     organization = (
         Organization.objects.in_scope(account, region)
         .select_related("directory", "encryption_key")

@@ -1,14 +1,18 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from organizations import views
+from organizations.models import OrganizationIdConverter
+
+register_converter(OrganizationIdConverter, "organization_id")
 
 app_name = "organizations"
 
+# Under /<region>/organizations/: every view receives the page's `region`.
 urlpatterns = [
     path("", views.organization_list, name="list"),
     path("create/", views.organization_create, name="create"),
     path("create/alias-availability/", views.alias_availability, name="alias-availability"),
     path("delete/", views.organization_delete_selected, name="delete-selected"),
-    path("<str:organization_id>/", views.organization_detail, name="detail"),
-    path("<str:organization_id>/delete/", views.organization_delete, name="delete"),
+    path("<organization_id:organization_id>/", views.organization_detail, name="detail"),
+    path("<organization_id:organization_id>/delete/", views.organization_delete, name="delete"),
 ]

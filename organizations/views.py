@@ -1,4 +1,7 @@
-"""Organization pages. Views translate between HTTP and the services; the rules live below them."""
+"""Organization pages. Views translate between HTTP and the services; the rules live below them.
+
+Every view here is under `/<region>/organizations/` and works in that Region only.
+"""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -8,7 +11,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
-from organizations.models import Organization
+from organizations.models import Organization, is_organization_id
 from workmail_console.errors import OrganizationNotFoundException, WorkMailError
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
@@ -23,10 +26,10 @@ def _live(request: ConsoleRequest, template: str, context: dict, *, working: boo
     return HttpResponseStopPolling(response.content)
 
 
-def _get_organization(request: ConsoleRequest, organization_id: str) -> Organization:
+def _get_organization(request: ConsoleRequest, region: str, organization_id: str) -> Organization:
     try:
         return services.get_organization(
-            account=request.account, region=request.region, organization_id=organization_id
+            account=request.account, region=region, organization_id=organization_id
         )
     except OrganizationNotFoundException:
         raise Http404("No such organization in this account and Region.") from None
@@ -34,11 +37,11 @@ def _get_organization(request: ConsoleRequest, organization_id: str) -> Organiza
 
 @require_GET
 @account_required
-def organization_list(request: ConsoleRequest) -> HttpResponse:
+def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
     show_deleted = request.GET.get("show") == "all"
     page = services.list_organizations(
         account=request.account,
-        region=request.region,
+        region=region,
         include_deleted=show_deleted,
         page=request.GET.get("page", 1),
     )
@@ -49,22 +52,22 @@ def organization_list(request: ConsoleRequest) -> HttpResponse:
 
 @require_GET
 @account_required
-def organization_detail(request: ConsoleRequest, organization_id: str) -> HttpResponse:
-    organization = _get_organization(request, organization_id)
+def organization_detail(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
+    organization = _get_organization(request, region, organization_id)
     context = {"organization": organization, "polling": organization.is_working}
     return _live(request, "organizations/detail.html", context, working=organization.is_working)
 
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def organization_create(request: ConsoleRequest) -> HttpResponse:
+def organization_create(request: ConsoleRequest, region: str) -> HttpResponse:
     form = CreateOrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             organization = services.create_organization(
                 account=request.account,
-                region=request.region,
+                region=region,
                 alias=data["alias"],
                 directory_choice=data["directory_choice"],
                 encryption_choice=data["encryption_choice"],
@@ -74,14 +77,14 @@ def organization_create(request: ConsoleRequest) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"Organization {organization.alias} is being created.")
-            return redirect("organizations:list")
+            return redirect("organizations:list", region=region)
     status = 400 if form.errors else 200
     return render(request, "organizations/create.html", {"form": form}, status=status)
 
 
 @require_GET
 @account_required
-def alias_availability(request: ConsoleRequest) -> HttpResponse:
+def alias_availability(request: ConsoleRequest, region: str) -> HttpResponse:
     alias = request.GET.get("alias", "").strip()
     error = None
     if alias:
@@ -95,8 +98,8 @@ def alias_availability(request: ConsoleRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def organization_delete(request: ConsoleRequest, organization_id: str) -> HttpResponse:
-    organization = _get_organization(request, organization_id)
+def organization_delete(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
+    organization = _get_organization(request, region, organization_id)
     form = DeleteOrganizationForm(request.POST or None, organization=organization)
     if not organization.is_deletable:
         form = None
@@ -104,7 +107,7 @@ def organization_delete(request: ConsoleRequest, organization_id: str) -> HttpRe
         try:
             services.delete_organization(
                 account=request.account,
-                region=request.region,
+                region=region,
                 organization_id=organization.organization_id,
                 delete_directory=form.cleaned_data["directory"] == "delete",
             )
@@ -112,7 +115,7 @@ def organization_delete(request: ConsoleRequest, organization_id: str) -> HttpRe
             messages.error(request, error.message)
         else:
             messages.success(request, f"Organization {organization.alias} is being deleted.")
-        return redirect("organizations:list")
+        return redirect("organizations:list", region=region)
     status = 400 if form is not None and form.errors else 200
     context = {"organization": organization, "form": form}
     return render(request, "organizations/delete.html", context, status=status)
@@ -120,10 +123,10 @@ def organization_delete(request: ConsoleRequest, organization_id: str) -> HttpRe
 
 @require_GET
 @admin_required
-def organization_delete_selected(request: ConsoleRequest) -> HttpResponse:
+def organization_delete_selected(request: ConsoleRequest, region: str) -> HttpResponse:
     """The list's Delete button: the row chosen with its radio button."""
-    selected = request.GET.get("organization_id")
-    if not selected:
+    selected = request.GET.get("organization_id", "")
+    if not is_organization_id(selected):
         messages.info(request, "Select an organization to delete.")
-        return redirect("organizations:list")
-    return redirect("organizations:delete", organization_id=selected)
+        return redirect("organizations:list", region=region)
+    return redirect("organizations:delete", region=region, organization_id=selected)

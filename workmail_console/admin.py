@@ -18,7 +18,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "account", "role", "region"]
+    list_display = ["user", "account", "role"]
     list_filter = ["role"]
     list_select_related = ["user", "account"]
     search_fields = ["user__username", "account__account_id"]

@@ -5,8 +5,6 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 
-from workmail_console.regions import DEFAULT_REGION, REGION_CHOICES
-
 
 def new_account_id() -> str:
     return f"{secrets.randbelow(10**12):012d}"
@@ -49,7 +47,6 @@ class Membership(models.Model):
     )
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.OPS)
-    region = models.CharField(max_length=16, choices=REGION_CHOICES, default=DEFAULT_REGION)
 
     class Meta:
         ordering = ["user__username"]

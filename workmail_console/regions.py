@@ -1,4 +1,13 @@
-"""The three AWS Regions where Amazon WorkMail runs."""
+"""The three AWS Regions where Amazon WorkMail runs, and how a page names its Region.
+
+Every Region-scoped console URL starts with its Region (`/eu-west-1/organizations/`), so a page,
+its forms and its polls stay in the Region they were opened in, whatever another tab does. The
+last Region a person opened is remembered in a cookie, only to decide where `/` and sign-in land.
+"""
+
+import re
+
+from django.http import HttpRequest
 
 REGIONS: dict[str, str] = {
     "us-east-1": "US East (N. Virginia)",
@@ -7,3 +16,24 @@ REGIONS: dict[str, str] = {
 }
 DEFAULT_REGION = "us-east-1"
 REGION_CHOICES = list(REGIONS.items())
+REMEMBERED_REGION_COOKIE = "workmail_region"
+
+
+class RegionConverter:
+    """`<region:region>` in a URL pattern: one of the WorkMail Regions, nothing else."""
+
+    regex = "|".join(re.escape(code) for code in REGIONS)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        if value not in REGIONS:
+            raise ValueError(f"{value!r} is not a WorkMail Region")
+        return value
+
+
+def remembered_region(request: HttpRequest) -> str:
+    """The Region this browser opened last, or the default one."""
+    region = request.COOKIES.get(REMEMBERED_REGION_COOKIE)
+    return region if region in REGIONS else DEFAULT_REGION

@@ -1,16 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from workmail_console import views
+from workmail_console.regions import RegionConverter
+
+register_converter(RegionConverter, "region")
+
+# Pages of resources that live in a Region: the Region is the first part of their path.
+regional = [
+    path("organizations/", include("organizations.urls")),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("region/", views.select_region, name="select-region"),
     path("signin/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
-    path("organizations/", include("organizations.urls")),
+    path("<region:region>/", include(regional)),
     path("admin/", admin.site.urls),
 ]

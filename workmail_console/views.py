@@ -1,4 +1,4 @@
-"""Account pages: the Members page and the landing redirect."""
+"""Account pages: the Members page, the landing redirect and the Region selector."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,12 +9,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from workmail_console.forms import AddMemberForm, ChangeRoleForm
 from workmail_console.members import add_member, change_role, remove_member
 from workmail_console.models import Membership
+from workmail_console.regions import REGIONS, remembered_region
 from workmail_console.tenancy import ConsoleRequest, admin_required
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("organizations:list")
+    """`/` and sign-in land on the Organizations page of the Region opened last."""
+    return redirect("organizations:list", region=remembered_region(request))
+
+
+@require_GET
+def select_region(request: HttpRequest) -> HttpResponse:
+    """Select a Region: the top bar's form, which works without JavaScript. Changes nothing."""
+    region = request.GET.get("region")
+    if region not in REGIONS:
+        raise Http404("WorkMail is not available in that Region.")
+    return redirect("organizations:list", region=region)
 
 
 def _member(request: ConsoleRequest, pk: int) -> Membership:

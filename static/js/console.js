@@ -2,10 +2,18 @@
 (function () {
   "use strict";
 
-  document.addEventListener("change", function (event) {
-    var select = event.target.closest("select[data-autosubmit]");
-    if (select) select.form.submit();
-  });
+  var root = document.documentElement;
+  root.classList.add("scripted"); // hides what only people without JavaScript need
+
+  // Select a Region: the form submits itself on a change. A change made before this script ran
+  // (a slow page) is not lost: the choice differs from the page's Region, so submit it now.
+  var regionSelect = document.querySelector("select[data-region-select]");
+  if (regionSelect) {
+    regionSelect.addEventListener("change", function () {
+      regionSelect.form.submit();
+    });
+    if (regionSelect.value !== regionSelect.dataset.pageRegion) regionSelect.form.submit();
+  }
 
   document.addEventListener("click", function (event) {
     var copy = event.target.closest("[data-copy]");
@@ -29,5 +37,47 @@
       return;
     }
     form.dataset.submitted = "true";
+  });
+
+  function polls(element) {
+    return /^\s*every\s/.test(element.getAttribute("hx-trigger") || "");
+  }
+
+  // Live parts poll only while the tab is visible.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (document.visibilityState !== "visible" && polls(event.detail.elt)) event.preventDefault();
+  });
+
+  // A poll answered 404 or 403 (the resource is gone, or the person was signed out): stop polling
+  // and say so, rather than asking again every few seconds for ever.
+  document.addEventListener("htmx:responseError", function (event) {
+    var element = event.detail.elt;
+    var status = event.detail.xhr.status;
+    if (!polls(element) || (status !== 404 && status !== 403)) return;
+    var frozen = element.cloneNode(true); // no hx-* attributes: htmx stops the detached original
+    frozen.removeAttribute("hx-get");
+    frozen.removeAttribute("hx-trigger");
+    element.replaceWith(frozen);
+    showOutOfDate(frozen);
+  });
+
+  function showOutOfDate(near) {
+    if (document.querySelector("[data-out-of-date]")) return;
+    var alert = document.createElement("div");
+    alert.className = "alert alert-warning";
+    alert.setAttribute("role", "alert");
+    alert.dataset.outOfDate = "";
+    alert.append("This page is out of date and is no longer updated. ");
+    var reload = document.createElement("a");
+    reload.href = window.location.href;
+    reload.textContent = "Reload the page";
+    alert.append(reload);
+    var container = near.closest(".container") || near;
+    container.before(alert);
+  }
+
+  // Browser tests wait for this instead of guessing how long the scripts take.
+  document.addEventListener("DOMContentLoaded", function () {
+    root.dataset.consoleReady = "true";
   });
 })();

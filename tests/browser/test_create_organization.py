@@ -29,7 +29,7 @@ def test_an_admin_creates_an_organization_and_watches_it_become_active(
 
     # 1. Select a Region. 2. Organization. 3. Create organization.
     page.get_by_label("Select a Region").select_option("us-west-2")
-    expect(page).to_have_url(re.compile(r"region=us-west-2"))
+    expect(page).to_have_url(re.compile(r"/us-west-2/organizations/$"))
     page.get_by_role("navigation", name="Amazon WorkMail").get_by_role(
         "link", name="Organizations"
     ).click()
@@ -81,7 +81,7 @@ def test_the_details_page_follows_the_state_without_reloading(
     organization = services.create_organization(
         account=admin.account, region="us-east-1", alias="live"
     )
-    page.goto(f"{live_server.url}/organizations/{organization.organization_id}/")
+    page.goto(f"{live_server.url}{organization.get_absolute_url()}")
     page.evaluate("window.notReloaded = true")
     state = page.locator("#organization-summary [data-state]")
     expect(state).to_have_text(re.compile("Requested|Creating"))
@@ -104,7 +104,7 @@ def test_another_accounts_member_gets_404_on_the_details_page(
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, live_server.url, stranger)
-    response = page.goto(f"{live_server.url}/organizations/{organization.organization_id}/")
+    response = page.goto(f"{live_server.url}{organization.get_absolute_url()}")
     assert response.status == 404
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     expect(page.get_by_text(organization.organization_id)).to_have_count(0)

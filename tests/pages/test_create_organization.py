@@ -8,7 +8,7 @@ from organizations.models import LifecycleEvent, Organization
 from tests.conftest import signed_in
 from tests.factories import OrganizationFactory
 
-URL = reverse("organizations:create")
+URL = reverse("organizations:create", args=["us-east-1"])
 
 
 def form(**overrides: str) -> dict[str, str]:
@@ -48,7 +48,7 @@ def test_it_creates_a_requested_organization_and_returns_to_the_list(admin_clien
     assert (organization.alias, organization.state) == ("acme", "Requested")
     assert organization.account == admin.account
     assert organization.region == "us-east-1"
-    assert response.redirect_chain[-1][0] == reverse("organizations:list")
+    assert response.redirect_chain[-1][0] == reverse("organizations:list", args=["us-east-1"])
     assert "Organization acme is being created." in response.content.decode()
 
 
@@ -102,7 +102,7 @@ def test_options_that_are_not_available_yet_are_refused(admin_client: Client) ->
 
 def test_alias_availability_is_checked_as_you_type(admin_client: Client) -> None:
     OrganizationFactory(alias="taken")
-    url = reverse("organizations:alias-availability")
+    url = reverse("organizations:alias-availability", args=["us-east-1"])
     assert (
         "free.awsapps.com is available."
         in admin_client.get(url, {"alias": "free"}).content.decode()

@@ -9,7 +9,7 @@ from tests.factories import OrganizationFactory
 
 
 def url(organization: Organization) -> str:
-    return reverse("organizations:delete", args=[organization.organization_id])
+    return organization.delete_url
 
 
 def test_the_dialog_asks_about_the_directory_and_the_alias(admin_client, admin) -> None:
@@ -57,7 +57,8 @@ def test_an_organization_being_created_can_not_be_deleted_yet(admin_client, admi
 def test_the_list_delete_button_opens_the_dialog_for_the_selected_row(admin_client, admin) -> None:
     organization = OrganizationFactory(account=admin.account, state=State.ACTIVE)
     response = admin_client.get(
-        reverse("organizations:delete-selected"), {"organization_id": organization.organization_id}
+        reverse("organizations:delete-selected", args=["us-east-1"]),
+        {"organization_id": organization.organization_id},
     )
     assert response.url == url(organization)
 

@@ -21,7 +21,10 @@ def test_an_admin_adds_a_person_who_can_then_sign_in(admin_client, admin) -> Non
     assert (olga.account, olga.role) == (admin.account, Role.OPS)
     client = Client()
     assert client.login(username="olga", password="a-long-enough-secret")
-    assert admin.account.account_id in client.get(reverse("organizations:list")).content.decode()
+    assert (
+        admin.account.account_id
+        in client.get(reverse("organizations:list", args=["us-east-1"])).content.decode()
+    )
 
 
 def test_the_password_is_never_shown_back(admin_client) -> None:
@@ -105,7 +108,7 @@ def test_a_person_in_no_account_is_told_what_to_do(db) -> None:
     user = get_user_model().objects.create_user("loner", password="x")
     client = Client()
     client.force_login(user)
-    response = client.get(reverse("organizations:list"))
+    response = client.get(reverse("organizations:list", args=["us-east-1"]))
     assert response.status_code == 403
     assert "no account has added you" in response.content.decode()
 

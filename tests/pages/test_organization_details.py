@@ -12,7 +12,7 @@ from tests.factories import OrganizationFactory
 
 
 def url(organization) -> str:
-    return reverse("organizations:detail", args=[organization.organization_id])
+    return organization.get_absolute_url()
 
 
 def test_it_shows_what_the_console_shows(admin_client, admin) -> None:
@@ -56,7 +56,7 @@ def test_another_accounts_organization_is_not_found(stranger, admin) -> None:
     organization = OrganizationFactory(account=admin.account)
     client = signed_in(stranger)
     assert client.get(url(organization)).status_code == 404
-    delete = reverse("organizations:delete", args=[organization.organization_id])
+    delete = organization.delete_url
     assert client.get(delete).status_code == 404
     assert (
         client.post(delete, {"directory": "keep", "confirmation": organization.alias}).status_code
@@ -68,12 +68,14 @@ def test_another_accounts_organization_is_not_found(stranger, admin) -> None:
 
 def test_an_organization_in_another_region_is_not_found_here(admin_client, admin) -> None:
     organization = OrganizationFactory(account=admin.account, region="eu-west-1")
-    assert admin_client.get(url(organization)).status_code == 404
-    assert admin_client.get(url(organization), {"region": "eu-west-1"}).status_code == 200
+    elsewhere = reverse("organizations:detail", args=["us-east-1", organization.organization_id])
+    assert admin_client.get(elsewhere).status_code == 404
+    assert admin_client.get(url(organization)).status_code == 200
 
 
 def test_an_unknown_id_is_not_found(admin_client: Client) -> None:
-    assert admin_client.get("/organizations/m-00000000000000000000000000000000/").status_code == 404
+    unknown = "/us-east-1/organizations/m-00000000000000000000000000000000/"
+    assert admin_client.get(unknown).status_code == 404
 
 
 def test_the_live_fragment_polls_while_working_and_stops_after(admin_client, admin) -> None:

@@ -7,7 +7,7 @@ from organizations.lifecycle import State
 from tests.conftest import signed_in
 from tests.factories import OrganizationFactory
 
-URL = reverse("organizations:list")
+URL = reverse("organizations:list", args=["us-east-1"])
 
 
 def test_it_asks_anonymous_people_to_sign_in(client: Client) -> None:
@@ -72,21 +72,6 @@ def test_it_runs_the_same_number_of_queries_for_5_or_50_organizations(
     OrganizationFactory.create_batch(45, account=admin.account)
     with django_assert_num_queries(5):
         client.get(URL, {"page": 2})
-
-
-def test_the_region_selector_switches_and_remembers_the_region(admin_client, admin) -> None:
-    OrganizationFactory(account=admin.account, alias="dublin", region="eu-west-1")
-    assert "dublin" in admin_client.get(URL, {"region": "eu-west-1"}).content.decode()
-    assert "dublin" in admin_client.get(URL).content.decode()  # remembered
-    admin.refresh_from_db()
-    assert admin.region == "eu-west-1"
-    assert "dublin" not in admin_client.get(URL, {"region": "us-west-2"}).content.decode()
-
-
-def test_an_unknown_region_is_ignored(admin_client, admin) -> None:
-    admin_client.get(URL, {"region": "mars-north-1"})
-    admin.refresh_from_db()
-    assert admin.region == "us-east-1"
 
 
 def test_ops_members_see_the_list_without_admin_actions(ops) -> None:

@@ -32,12 +32,12 @@ def test_a_superuser_from_createsuperuser_gets_an_account_as_admin(db, monkeypat
     call_command("createsuperuser", "--noinput", "--username", "root")
     client = Client()
     assert client.login(username="root", password="root-password-123")
-    page = client.get(reverse("organizations:list")).content.decode()
+    page = client.get(reverse("organizations:list", args=["us-east-1"])).content.decode()
     membership = Membership.objects.get(user__username="root")
     assert membership.role == Role.ADMIN
     assert re.fullmatch(r"\d{12}", membership.account.account_id)
     assert membership.account.account_id in page
-    client.get(reverse("organizations:list"))
+    client.get(reverse("organizations:list", args=["us-east-1"]))
     assert Membership.objects.filter(user__username="root").count() == 1
 
 
@@ -53,4 +53,4 @@ def test_ensure_superuser_prints_a_password_once(db, capsys) -> None:
 def test_signing_out_needs_a_post(admin_client) -> None:
     assert admin_client.get(reverse("logout")).status_code == 405
     admin_client.post(reverse("logout"))
-    assert admin_client.get(reverse("organizations:list")).status_code == 302
+    assert admin_client.get(reverse("organizations:list", args=["us-east-1"])).status_code == 302
