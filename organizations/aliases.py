@@ -5,7 +5,9 @@ import re
 from workmail_console.errors import InvalidParameterException
 
 ALIAS_MAX_LENGTH = 62
-ALIAS_PATTERN = re.compile(r"^(?!d-)([\da-zA-Z]+)([-][\da-zA-Z]+)*$", re.ASCII)
+# The API's OrganizationName pattern; the d- prefix is refused in either case (D-abc would still
+# name d-abc.awsapps.com, since the test domain is lower case).
+ALIAS_PATTERN = re.compile(r"^(?![dD]-)([\da-zA-Z]+)([-][\da-zA-Z]+)*$", re.ASCII)
 
 
 def validate_alias_format(alias: str) -> str:
@@ -16,7 +18,7 @@ def validate_alias_format(alias: str) -> str:
         raise InvalidParameterException(
             f"The alias can be up to {ALIAS_MAX_LENGTH} characters long.", field="alias"
         )
-    if alias.startswith("d-"):
+    if alias[:2].lower() == "d-":
         raise InvalidParameterException(
             "The alias can't begin with d-. That prefix is reserved for directory IDs.",
             field="alias",

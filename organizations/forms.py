@@ -5,6 +5,7 @@ import uuid
 from django import forms
 
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
+from workmail_console.formtools import ConsoleForm
 
 EMAIL_DOMAIN_OPTIONS = [
     (
@@ -70,7 +71,7 @@ def _options(options: list[tuple[str, str, str]], available: set[str]) -> list[d
     ]
 
 
-class CreateOrganizationForm(forms.Form):
+class CreateOrganizationForm(ConsoleForm):
     email_domain = forms.ChoiceField(
         label="Email domain",
         choices=[(value, label) for value, label, _ in EMAIL_DOMAIN_OPTIONS],
@@ -110,7 +111,7 @@ class CreateOrganizationForm(forms.Form):
         return _options(ENCRYPTION_OPTIONS, AVAILABLE_ENCRYPTION_CHOICES)
 
 
-class DeleteOrganizationForm(forms.Form):
+class DeleteOrganizationForm(ConsoleForm):
     directory = forms.ChoiceField(
         label="User directory",
         choices=[("keep", "Keep existing user directory"), ("delete", "Delete user directory")],

@@ -8,7 +8,9 @@ from tests.factories import OrganizationFactory
 from workmail_console.errors import InvalidParameterException, NameAvailabilityException
 
 
-@pytest.mark.parametrize("alias", ["acme", "a", "my-org", "Acme-2026-mail", "a" * 62, "D-upper"])
+@pytest.mark.parametrize(
+    "alias", ["acme", "a", "my-org", "Acme-2026-mail", "a" * 62, "dx-acme", "Ad-acme"]
+)
 def test_it_accepts_a_valid_alias(alias: str) -> None:
     assert validate_alias_format(alias) == alias
 
@@ -19,6 +21,7 @@ def test_it_accepts_a_valid_alias(alias: str) -> None:
         ("", "Enter an alias"),
         ("a" * 63, "up to 62 characters"),
         ("d-acme", "can't begin with d-"),
+        ("D-abc", "can't begin with d-"),
         ("my--org", "single hyphens"),
         ("-acme", "single hyphens"),
         ("acme-", "single hyphens"),
