@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.conftest import require
 from tests.processes import CeleryProcess
@@ -45,3 +46,19 @@ def watchable_worker(
         env = process_env(WORKMAIL_STAGE_DELAY=STAGE_DELAY, WORKMAIL_STUCK_AFTER="30")
         with CeleryProcess.worker(env, tmp_path / "worker.log", name="watchable") as worker:
             yield worker
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """Every browser test also checks that the Content Security Policy refused nothing."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    assert not refused, f"the Content Security Policy refused: {refused}"

@@ -7,18 +7,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from organizations import services
 from organizations.models import Organization
-from tests.factories import PASSWORD, MembershipFactory
-from workmail_console.models import Membership
+from tests.browser.steps import follow, ready, sign_in
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, base_url: str, membership: Membership) -> None:
-    page.goto(f"{base_url}/")
-    page.get_by_label("User name").fill(membership.user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("account-id")).to_have_text(membership.account.account_id)
 
 
 def test_an_admin_creates_an_organization_and_watches_it_become_active(
@@ -30,10 +22,14 @@ def test_an_admin_creates_an_organization_and_watches_it_become_active(
     # 1. Select a Region. 2. Organization. 3. Create organization.
     page.get_by_label("Select a Region").select_option("us-west-2")
     expect(page).to_have_url(re.compile(r"/us-west-2/organizations/$"))
-    page.get_by_role("navigation", name="Amazon WorkMail").get_by_role(
-        "link", name="Organizations"
-    ).click()
-    page.get_by_role("link", name="Create organization").first.click()
+    ready(page)
+    follow(
+        page,
+        page.get_by_role("navigation", name="Amazon WorkMail").get_by_role(
+            "link", name="Organizations"
+        ),
+    )
+    follow(page, page.get_by_role("link", name="Create organization").first)
 
     # 4. Email domain: Free test domain (the default).
     expect(page.get_by_label("Free test domain")).to_be_checked()
@@ -45,8 +41,7 @@ def test_an_admin_creates_an_organization_and_watches_it_become_active(
     expect(page.get_by_label("Create new Amazon WorkMail directory")).to_be_checked()
     expect(page.get_by_label("Use an Amazon WorkMail managed key")).to_be_checked()
     # 9. Create organization.
-    page.get_by_role("button", name="Create organization").click()
-
+    follow(page, page.get_by_role("button", name="Create organization"))
     expect(page.get_by_text("Organization acme is being created.")).to_be_visible()
     page.evaluate("window.notReloaded = true")
     row = page.locator("tr", has=page.get_by_role("link", name="acme"))
@@ -65,7 +60,7 @@ def test_an_admin_creates_an_organization_and_watches_it_become_active(
         "Active",
     ]
 
-    page.get_by_role("link", name="acme").click()
+    follow(page, page.get_by_role("link", name="acme"))
     expect(page.get_by_test_id("organization-id")).to_have_text(organization.organization_id)
     expect(page.get_by_test_id("organization-arn")).to_have_text(
         f"arn:aws:workmail:us-west-2:{admin.account.account_id}"
@@ -82,6 +77,7 @@ def test_the_details_page_follows_the_state_without_reloading(
         account=admin.account, region="us-east-1", alias="live"
     )
     page.goto(f"{live_server.url}{organization.get_absolute_url()}")
+    ready(page)
     page.evaluate("window.notReloaded = true")
     state = page.locator("#organization-summary [data-state]")
     expect(state).to_have_text(re.compile("Requested|Creating"))
