@@ -52,6 +52,17 @@ def test_it_creates_a_requested_organization_and_returns_to_the_list(admin_clien
     assert "Organization acme is being created." in response.content.decode()
 
 
+def test_creating_sends_the_organization_to_the_workers_once_committed(
+    admin_client, published_tasks, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(URL, form())
+    organization = Organization.objects.get()
+    assert published_tasks == [
+        ("organizations.tasks.advance_organization", [organization.pk, "Requested"])
+    ]
+
+
 def test_a_double_submit_creates_one_organization(admin_client: Client) -> None:
     admin_client.post(URL, form())
     second = admin_client.post(URL, form())
@@ -93,10 +104,24 @@ def test_a_taken_alias_is_refused_even_in_another_account(admin_client, stranger
     assert Organization.objects.count() == 1
 
 
-def test_options_that_are_not_available_yet_are_refused(admin_client: Client) -> None:
-    response = admin_client.post(URL, form(email_domain="external", directory_choice="existing"))
+def test_email_domain_options_that_are_not_available_yet_are_refused(admin_client) -> None:
+    response = admin_client.post(URL, form(email_domain="external"))
     assert response.status_code == 400
     assert "This email domain option is not available yet." in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_an_existing_directory_is_refused_until_directories_exist(admin_client) -> None:
+    response = admin_client.post(URL, form(directory_choice="existing"))
+    assert response.status_code == 400
+    assert "Using an existing directory is not available yet." in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_an_existing_kms_key_is_refused_until_keys_exist(admin_client) -> None:
+    response = admin_client.post(URL, form(encryption_choice="existing"))
+    assert response.status_code == 400
+    assert "Using an existing KMS key is not available yet." in response.content.decode()
     assert not Organization.objects.exists()
 
 

@@ -45,6 +45,17 @@ def test_confirming_starts_deleting_with_the_directory_choice(admin_client, admi
     ]
 
 
+def test_confirming_sends_the_deletion_to_the_workers_once_committed(
+    admin_client, admin, published_tasks, django_capture_on_commit_callbacks
+) -> None:
+    organization = OrganizationFactory(account=admin.account, alias="acme", state=State.ACTIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url(organization), {"directory": "keep", "confirmation": "acme"})
+    assert published_tasks == [
+        ("organizations.tasks.advance_organization", [organization.pk, "Deleting"])
+    ]
+
+
 def test_an_organization_being_created_can_not_be_deleted_yet(admin_client, admin) -> None:
     organization = OrganizationFactory(account=admin.account, state=State.CREATING)
     page = admin_client.get(url(organization)).content.decode()

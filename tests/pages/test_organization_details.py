@@ -9,6 +9,7 @@ from organizations.keys import workmail_managed_key
 from organizations.lifecycle import State
 from tests.conftest import signed_in
 from tests.factories import OrganizationFactory
+from tests.html import key_values
 
 
 def url(organization) -> str:
@@ -24,23 +25,26 @@ def test_it_shows_what_the_console_shows(admin_client, admin) -> None:
     organization.transition(State.CREATING, reason="test")
     organization.transition(
         State.VALIDATING, reason="test", directory=directory, encryption_key=key,
-        default_mail_domain="acme.awsapps.com",
+        default_mail_domain="mail.example.com",
     )  # fmt: skip
     organization.transition(State.ACTIVE, reason="test", completed_date=timezone.now())
     page = admin_client.get(url(organization)).content.decode()
-    for value in [
-        organization.organization_id,
-        organization.arn,
-        "Your organization is healthy and ready for use.",
-        "acme.awsapps.com",
-        directory.directory_id,
-        "Amazon WorkMail directory",
-        key.arn,
-        "https://acme.awsapps.com/mail",
+    shown = key_values(page)
+    assert shown["Alias"] == "acme"
+    assert shown["Organization ID"] == f"{organization.organization_id} Copy"
+    assert shown["ARN"] == f"{organization.arn} Copy"
+    assert shown["State"] == "Active Your organization is healthy and ready for use."
+    assert shown["Default mail domain"] == "mail.example.com"
+    assert shown["User login URL"] == "https://acme.awsapps.com/mail Copy"
+    assert shown["Directory ID"] == directory.directory_id
+    assert shown["Directory type"] == "Amazon WorkMail directory (VpcDirectory)"
+    assert shown["Encryption key"] == f"{key.arn} alias/aws/workmail"
+    assert shown["Interoperability"] == "Disabled"
+    assert shown["Completed date"] != "-"
+    assert (
         f"aws workmail describe-organization --organization-id {organization.organization_id}"
-        " --region us-east-1",
-    ]:
-        assert value in page
+        " --region us-east-1"
+    ) in page
 
 
 def test_it_shows_the_error_message_of_a_failed_organization(admin_client, admin) -> None:

@@ -37,11 +37,19 @@ def test_deleted_organizations_are_hidden_unless_asked_for(admin_client, admin) 
 
 def test_it_polls_while_an_organization_is_working(admin_client, admin) -> None:
     OrganizationFactory(account=admin.account, state=State.CREATING)
-    assert 'hx-trigger="every 2s' in admin_client.get(URL).content.decode()
+    assert 'hx-trigger="every 2s"' in admin_client.get(URL).content.decode()
     poll = admin_client.get(URL, headers={"HX-Request": "true"})
     assert poll.status_code == 200
     assert "<html" not in poll.content.decode()
     assert 'data-state="Creating"' in poll.content.decode()
+
+
+def test_the_polled_fragment_keeps_polling_while_working(admin_client, admin) -> None:
+    """The fragment replaces the polling element: without its own trigger, polling would stop."""
+    OrganizationFactory(account=admin.account, state=State.CREATING)
+    poll = admin_client.get(URL, headers={"HX-Request": "true"}).content.decode()
+    assert poll.lstrip().startswith('<tbody id="organization-rows"')
+    assert f'hx-get="{URL}" hx-trigger="every 2s" hx-swap="outerHTML"' in poll
 
 
 def test_polling_stops_once_nothing_is_working(admin_client, admin) -> None:
@@ -79,3 +87,14 @@ def test_ops_members_see_the_list_without_admin_actions(ops) -> None:
     page = signed_in(ops).get(URL).content.decode()
     assert "visible" in page
     assert "Create organization" not in page
+    assert ">Delete</button>" not in page
+    assert 'type="radio"' not in page
+
+
+def test_admins_select_a_deletable_row_and_choose_delete(admin_client, admin) -> None:
+    active = OrganizationFactory(account=admin.account, state=State.ACTIVE)
+    creating = OrganizationFactory(account=admin.account, state=State.CREATING)
+    page = admin_client.get(URL).content.decode()
+    assert ">Delete</button>" in page
+    assert f'name="organization_id" value="{active.organization_id}"' in page
+    assert f'value="{creating.organization_id}"' not in page
