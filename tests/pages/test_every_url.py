@@ -1,0 +1,241 @@
+"""Every console URL, found in the URL resolver so that a new page is covered by itself:
+
+- a member of another account never gets a 200 with this account's data, nor a 500;
+- a GET changes nothing; a POST without a CSRF token is refused; ops can't change anything;
+- hostile values in the path, the query string or a form never give a 500, and a rejected request
+  writes nothing.
+
+The admin site is left out: it is Django's own, staff-only, and tested in test_admin_site.py.
+"""
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from organizations.lifecycle import State
+from organizations.models import Organization
+from tests.conftest import signed_in
+from tests.factories import MembershipFactory, OrganizationFactory
+from workmail_console.models import Membership, Role
+
+# Not this account's data: sessions (signing in writes them) and the sign-in throttle's records.
+NOT_STATE = {"sessions", "axes", "admin"}
+SIGN_IN = {"login", "logout"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    parts: tuple[str | tuple[str, str], ...]  # text, or (parameter, converter regex)
+
+    @property
+    def parameters(self) -> list[str]:
+        return [part[0] for part in self.parts if isinstance(part, tuple)]
+
+    def url(self, values: dict[str, str]) -> str:
+        return "/" + "".join(
+            quote(values[part[0]], safe="") if isinstance(part, tuple) else part
+            for part in self.parts
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _routes(patterns: list, prefix: tuple = (), namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        parts = prefix + _parts(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry.url_patterns, parts, inner)
+        elif isinstance(entry, URLPattern):
+            yield Route(f"{namespace}{entry.name}", parts)
+
+
+def _parts(pattern) -> tuple:
+    """The route's text and its <converter:parameter> parts, in order."""
+    route = str(pattern)
+    parts: list = []
+    while "<" in route:
+        text, _, rest = route.partition("<")
+        spec, _, route = rest.partition(">")
+        converter, _, name = spec.rpartition(":")
+        parts += [text, (name, converter or "str")]
+    return (*parts, route)
+
+
+ROUTES = list(_routes(get_resolver().url_patterns))
+# Every field any console form has, with a value an admin's request would be accepted with.
+FORM = {
+    "email_domain": "test",
+    "alias": "newly-made",
+    "directory_choice": "create",
+    "encryption_choice": "managed",
+    "client_token": "generated-test-token",
+    "directory": "keep",
+    "confirmation": "owned",
+    "username": "newcomer",
+    "password": "a-long-enough-secret",
+    "role": "admin",
+    "region": "eu-west-1",
+}
+
+
+@dataclass
+class World:
+    owner: Membership
+    ops: Membership
+    stranger: Membership
+    organization: Organization
+
+    @property
+    def values(self) -> dict[str, str]:
+        """A value for each URL parameter, naming the owner account's things."""
+        return {
+            "region": self.organization.region,
+            "organization_id": self.organization.organization_id,
+            "pk": str(self.ops.pk),
+        }
+
+    def url(self, route: Route) -> str:
+        missing = set(route.parameters) - set(self.values)
+        assert not missing, f"add a sample value for {missing} of {route} to World.values"
+        return route.url(self.values)
+
+
+@pytest.fixture
+def world(db) -> World:
+    owner = MembershipFactory(role=Role.ADMIN)
+    return World(
+        owner=owner,
+        ops=MembershipFactory(role=Role.OPS, account=owner.account),
+        stranger=MembershipFactory(role=Role.ADMIN),
+        organization=OrganizationFactory(
+            account=owner.account, alias="owned", region="eu-west-1", state=State.ACTIVE
+        ),
+    )
+
+
+def digest() -> str:
+    """A fingerprint of everything the console keeps (not sessions)."""
+    fingerprint = hashlib.sha256()
+    for model in apps.get_models():
+        if model._meta.app_label in NOT_STATE:
+            continue
+        rows = model._default_manager.order_by("pk").values_list()
+        fingerprint.update(repr((model._meta.label, list(rows))).encode())
+    return fingerprint.hexdigest()
+
+
+def test_the_resolver_finds_the_console_pages() -> None:
+    names = {route.name for route in ROUTES}
+    assert {"organizations:list", "organizations:delete", "members", "member-role"} <= names
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_another_accounts_member_never_sees_this_accounts_data(world: World, route: Route) -> None:
+    client = signed_in(world.stranger)
+    before = digest()
+    for response in (client.get(world.url(route)), client.post(world.url(route), FORM)):
+        assert response.status_code != 500
+        if response.status_code == 200:
+            page = response.content.decode()
+            assert world.organization.organization_id not in page
+            assert world.owner.account.account_id not in page
+            assert world.ops.user.username not in page
+    world.organization.refresh_from_db()
+    assert world.organization.state == State.ACTIVE
+    assert Membership.objects.filter(account=world.owner.account).count() == 2
+    if route.name not in {"organizations:create", "members"}:  # those make the stranger's own
+        assert digest() == before
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_a_get_changes_nothing(world: World, route: Route) -> None:
+    for member in (world.owner, world.ops, world.stranger):
+        client = signed_in(member)
+        before = digest()
+        response = client.get(world.url(route), FORM)
+        assert response.status_code != 500
+        assert digest() == before, f"GET {route} as {member.role} changed the database"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_a_post_without_a_csrf_token_is_refused(world: World, route: Route) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.owner.user)
+    before = digest()
+    response = client.post(world.url(route), FORM)
+    assert response.status_code in (403, 405), f"POST {route} without a CSRF token was accepted"
+    assert digest() == before
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in SIGN_IN], ids=str)
+def test_ops_can_not_change_anything(world: World, route: Route) -> None:
+    ops, owner = signed_in(world.ops), signed_in(world.owner)
+    before = digest()
+    response = ops.post(world.url(route), FORM)
+    assert response.status_code in (403, 405)
+    assert digest() == before
+    if response.status_code == 403:  # the same request from an admin does change something
+        owner.post(world.url(route), FORM)
+        assert digest() != before, f"{route}: the test's request changes nothing even for an admin"
+
+
+NASTY = [
+    "\x00",
+    "a\x00b",
+    "\x01\x02\x1b[31m\x7f",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "../../etc/passwd",
+    "%00%2e%2e%2f",
+    "' OR 1=1 --",
+    "ｗｏｒｋｍａｉｌ",  # noqa: RUF001
+    "\u202eevil",
+    "d-abc",
+    "x" * 5000,
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀",  # noqa: RUF001
+    "",
+    " ",
+]
+hostile = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=80),
+    st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=20),
+    st.text(min_size=300, max_size=3000),
+)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(value=hostile, field=st.sampled_from(sorted(FORM)), in_path=st.booleans())
+def test_hostile_values_never_give_a_500_and_a_rejection_writes_nothing(
+    world: World, route: Route, value: str, field: str, in_path: bool
+) -> None:
+    values = dict(world.values)
+    if in_path and route.parameters:
+        values[route.parameters[0]] = value
+    url = route.url(values)
+    data = {**FORM, field: value}
+    client = signed_in(world.owner)
+    for send in (client.get, client.post):
+        before = digest()
+        response = send(url, data)
+        assert response.status_code != 500, f"{send.__name__.upper()} {url} with {field}={value!r}"
+        if response.status_code >= 400:
+            assert digest() == before, f"a rejected {send.__name__.upper()} {url} wrote something"
