@@ -1,5 +1,6 @@
 """Members page: an account admin adds people with a role, changes it, removes them."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
@@ -38,6 +39,32 @@ def test_a_taken_user_name_is_refused(admin_client, stranger) -> None:
     )
     assert response.status_code == 400
     assert "is already taken" in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["john smith", "<b>x</b>", "bell\x07", "\x1b[31mred"])
+def test_a_user_name_outside_djangos_rules_is_refused(admin_client, username: str) -> None:
+    response = admin_client.post(
+        URL, {"username": username, "password": "a-long-enough-secret", "role": "ops"}
+    )
+    assert response.status_code == 400
+    assert "Enter a valid username." in response.content.decode()
+    assert not get_user_model().objects.filter(username=username).exists()
+
+
+def test_a_user_name_taken_in_another_case_is_refused(admin_client, stranger) -> None:
+    response = admin_client.post(
+        URL,
+        {
+            "username": stranger.user.username.upper(),
+            "password": "a-long-enough-secret",
+            "role": "ops",
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        f"The user name {stranger.user.username.upper()} is already taken."
+        in response.content.decode()
+    )
 
 
 def test_an_admin_changes_a_role(admin_client, ops) -> None:
