@@ -61,28 +61,41 @@ def _taken(username: str) -> ValidationError:
 
 def _other_admins(membership: Membership) -> bool:
     return (
-        Membership.objects.filter(account=membership.account, role=Role.ADMIN)
+        Membership.objects.filter(account=membership.account_id, role=Role.ADMIN)
         .exclude(pk=membership.pk)
         .exists()
     )
+
+
+def _lock_and_refresh(membership: Membership) -> None:
+    """Lock the account, then read the role again: "keep one admin" is checked, and the change
+    written, with no other change to the account's members in between."""
+    Account.lock(membership.account_id)
+    try:
+        membership.refresh_from_db(fields=["role"])
+    except Membership.DoesNotExist:
+        raise ValidationError(f"{membership.user.username} is no longer in the account.") from None
 
 
 def change_role(membership: Membership, role: str) -> Membership:
     """Members > Change role. An account always keeps at least one admin."""
     if role not in Role.values:
         raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
-    if membership.is_admin and role != Role.ADMIN and not _other_admins(membership):
-        raise ValidationError({"role": "An account needs at least one admin."})
-    membership.role = role
-    membership.save(update_fields=["role"])
+    with transaction.atomic():
+        _lock_and_refresh(membership)
+        if membership.is_admin and role != Role.ADMIN and not _other_admins(membership):
+            raise ValidationError({"role": "An account needs at least one admin."})
+        membership.role = role
+        membership.save(update_fields=["role"])
     return membership
 
 
 def remove_member(membership: Membership) -> None:
     """Members > Remove: the person leaves the account (and the console, unless they are staff)."""
-    if membership.is_admin and not _other_admins(membership):
-        raise ValidationError("An account needs at least one admin.")
     with transaction.atomic():
+        _lock_and_refresh(membership)
+        if membership.is_admin and not _other_admins(membership):
+            raise ValidationError("An account needs at least one admin.")
         user = membership.user
         membership.delete()
         if not user.is_staff:

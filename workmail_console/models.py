@@ -35,6 +35,15 @@ class Account(models.Model):
             except IntegrityError:
                 continue  # the id was taken: draw another
 
+    @classmethod
+    def lock(cls, account_id: str) -> None:
+        """Hold the account's row until the transaction ends, so that the account's
+        check-then-writes (keep one admin, the per-Region quota) run one at a time.
+
+        On SQLite this is a no-op: its IMMEDIATE transactions already run one writer at a time.
+        """
+        list(cls.objects.select_for_update(no_key=True).filter(pk=account_id).values("pk"))
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"

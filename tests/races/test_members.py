@@ -8,7 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from tests.factories import MembershipFactory
 from tests.races.harness import clients_for, race
+from workmail_console.models import Membership, Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 User = get_user_model()
@@ -26,3 +28,20 @@ def test_one_name_added_twenty_times_in_different_cases_makes_one_user(admin) ->
     )
     assert Counter(r.status_code for r in responses) == {302: 1, 400: 19}
     assert User.objects.filter(username__iexact="racer").count() == 1
+
+
+def test_two_admins_demoting_and_removing_each_other_at_once_leave_an_admin(admin) -> None:
+    other = MembershipFactory(account=admin.account, role=Role.ADMIN)
+    pairs = [(admin, other), (other, admin)]  # who acts, on whom
+    clients = {actor.pk: clients_for(actor, 10) for actor, _ in pairs}
+
+    def act(i: int):
+        actor, target = pairs[i % 2]
+        client = clients[actor.pk][i // 2]
+        if i % 4 < 2:
+            return client.post(reverse("member-role", args=[target.pk]), {"role": "ops"})
+        return client.post(reverse("member-remove", args=[target.pk]))
+
+    responses = race(act, writes_to=Membership)
+    assert all(r.status_code < 500 for r in responses)
+    assert Membership.objects.filter(account=admin.account, role=Role.ADMIN).exists()
