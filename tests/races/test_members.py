@@ -43,5 +43,5 @@ def test_two_admins_demoting_and_removing_each_other_at_once_leave_an_admin(admi
         return client.post(reverse("member-remove", args=[target.pk]))
 
     responses = race(act, writes_to=Membership)
-    assert all(r.status_code < 500 for r in responses)
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
     assert Membership.objects.filter(account=admin.account, role=Role.ADMIN).exists()
