@@ -42,7 +42,9 @@ class Account(models.Model):
 
         On SQLite this is a no-op: its IMMEDIATE transactions already run one writer at a time.
         """
-        list(cls.objects.select_for_update(no_key=True).filter(pk=account_id).values("pk"))
+        list(
+            cls.objects.select_for_update(no_key=True).filter(pk=account_id).values("pk").order_by()
+        )
 
 
 class Role(models.TextChoices):

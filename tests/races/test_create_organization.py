@@ -34,6 +34,7 @@ def test_twenty_creates_at_once_stay_within_the_quota(admin, settings) -> None:
         writes_to=Organization,
     )
     assert Counter(r.status_code for r in responses) == {302: 5, 400: 15}
+    assert all("maximum number of" in r.content.decode() for r in responses if r.status_code == 400)
     assert Organization.objects.in_scope(admin.account, "us-east-1").live().count() == 5
 
 

@@ -27,6 +27,7 @@ def test_one_name_added_twenty_times_in_different_cases_makes_one_user(admin) ->
         writes_to=User,
     )
     assert Counter(r.status_code for r in responses) == {302: 1, 400: 19}
+    assert all("is already taken." in r.content.decode() for r in responses if r.status_code == 400)
     assert User.objects.filter(username__iexact="racer").count() == 1
 
 
