@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError
 
-from directories.models import Directory, DirectoryStage, DirectoryType
+from directories.models import Directory, DirectoryStage, DirectoryType, new_directory_id
 from workmail_console.db import savepoint_if_nested
 
 
@@ -13,19 +13,23 @@ def create_workmail_directory(
 
     Asking again with the same key, even at the same moment, returns the same directory.
     """
-    directory = Directory(
-        idempotency_key=idempotency_key,
-        account_id=account_id,
-        region=region,
-        alias=alias,
-        directory_type=DirectoryType.WORKMAIL,
-    )
-    try:
-        with savepoint_if_nested():
-            directory.save(force_insert=True)
-    except IntegrityError:
-        return Directory.objects.get(idempotency_key=idempotency_key)
-    return directory
+    while True:
+        directory = Directory(
+            directory_id=new_directory_id(),
+            idempotency_key=idempotency_key,
+            account_id=account_id,
+            region=region,
+            alias=alias,
+            directory_type=DirectoryType.WORKMAIL,
+        )
+        try:
+            with savepoint_if_nested():
+                directory.save(force_insert=True)
+        except IntegrityError:
+            if made := Directory.objects.filter(idempotency_key=idempotency_key).first():
+                return made  # asked twice: the first ask made it
+            continue  # the directory ID was taken: draw another
+        return directory
 
 
 def delete_directory(directory: Directory) -> None:

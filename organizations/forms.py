@@ -5,6 +5,8 @@ import uuid
 from django import forms
 
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
+from organizations.services import validate_client_token
+from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 
 EMAIL_DOMAIN_OPTIONS = [
@@ -63,6 +65,10 @@ AVAILABLE_DIRECTORY_CHOICES = {DirectoryChoice.CREATE}
 AVAILABLE_ENCRYPTION_CHOICES = {EncryptionChoice.MANAGED}
 
 
+def new_client_token() -> str:
+    return str(uuid.uuid4())
+
+
 def _options(options: list[tuple[str, str, str]], available: set[str]) -> list[dict]:
     """Radio options for the template: each with its one-line description from the guide."""
     return [
@@ -85,12 +91,32 @@ class CreateOrganizationForm(ConsoleForm):
         label="Encryption", choices=EncryptionChoice.choices, initial=EncryptionChoice.MANAGED
     )
     # One token per rendered form: a second submit finds the organization the first one made.
-    client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    client_token = forms.CharField(
+        widget=forms.HiddenInput, required=False, strip=False, empty_value=None
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("client_token", str(uuid.uuid4()))
+            self.initial.setdefault("client_token", new_client_token())
+
+    def clean_client_token(self) -> str | None:
+        token = self.cleaned_data["client_token"]
+        if token is None:
+            return None
+        try:
+            return validate_client_token(token)
+        except WorkMailError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def add_error(self, field: str | None, error: object) -> None:
+        if field == "client_token":
+            # The token is hidden: say what is wrong above the form, and render a fresh token so
+            # that choosing Create organization again makes a new request.
+            self.data = self.data.copy()
+            self.data["client_token"] = new_client_token()
+            field = None
+        super().add_error(field, error)
 
     def clean_email_domain(self) -> str:
         value = self.cleaned_data["email_domain"]

@@ -1,5 +1,7 @@
 """Organization actions: one function per console action / API operation, views and API alike."""
 
+import re
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
@@ -16,6 +18,7 @@ from organizations.models import (
 )
 from organizations.tasks import enqueue_advance
 from workmail_console.errors import (
+    IdempotentParameterMismatchException,
     InvalidParameterException,
     LimitExceededException,
     NameAvailabilityException,
@@ -23,6 +26,19 @@ from workmail_console.errors import (
     OrganizationStateException,
 )
 from workmail_console.models import Account
+
+# CreateOrganization's ClientToken: 1 to 128 printable ASCII characters, no spaces.
+CLIENT_TOKEN_PATTERN = re.compile(r"[\x21-\x7e]{1,128}")
+
+
+def validate_client_token(client_token: str) -> str:
+    """The client token as given, or InvalidParameterException."""
+    if not CLIENT_TOKEN_PATTERN.fullmatch(client_token):
+        raise InvalidParameterException(
+            "The client token must be 1 to 128 printable ASCII characters, without spaces.",
+            field="client_token",
+        )
+    return client_token
 
 
 def alias_unavailable(alias: str) -> NameAvailabilityException:
@@ -53,10 +69,10 @@ def create_organization(
     """Create organization (CreateOrganization): written as Requested, then the workers take over.
 
     The same client token returns the organization it first created, so a double submit or a
-    retried API call makes one organization.
+    retried API call makes one organization; with other parameters it is refused.
     """
-    if client_token and (existing := _by_client_token(account, region, client_token)):
-        return existing
+    if client_token is not None:
+        validate_client_token(client_token)
     if directory_choice != DirectoryChoice.CREATE:
         raise InvalidParameterException(
             "Using an existing directory is not available yet.", field="directory_choice"
@@ -66,27 +82,25 @@ def create_organization(
             "Using an existing KMS key is not available yet.", field="encryption_choice"
         )
     validate_alias_format(alias)  # availability: the unique_live_alias index, below
-    limit = settings.WORKMAIL_ORGANIZATIONS_PER_REGION
-    if Organization.objects.in_scope(account, region).live().count() >= limit:
-        raise LimitExceededException(
-            "You have reached the maximum number of organizations you can create"
-            f" ({limit} in {region})."
-        )
     organization = Organization(
         account=account,
         region=region,
         alias=alias,
         directory_choice=directory_choice,
         encryption_choice=encryption_choice,
-        client_token=client_token or None,
+        client_token=client_token,
     )
     try:
-        organization.insert_requested(reason="Creation requested")
+        with transaction.atomic():
+            # One create at a time per account: the token lookup, the quota count and the
+            # insert see the same organizations.
+            Account.lock(account.pk)
+            if client_token and (existing := _by_client_token(account, region, client_token)):
+                return _same_request(existing, organization)
+            _check_quota(account, region)
+            organization.insert_requested(reason="Creation requested")
     except IntegrityError:
-        # Lost a race: either the same request twice, or someone else took the alias.
-        if client_token and (existing := _by_client_token(account, region, client_token)):
-            return existing
-        raise alias_unavailable(alias) from None
+        raise alias_unavailable(alias) from None  # a live organization of any account has it
     transaction.on_commit(
         lambda: enqueue_advance(organization.pk, State.REQUESTED, settings.WORKMAIL_STAGE_DELAY)
     )
@@ -95,6 +109,28 @@ def create_organization(
 
 def _by_client_token(account: Account, region: str, client_token: str) -> Organization | None:
     return Organization.objects.in_scope(account, region).filter(client_token=client_token).first()
+
+
+def _same_request(existing: Organization, request: Organization) -> Organization:
+    """The organization this client token created, if it was asked with the same parameters."""
+    parameters = ("alias", "directory_choice", "encryption_choice")
+    if any(getattr(existing, name) != getattr(request, name) for name in parameters):
+        raise IdempotentParameterMismatchException(
+            f"A request with this client token already created organization {existing.alias}"
+            " with other settings. Check the settings and choose Create organization again.",
+            field="client_token",
+        )
+    return existing
+
+
+def _check_quota(account: Account, region: str) -> None:
+    """At most WORKMAIL_ORGANIZATIONS_PER_REGION live organizations per account and Region."""
+    limit = settings.WORKMAIL_ORGANIZATIONS_PER_REGION
+    if Organization.objects.in_scope(account, region).live().count() >= limit:
+        raise LimitExceededException(
+            "You have reached the maximum number of organizations you can create"
+            f" ({limit} in {region})."
+        )
 
 
 def get_organization(*, account: Account, region: str, organization_id: str) -> Organization:

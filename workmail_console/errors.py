@@ -40,3 +40,7 @@ class OrganizationNotFoundException(WorkMailError):
 
 class OrganizationStateException(WorkMailError):
     code = "OrganizationStateException"
+
+
+class IdempotentParameterMismatchException(WorkMailError):
+    code = "IdempotentParameterMismatchException"

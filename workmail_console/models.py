@@ -33,6 +33,14 @@ class Account(models.Model):
             except IntegrityError:
                 continue  # the id was taken: draw another
 
+    @classmethod
+    def lock(cls, account_id: str) -> None:
+        """Hold the account's row until the transaction ends: its check-then-writes queue here."""
+        # NO KEY: rows that only refer to the account (a worker's new KMS key) don't wait. On
+        # SQLite this is a no-op: its IMMEDIATE transactions already admit one writer at a time.
+        locking = cls.objects.select_for_update(no_key=True).filter(pk=account_id)
+        list(locking.values("pk").order_by())
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"

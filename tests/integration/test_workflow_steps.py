@@ -1,9 +1,4 @@
-"""Each lifecycle step, run in this process against the database: idempotent and race-free."""
-
-import threading
-
-import pytest
-from django.db import connections
+"""Each lifecycle step run in this process on the database: idempotent (races: tests/races)."""
 
 from directories.models import Directory, DirectoryStage
 from directories.services import create_workmail_directory
@@ -69,29 +64,3 @@ def test_an_inactive_directory_fails_validation(db) -> None:
     assert advance(organization.pk, State.VALIDATING) == State.FAILED
     organization.refresh_from_db()
     assert "is not Active (it is Inoperable)" in organization.error_message
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(
-    ("state", "next_state"), [("Requested", "Creating"), ("Creating", "Validating")]
-)
-def test_two_deliveries_at_once_make_one_transition(state: str, next_state: str) -> None:
-    organization = OrganizationFactory(state=state)
-    start = threading.Barrier(2)
-    results: list[State | None] = []
-
-    def deliver() -> None:
-        try:
-            start.wait()
-            results.append(advance(organization.pk, State(state)))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(map(str, results)) == sorted([next_state, "None"])
-    assert organization.events.filter(from_state=state).count() == 1
-    assert Directory.objects.filter(idempotency_key=organization.pk).count() <= 1

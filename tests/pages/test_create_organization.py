@@ -71,6 +71,37 @@ def test_a_double_submit_creates_one_organization(admin_client: Client) -> None:
     assert LifecycleEvent.objects.count() == 1
 
 
+def test_the_same_client_token_with_another_alias_is_refused(admin_client: Client) -> None:
+    admin_client.post(URL, form())
+    response = admin_client.post(URL, form(alias="other"))
+    assert response.status_code == 400
+    assert (
+        "A request with this client token already created organization acme with other settings."
+        in response.content.decode()
+    )
+    assert list(Organization.objects.values_list("alias", flat=True)) == ["acme"]
+
+
+def test_a_refused_client_token_is_replaced_by_a_fresh_one(admin_client: Client) -> None:
+    admin_client.post(URL, form())
+    refused = admin_client.post(URL, form(alias="other"))
+    fresh = refused.context["form"]["client_token"].value()
+    assert fresh != "token-1"
+    assert f'value="{fresh}"' in refused.content.decode()
+    assert admin_client.post(URL, form(alias="other", client_token=fresh)).status_code == 302
+    assert Organization.objects.filter(alias="other").exists()
+
+
+@pytest.mark.parametrize("token", ["x" * 129, "x" * 200, "with space", "naïve", "tab\there"])
+def test_a_client_token_outside_the_apis_rule_is_refused(admin_client: Client, token: str) -> None:
+    response = admin_client.post(URL, form(client_token=token))
+    assert response.status_code == 400
+    assert (
+        "The client token must be 1 to 128 printable ASCII characters" in response.content.decode()
+    )
+    assert not Organization.objects.exists()
+
+
 def test_each_rendered_form_carries_a_fresh_client_token(admin_client: Client) -> None:
     first = admin_client.get(URL).context["form"].initial["client_token"]
     second = admin_client.get(URL).context["form"].initial["client_token"]
@@ -159,3 +190,21 @@ def test_the_limit_per_region_is_enforced(admin_client, admin, settings) -> None
     response = admin_client.post(URL, form())
     assert response.status_code == 400
     assert "maximum number of organizations" in response.content.decode()
+
+
+def test_the_limit_ignores_other_regions(admin_client, admin, settings) -> None:
+    settings.WORKMAIL_ORGANIZATIONS_PER_REGION = 2
+    OrganizationFactory.create_batch(2, account=admin.account, region="eu-west-1")
+    assert admin_client.post(URL, form()).status_code == 302
+
+
+def test_the_limit_ignores_other_accounts(admin_client, stranger, settings) -> None:
+    settings.WORKMAIL_ORGANIZATIONS_PER_REGION = 2
+    OrganizationFactory.create_batch(2, account=stranger.account)
+    assert admin_client.post(URL, form()).status_code == 302
+
+
+def test_the_limit_ignores_deleted_organizations(admin_client, admin, settings) -> None:
+    settings.WORKMAIL_ORGANIZATIONS_PER_REGION = 2
+    OrganizationFactory.create_batch(2, account=admin.account, state="Deleted")
+    assert admin_client.post(URL, form()).status_code == 302

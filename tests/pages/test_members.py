@@ -1,13 +1,14 @@
 """Members page: an account admin adds people with a role, changes it, removes them."""
 
+import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import signed_in
 from tests.factories import MembershipFactory
-from workmail_console.models import Membership, Role
+from workmail_console.models import Account, Membership, Role
 
 URL = reverse("members")
 
@@ -41,6 +42,32 @@ def test_a_taken_user_name_is_refused(admin_client, stranger) -> None:
     )
     assert response.status_code == 400
     assert "is already taken" in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["john smith", "<b>x</b>", "bell\x07", "\x1b[31mred"])
+def test_a_user_name_outside_djangos_rules_is_refused(admin_client, username: str) -> None:
+    response = admin_client.post(
+        URL, {"username": username, "password": "a-long-enough-secret", "role": "ops"}
+    )
+    assert response.status_code == 400
+    assert "Enter a valid username." in response.content.decode()
+    assert not get_user_model().objects.filter(username=username).exists()
+
+
+def test_a_user_name_taken_in_another_case_is_refused(admin_client, stranger) -> None:
+    response = admin_client.post(
+        URL,
+        {
+            "username": stranger.user.username.upper(),
+            "password": "a-long-enough-secret",
+            "role": "ops",
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        f"The user name {stranger.user.username.upper()} is already taken."
+        in response.content.decode()
+    )
 
 
 def test_an_admin_changes_a_role(admin_client, ops) -> None:
@@ -127,3 +154,38 @@ def test_the_member_command_puts_an_existing_person_in_an_account(admin, capsys)
     membership = Membership.objects.get(user=loner)
     assert (membership.account, membership.role) == (admin.account, Role.OPS)
     assert Client().login(username="loner", password="their-own-password")
+
+
+@pytest.mark.parametrize("in_an_account", [True, False])
+def test_the_member_command_refuses_a_name_taken_in_another_case_and_makes_no_account(
+    db, in_an_account: bool
+) -> None:
+    if in_an_account:
+        MembershipFactory(user__username="bob")
+    else:
+        get_user_model().objects.create_user("bob", password="their-own-password")
+    accounts = Account.objects.count()
+    with pytest.raises(CommandError, match="The user name BOB is already taken"):
+        call_command("member", "add", "BOB")
+    assert Account.objects.count() == accounts
+
+
+def test_the_member_command_refuses_a_person_already_in_an_account(admin) -> None:
+    with pytest.raises(CommandError, match="is already in an account"):
+        call_command("member", "add", admin.user.username)
+    assert Account.objects.count() == 1
+
+
+def test_a_refused_password_leaves_no_account_behind(db, monkeypatch) -> None:
+    monkeypatch.setenv("CAROL_PASSWORD", "short")
+    with pytest.raises(CommandError, match="This password is too short"):
+        call_command("member", "add", "carol", "--password-env", "CAROL_PASSWORD")
+    assert not Account.objects.exists()
+    assert not get_user_model().objects.filter(username="carol").exists()
+
+
+def test_an_ops_member_can_not_promote_themselves(ops) -> None:
+    response = signed_in(ops).post(reverse("member-role", args=[ops.pk]), {"role": "admin"})
+    assert response.status_code == 403
+    ops.refresh_from_db()
+    assert ops.role == Role.OPS

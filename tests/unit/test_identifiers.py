@@ -2,6 +2,7 @@
 
 import re
 
+from directories import services as directories
 from directories.models import new_directory_id
 from organizations.models import new_organization_id
 from tests.factories import OrganizationFactory
@@ -16,6 +17,16 @@ def test_organization_ids_are_m_and_32_lowercase_hex() -> None:
 
 def test_directory_ids_are_d_and_10_hex() -> None:
     assert all(re.fullmatch(r"d-[0-9a-f]{10}", new_directory_id()) for _ in range(200))
+
+
+def test_a_directory_id_collision_draws_another_id(db, monkeypatch) -> None:
+    account = Account.create()
+    where = {"account_id": account.account_id, "region": "us-east-1", "alias": "acme"}
+    taken = directories.create_workmail_directory(**where, idempotency_key="m-first")
+    drawn = iter([taken.directory_id, "d-0123456789"])
+    monkeypatch.setattr(directories, "new_directory_id", lambda: next(drawn))
+    second = directories.create_workmail_directory(**where, idempotency_key="m-second")
+    assert second.directory_id == "d-0123456789"
 
 
 def test_account_ids_have_12_digits(db) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
 
 from workmail_console.members import add_member, change_role, remove_member
 from workmail_console.models import Account, Membership, Role
@@ -63,26 +64,36 @@ class Command(BaseCommand):
     def _add(
         self, username: str, account: str | None, role: str, password_env: str | None, **_: Any
     ) -> None:
-        target = self._account(account) if account else Account.create()
-        existing = get_user_model().objects.filter(username=username).first()
-        if existing is not None:
-            # Someone who can already sign in (made with createsuperuser or the admin site) but
-            # is in no account: put them in this one, keeping their password.
-            if Membership.objects.filter(user=existing).exists():
-                raise CommandError(f"{username} is already in an account.")
-            Membership.objects.create(user=existing, account=target, role=role)
-            self.stdout.write(f"Added {username} to account {target.account_id} as {role}.")
-            return
-        if password_env:
-            password = os.environ.get(password_env)
-            if not password:
-                raise CommandError(f"The environment variable {password_env} is empty or unset.")
-        else:
-            password = secrets.token_urlsafe(12)
-        membership = add_member(target, username=username, password=password, role=role)
-        self.stdout.write(f"Added {username} to account {target.account_id} as {membership.role}.")
-        if not password_env:
+        # Everything that can refuse runs before anything is written, and the writes are one
+        # transaction: a refused add leaves no new account behind.
+        existing = get_user_model().objects.filter(username__iexact=username).first()
+        if existing is not None and existing.username != username:
+            raise CommandError(f"The user name {username} is already taken.")
+        if existing is not None and Membership.objects.filter(user=existing).exists():
+            raise CommandError(f"{username} is already in an account.")
+        password = None if existing else self._password(password_env)
+        try:
+            with transaction.atomic():
+                target = self._account(account) if account else Account.create()
+                if existing is None:
+                    add_member(target, username=username, password=password, role=role)
+                else:
+                    # Someone who can already sign in (made with createsuperuser or the admin
+                    # site) but is in no account: put them in this one, keeping their password.
+                    Membership.objects.create(user=existing, account=target, role=role)
+        except IntegrityError:  # their one membership (OneToOne), added since the check above
+            raise CommandError(f"{username} is already in an account.") from None
+        self.stdout.write(f"Added {username} to account {target.account_id} as {role}.")
+        if password and not password_env:
             self.stdout.write(f"Password (shown once): {password}")
+
+    def _password(self, password_env: str | None) -> str:
+        if not password_env:
+            return secrets.token_urlsafe(12)
+        password = os.environ.get(password_env)
+        if not password:
+            raise CommandError(f"The environment variable {password_env} is empty or unset.")
+        return password
 
     def _role(self, username: str, role: str, **_: Any) -> None:
         membership = change_role(self._membership(username), role)

@@ -1,0 +1,23 @@
+"""The race tests again on SQLite, where IMMEDIATE transactions, not row locks, keep order."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.slow
+
+PYTEST = [sys.executable, "-m", "pytest", "tests/races", "-q", "-p", "no:cacheprovider"]
+
+
+def test_the_race_tests_pass_on_sqlite(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(WORKMAIL_VAR_DIR=str(tmp_path / "var"), CELERY_BROKER_URL=settings.CELERY_BROKER_URL)
+    result = subprocess.run(
+        [*PYTEST, "--show-capture=no"],  # on failure: the failures, not the request logs
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
