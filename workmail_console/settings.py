@@ -1,6 +1,7 @@
 """Settings for WorkMail Console. Every value comes from an environment variable (see README)."""
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -204,3 +205,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Security (issue 5 §4): sign-in throttling, HTTPS, owner-only files --------------------------
+# Sign-in throttling with django-axes, on /signin/ and the admin site's login alike: a failure
+# counts against the user name and, separately, against the client's address; either reaching the
+# limit refuses every password (the right one too) until the cool-off has passed.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes requires
+AXES_FAILURE_LIMIT = env_int("WORKMAIL_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("WORKMAIL_SIGNIN_COOLOFF_MINUTES", 15.0, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "workmail_console.signin.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "workmail_console.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "workmail_console.signin.locked_out"
+# How many reverse proxies in front of the console append to X-Forwarded-For. 0: the address is
+# REMOTE_ADDR, and the header (which anyone can send) is ignored.
+WORKMAIL_TRUSTED_PROXY_COUNT = env_int("WORKMAIL_TRUSTED_PROXY_COUNT", 0)
