@@ -215,7 +215,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes requires
+MIDDLEWARE += [
+    "workmail_console.middleware.SignInAttemptLock",  # so that the limit holds under races
+    "axes.middleware.AxesMiddleware",  # last, as axes requires
+]
 AXES_FAILURE_LIMIT = env_int("WORKMAIL_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_float("WORKMAIL_SIGNIN_COOLOFF_MINUTES", 15.0, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -1,13 +1,20 @@
 """Sign-in, and superusers made with Django's createsuperuser using the console at once."""
 
 import logging
+import os
 import re
+import subprocess
+import sys
+import threading
 from datetime import timedelta
 
+import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -74,6 +81,21 @@ def attempt(username: str, password: str, address: str = "192.0.2.1", url: str =
 def fail_until_the_limit(username: str, address: str = "192.0.2.1", url: str = "/signin/") -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(username, "wrong-password", address, url)
+
+
+def test_the_limit_and_the_cool_off_come_from_the_environment(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "workmail_console.settings",
+        "WORKMAIL_VAR_DIR": str(tmp_path),
+        "WORKMAIL_SIGNIN_FAILURE_LIMIT": "3",
+        "WORKMAIL_SIGNIN_COOLOFF_MINUTES": "2.5",
+    }
+    show = "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"
+    shown = subprocess.run(
+        [sys.executable, "-c", show], env=env, capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.split() == ["3", "0:02:30"]
 
 
 def test_after_the_failure_limit_the_right_password_is_refused_too(admin) -> None:
@@ -176,3 +198,37 @@ def test_behind_a_trusted_proxy_a_forged_x_forwarded_for_does_not_dodge_the_limi
         through_a_proxy(f"nobody{index}", "wrong-password", f"198.51.100.{index}, 192.0.2.1")
     forged = through_a_proxy(ops.user.username, PASSWORD, "203.0.113.5, 192.0.2.1")
     assert forged.status_code == 429
+
+
+class CountingHasher(PBKDF2PasswordHasher):
+    """Counts the passwords it checks; each check takes a while, as real ones do (tests use MD5)."""
+
+    iterations = 400_000
+    checked: list[str] = []
+
+    def verify(self, password: str, encoded: str) -> bool:
+        self.checked.append(password)
+        return super().verify(password, encoded)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_guesses_at_once_check_no_more_passwords_than_the_limit(admin, settings) -> None:
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.checked.clear()
+    admin.user.set_password(PASSWORD)
+    admin.user.save()
+    start = threading.Barrier(20)
+
+    def guess(index: int) -> None:
+        try:
+            start.wait()
+            attempt(admin.user.username, f"guess-{index}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(index,)) for index in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(CountingHasher.checked) == settings.AXES_FAILURE_LIMIT
