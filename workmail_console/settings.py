@@ -228,3 +228,16 @@ AXES_LOCKOUT_CALLABLE = "workmail_console.signin.locked_out"
 # How many reverse proxies in front of the console append to X-Forwarded-For. 0: the address is
 # REMOTE_ADDR, and the header (which anyone can send) is ignored.
 WORKMAIL_TRUSTED_PROXY_COUNT = env_int("WORKMAIL_TRUSTED_PROXY_COUNT", 0)
+
+# HTTPS. SECURE_COOKIES=true (above) means the console is served over HTTPS only: plain HTTP is
+# redirected, and HSTS tells browsers never to try HTTP again (a year, subdomains, preload-ready).
+SESSION_COOKIE_SAMESITE = "Lax"  # sent when following a link in, never with a cross-site POST
+if SESSION_COOKIE_SECURE:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a proxy that terminates TLS: the header it sets to "https" on HTTPS requests, e.g.
+# X-Forwarded-Proto. Opt-in, because without such a proxy any client could send the header.
+if _ssl_header := env_str("SECURE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")

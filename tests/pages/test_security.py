@@ -1,0 +1,76 @@
+"""Security settings: HTTPS when SECURE_COOKIES=true, `check --deploy`, no caching of signed-in
+pages, owner-only files under var/, and error pages in the console's look without details."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+
+from tests.factories import PASSWORD
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "console.example.com",
+    "SECURE_COOKIES": "true",
+}
+
+
+def run_console(args: list[str], var_dir: Path, **env: str) -> subprocess.CompletedProcess:
+    """The console's code in a process of its own, with its settings read from `env`."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "workmail_console.settings",
+            "WORKMAIL_VAR_DIR": str(var_dir),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_deploy_with_the_production_settings_warns_about_nothing(tmp_path) -> None:
+    result = run_console(["manage.py", "check", "--deploy"], tmp_path, **PRODUCTION)
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+    assert not re.search(r"\bW\d{3}\b", result.stdout + result.stderr)
+
+
+GET_SIGN_IN_PAGE = """
+import django
+django.setup()
+from django.test import Client
+page = Client().get("/signin/", HTTP_HOST="console.example.com", HTTP_X_FORWARDED_PROTO="https")
+print(page.status_code, page.get("Location"), page.get("Strict-Transport-Security"))
+"""
+
+
+def test_with_secure_cookies_http_is_redirected_and_a_forged_forwarded_proto_is_ignored(
+    tmp_path,
+) -> None:
+    result = run_console(["-c", GET_SIGN_IN_PAGE], tmp_path, **PRODUCTION)
+    assert result.stdout.split() == ["301", "https://console.example.com/signin/", "None"]
+
+
+def test_behind_a_configured_tls_proxy_https_pages_carry_hsts(tmp_path) -> None:
+    result = run_console(
+        ["-c", GET_SIGN_IN_PAGE],
+        tmp_path,
+        **PRODUCTION,
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+    )
+    status, _, hsts = result.stdout.strip().split(" ", 2)
+    assert (status, hsts) == ("200", "max-age=31536000; includeSubDomains; preload")
+
+
+def test_the_session_cookie_is_not_sent_with_cross_site_posts(admin) -> None:
+    response = Client().post("/signin/", {"username": admin.user.username, "password": PASSWORD})
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["samesite"] == "Lax"
