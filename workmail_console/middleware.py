@@ -6,8 +6,27 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from workmail_console.signin import attempted_username, client_address
+
+
+class PrivatePages:
+    """Every answer to a signed-in person, page or htmx fragment, is `private, no-store`.
+
+    They carry account data: no shared cache may keep them, nor the browser's disk after sign-out.
+    Static files never get here (WhiteNoise answers them first) and stay cacheable; Vary: Cookie
+    comes from the session middleware, which every signed-in request reads.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 def _advisory_key(name: str) -> int:

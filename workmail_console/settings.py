@@ -229,6 +229,9 @@ AXES_LOCKOUT_CALLABLE = "workmail_console.signin.locked_out"
 # REMOTE_ADDR, and the header (which anyone can send) is ignored.
 WORKMAIL_TRUSTED_PROXY_COUNT = env_int("WORKMAIL_TRUSTED_PROXY_COUNT", 0)
 
+# Signed-in pages are never cached (see the middleware's docstring).
+MIDDLEWARE += ["workmail_console.middleware.PrivatePages"]
+
 # HTTPS. SECURE_COOKIES=true (above) means the console is served over HTTPS only: plain HTTP is
 # redirected, and HSTS tells browsers never to try HTTP again (a year, subdomains, preload-ready).
 SESSION_COOKIE_SAMESITE = "Lax"  # sent when following a link in, never with a cross-site POST

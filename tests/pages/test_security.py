@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, OrganizationFactory
 
 PRODUCTION = {
     "DEBUG": "false",
@@ -74,3 +74,27 @@ def test_behind_a_configured_tls_proxy_https_pages_carry_hsts(tmp_path) -> None:
 def test_the_session_cookie_is_not_sent_with_cross_site_posts(admin) -> None:
     response = Client().post("/signin/", {"username": admin.user.username, "password": PASSWORD})
     assert response.cookies[settings.SESSION_COOKIE_NAME]["samesite"] == "Lax"
+
+
+def cache_control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part}
+
+
+def test_a_signed_in_page_is_private_and_never_stored(admin_client) -> None:
+    response = admin_client.get("/us-east-1/organizations/")
+    assert {"private", "no-store"} <= cache_control(response)
+
+
+def test_an_htmx_fragment_for_a_signed_in_person_is_private_and_never_stored(
+    admin_client, admin
+) -> None:
+    OrganizationFactory(account=admin.account)  # still working, so the poll gets its fragment
+    response = admin_client.get("/us-east-1/organizations/", HTTP_HX_REQUEST="true")
+    assert "<html" not in response.content.decode()
+    assert {"private", "no-store"} <= cache_control(response)
+
+
+def test_static_files_stay_cacheable_for_signed_in_people(admin_client) -> None:
+    response = admin_client.get("/static/css/console.css")
+    assert response.status_code == 200
+    assert not {"private", "no-store"} & cache_control(response)
