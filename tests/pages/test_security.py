@@ -21,20 +21,31 @@ PRODUCTION = {
 }
 
 
-def run_console(args: list[str], var_dir: Path, **env: str) -> subprocess.CompletedProcess:
-    """The console's code in a process of its own, with its settings read from `env`."""
+def run_console(
+    args: list[str], var_dir: Path, *, embedded: bool = False, **env: str
+) -> subprocess.CompletedProcess:
+    """The console's code in a process of its own, with its settings read from `env`.
+
+    `embedded`: the defaults, SQLite and the filesystem broker, rather than this run's services.
+    """
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if not (embedded and key in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"})
+    }
     return subprocess.run(
         [sys.executable, *args],
         cwd=settings.BASE_DIR,
         env={
-            **os.environ,
+            **base,
             "DJANGO_SETTINGS_MODULE": "workmail_console.settings",
             "WORKMAIL_VAR_DIR": str(var_dir),
             **env,
         },
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
+        umask=0o022,  # what most shells give: without the console's care, files are world-readable
     )
 
 
@@ -98,3 +109,48 @@ def test_static_files_stay_cacheable_for_signed_in_people(admin_client) -> None:
     response = admin_client.get("/static/css/console.css")
     assert response.status_code == 200
     assert not {"private", "no-store"} & cache_control(response)
+
+
+# While the connection is open, SQLite's -wal and -shm files exist beside the database.
+MIGRATE_AND_LIST_MODES = """
+import django, os, stat
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", verbosity=0)
+connection.cursor().execute("SELECT count(*) FROM django_migrations")
+for path in [settings.VAR_DIR, *sorted(settings.VAR_DIR.rglob("*"))]:
+    if "static" not in path.relative_to(settings.VAR_DIR).parts:
+        print(path.relative_to(settings.VAR_DIR), oct(stat.S_IMODE(path.stat().st_mode)))
+"""
+
+OWNER_ONLY = {
+    ".": "0o700",
+    "secret_key": "0o600",
+    "workmail.sqlite3": "0o600",
+    "workmail.sqlite3-wal": "0o600",
+    "workmail.sqlite3-shm": "0o600",
+    "broker": "0o700",
+    "broker/control": "0o700",
+    "broker/processed": "0o700",
+    "broker/queue": "0o700",
+}
+
+
+def modes_after_a_start(var_dir: Path) -> dict[str, str]:
+    result = run_console(["-c", MIGRATE_AND_LIST_MODES], var_dir, embedded=True)
+    assert result.returncode == 0, result.stderr
+    return dict(line.split() for line in result.stdout.splitlines())
+
+
+def test_a_fresh_var_dir_is_readable_by_its_owner_only(tmp_path) -> None:
+    assert modes_after_a_start(tmp_path / "var") == OWNER_ONLY
+
+
+def test_an_existing_var_dir_with_looser_modes_is_tightened_at_start(tmp_path) -> None:
+    var_dir = tmp_path / "var"
+    modes_after_a_start(var_dir)
+    for path in [var_dir, *var_dir.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    assert modes_after_a_start(var_dir) == OWNER_ONLY
