@@ -1,9 +1,6 @@
 """Settings for WorkMail Console. Every value comes from an environment variable (see README)."""
 
-import contextlib
-import os
 import secrets
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from workmail_console.files import owner_only
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WORKMAIL_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+owner_only(VAR_DIR)  # before anything is written in it (see "Owner-only files" below)
 
 
 def _secret_key() -> str:
@@ -24,14 +22,8 @@ def _secret_key() -> str:
         return key
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        # Written whole to a private (0600) file, then linked into place: never readable by
-        # others, and when web, worker and beat start at once, the first link wins for all.
-        descriptor, draft = tempfile.mkstemp(dir=VAR_DIR)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(50))
-        with contextlib.suppress(FileExistsError):
-            os.link(draft, path)
-        os.unlink(draft)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -255,8 +247,8 @@ if SESSION_COOKIE_SECURE:
 if _ssl_header := env_str("SECURE_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
 
-# Owner-only files (workmail_console/files.py): var/ and what it holds are tightened at every start,
-# so a var/ made with looser modes by an older version is fixed too. var/static is left as it is:
-# it is public, and in the image root owns it. A new SQLite file is tightened when first opened.
-for _path in (VAR_DIR, VAR_DIR / "secret_key", VAR_DIR / "broker", *VAR_DIR.glob("broker/*/")):
+# Owner-only files (workmail_console/files.py): var/ (at the top) and what it holds are tightened
+# at every start, so a var/ left with looser modes by an older version is fixed too. A new SQLite
+# file is tightened when first opened. var/static stays as it is: public, and root's in the image.
+for _path in (VAR_DIR / "secret_key", VAR_DIR / "broker", *VAR_DIR.glob("broker/*/")):
     owner_only(_path)
