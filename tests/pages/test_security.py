@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
+from django.urls import path
 
 from tests.factories import PASSWORD, OrganizationFactory
 
@@ -151,6 +154,34 @@ def test_a_fresh_var_dir_is_readable_by_its_owner_only(tmp_path) -> None:
 def test_an_existing_var_dir_with_looser_modes_is_tightened_at_start(tmp_path) -> None:
     var_dir = tmp_path / "var"
     modes_after_a_start(var_dir)
-    for path in [var_dir, *var_dir.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    for entry in [var_dir, *var_dir.rglob("*")]:
+        entry.chmod(0o755 if entry.is_dir() else 0o644)
     assert modes_after_a_start(var_dir) == OWNER_ONLY
+
+
+def crash(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("KeyError in secret_step: password=hunter2")
+
+
+urlpatterns = [path("crash/", crash)]  # this module is the URLconf of the 500 page's test
+
+
+@pytest.mark.urls(__name__)
+def test_a_crash_gets_the_console_s_500_page_without_details(db) -> None:
+    response = Client(raise_request_exception=False).get("/crash/")
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side. Try again;" in page
+    assert 'class="top-nav"' in page and "css/console.css" in page
+    leaked = [
+        word for word in ("RuntimeError", "secret_step", "hunter2", "Traceback") if word in page
+    ]
+    assert leaked == []
+
+
+def test_a_bad_host_gets_the_console_s_400_page(db) -> None:
+    response = Client().get("/signin/", HTTP_HOST="attacker.example")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The console could not understand this request." in page
+    assert 'class="top-nav"' in page and "attacker.example" not in page
