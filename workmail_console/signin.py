@@ -3,6 +3,7 @@
 import ipaddress
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,10 +30,17 @@ def client_address(request: HttpRequest) -> str | None:
 
 
 def attempted_username(request: HttpRequest, credentials: dict | None) -> str | None:
-    """The user name a failure counts against, case-folded so `Bob` and `bob` share one limit."""
+    """The user name a failure counts against, case-folded so `Bob` and `bob` share one limit.
+
+    Cut to the longest user name there can be: the sign-in form lets longer ones through, and
+    axes' column would refuse them with a 500.
+    """
     source = credentials if credentials is not None else request.POST
     username = source.get("username")
-    return username.casefold() if isinstance(username, str) else None
+    if not isinstance(username, str):
+        return None
+    User = get_user_model()
+    return username.casefold()[: User._meta.get_field(User.USERNAME_FIELD).max_length]
 
 
 def locked_out(

@@ -232,3 +232,29 @@ def test_twenty_guesses_at_once_check_no_more_passwords_than_the_limit(admin, se
     for thread in threads:
         thread.join()
     assert len(CountingHasher.checked) == settings.AXES_FAILURE_LIMIT
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"username": "x" * 100_000, "password": "wrong-password"},
+        {"username": "bob\x00", "password": "wrong-password"},
+        {"username": "bob", "password": "wrong\x00password"},
+        {"username": "<script>alert(1)</script>", "password": "\u202e\U0001f600"},
+        {"username": ["bob", "alice"], "password": ["a", "b"]},
+        {},
+    ],
+    ids=["overlong", "nul-in-name", "nul-in-password", "markup", "repeated", "empty"],
+)
+def test_hostile_sign_in_input_gets_the_form_again_not_a_500(db, fields: dict) -> None:
+    assert Client().post("/signin/", fields).status_code == 200
+
+
+@pytest.mark.parametrize("forwarded_for", ["not-an-address", "\x00", ",,,", "1.2.3.4.5, ::zz"])
+def test_a_garbled_x_forwarded_for_counts_against_the_proxy_address(
+    admin, settings, forwarded_for: str
+) -> None:
+    settings.WORKMAIL_TRUSTED_PROXY_COUNT = 1
+    response = through_a_proxy(admin.user.username, "wrong-password", forwarded_for)
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
