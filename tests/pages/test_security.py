@@ -31,11 +31,10 @@ def run_console(
 
     `embedded`: the defaults, SQLite and the filesystem broker, rather than this run's services.
     """
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not (embedded and key in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"})
-    }
+    dropped = {"DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests' conftest sets it for this process
+    if embedded:
+        dropped |= {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}
+    base = {key: value for key, value in os.environ.items() if key not in dropped}
     return subprocess.run(
         [sys.executable, *args],
         cwd=settings.BASE_DIR,
