@@ -1,21 +1,18 @@
 from django.contrib import admin
 
 from organizations.models import EncryptionKey, LifecycleEvent, Organization
+from workmail_console.admin import ReadOnly
 
 
-class LifecycleEventInline(admin.TabularInline):
+class LifecycleEventInline(ReadOnly, admin.TabularInline):
     model = LifecycleEvent
     extra = 0
-    can_delete = False
-    readonly_fields = ["from_state", "to_state", "at", "reason"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    fields = ["from_state", "to_state", "at", "reason"]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    """Read-only: states change only through the lifecycle, never by hand."""
+class OrganizationAdmin(ReadOnly, admin.ModelAdmin):
+    """States change only through the lifecycle, never by hand; deleting is the console's Delete."""
 
     list_display = ["alias", "organization_id", "state", "region", "account", "created_date"]
     list_filter = ["state", "region"]
@@ -23,15 +20,11 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["alias", "organization_id", "account__account_id"]
     inlines = [LifecycleEventInline]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
 
 @admin.register(EncryptionKey)
-class EncryptionKeyAdmin(admin.ModelAdmin):
+class EncryptionKeyAdmin(ReadOnly, admin.ModelAdmin):
+    """Keys are made and used by the lifecycle's steps."""
+
     list_display = ["key_id", "alias", "key_manager", "key_state", "region", "account"]
     list_filter = ["key_manager", "key_state", "region"]
     list_select_related = ["account"]

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import MembershipFactory
 from tests.processes import CeleryProcess, broker_problem, forget_queue
 from workmail_console.celery import app as celery_app
 from workmail_console.models import Membership, Role
@@ -60,7 +60,7 @@ def stranger(db) -> Membership:
 
 def signed_in(membership: Membership) -> Client:
     client = Client()
-    assert client.login(username=membership.user.username, password=PASSWORD)
+    client.force_login(membership.user)
     return client
 
 

@@ -1,16 +1,19 @@
 """Settings for WorkMail Console. Every value comes from an environment variable (see README)."""
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
 
 from workmail_console.env import env_bool, env_float, env_int, env_list, env_str
+from workmail_console.files import owner_only
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WORKMAIL_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+owner_only(VAR_DIR)  # before anything is written in it (see "Owner-only files" below)
 
 
 def _secret_key() -> str:
@@ -204,3 +207,48 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Security (issue 5 §4): sign-in throttling, HTTPS, owner-only files --------------------------
+# Sign-in throttling with django-axes, on /signin/ and the admin site's login alike: a failure
+# counts against the user name and, separately, against the client's address; either reaching the
+# limit refuses every password (the right one too) until the cool-off has passed.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += [
+    "workmail_console.middleware.SignInAttemptLock",  # so that the limit holds under races
+    "axes.middleware.AxesMiddleware",  # last, as axes requires
+]
+AXES_FAILURE_LIMIT = env_int("WORKMAIL_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("WORKMAIL_SIGNIN_COOLOFF_MINUTES", 15.0, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "workmail_console.signin.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "workmail_console.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "workmail_console.signin.locked_out"
+# How many reverse proxies in front of the console append to X-Forwarded-For. 0: the address is
+# REMOTE_ADDR, and the header (which anyone can send) is ignored.
+WORKMAIL_TRUSTED_PROXY_COUNT = env_int("WORKMAIL_TRUSTED_PROXY_COUNT", 0)
+
+# Signed-in pages are never cached (see the middleware's docstring).
+MIDDLEWARE += ["workmail_console.middleware.PrivatePages"]
+
+# HTTPS. SECURE_COOKIES=true (above) means the console is served over HTTPS only: plain HTTP is
+# redirected, and HSTS tells browsers never to try HTTP again (a year, subdomains, preload-ready).
+SESSION_COOKIE_SAMESITE = "Lax"  # sent when following a link in, never with a cross-site POST
+if SESSION_COOKIE_SECURE:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a proxy that terminates TLS: the header it sets to "https" on HTTPS requests, e.g.
+# X-Forwarded-Proto. Opt-in, because without such a proxy any client could send the header.
+if _ssl_header := env_str("SECURE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
+
+# Owner-only files (workmail_console/files.py): var/ (at the top) and what it holds are tightened
+# at every start, so a var/ left with looser modes by an older version is fixed too. A new SQLite
+# file is tightened when first opened. var/static stays as it is: public, and root's in the image.
+for _path in (VAR_DIR / "secret_key", VAR_DIR / "broker", *VAR_DIR.glob("broker/*/")):
+    owner_only(_path)
