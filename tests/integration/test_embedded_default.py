@@ -21,6 +21,7 @@ CREATE_AND_WAIT = textwrap.dedent(
     from django.db import connection
     from organizations import services
     from organizations.models import Organization
+    from workmail_console.celery import app
     from workmail_console.models import Account
 
     account = Account.create()
@@ -39,6 +40,7 @@ CREATE_AND_WAIT = textwrap.dedent(
         if states.count("Active") == 40:
             break
         time.sleep(0.2)
+    print("transport", app.connection_for_write().transport_cls)
     print("journal", connection.cursor().execute("PRAGMA journal_mode").fetchone()[0])
     print("active", states.count("Active"), "of", len(states))
     """
@@ -73,6 +75,7 @@ def test_sqlite_and_the_filesystem_broker_hold_up_under_concurrent_writers(tmp_p
         result = manage("shell", "-c", CREATE_AND_WAIT)
     logs = result.stdout + result.stderr
     logs += (tmp_path / "worker.log").read_text() + (tmp_path / "beat.log").read_text()
+    assert "transport workmail_console.broker:Transport" in result.stdout, logs[-3000:]
     assert "journal wal" in result.stdout, logs[-3000:]
     assert "active 40 of 40" in result.stdout, logs[-3000:]
     assert "database is locked" not in logs
