@@ -38,15 +38,17 @@ def advance_organization(organization_id: str, state: str) -> str | None:
 
 
 @shared_task
-def sweep_stuck_organizations() -> int:
-    """Re-enqueue organizations sitting in a working state too long (lost message, dead worker)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.WORKMAIL_STUCK_AFTER)
+def sweep_stuck_organizations(older_than: float | None = None) -> list[tuple[str, str]]:
+    """Re-enqueue organizations in a working state for more than `older_than` seconds
+    (default: WORKMAIL_STUCK_AFTER), oldest first, at most 1000; the (ID, state) pairs sent."""
+    seconds = settings.WORKMAIL_STUCK_AFTER if older_than is None else older_than
+    cutoff = timezone.now() - timedelta(seconds=seconds)
     stuck = list(
         Organization.objects.filter(state__in=lifecycle.WORKING, state_changed_at__lt=cutoff)
         .order_by("state_changed_at")
         .values_list("organization_id", "state")[:1000]
     )
     for organization_id, state in stuck:
-        log.info("Re-enqueueing %s, stuck in %s", organization_id, state)
+        log.info("Re-enqueueing %s, in %s for over %g s", organization_id, state, seconds)
         enqueue_advance(organization_id, state)
-    return len(stuck)
+    return stuck
