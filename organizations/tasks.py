@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -14,6 +15,8 @@ from organizations.models import Organization
 from organizations.workflow import advance
 
 log = logging.getLogger(__name__)
+# Seconds a healthy message may take past its countdown; a step later than that is overdue.
+DUE_MARGIN = 2.0
 
 
 def enqueue_advance(organization_id: str, state: str, countdown: float = 0) -> None:
@@ -52,3 +55,16 @@ def sweep_stuck_organizations(older_than: float | None = None) -> list[tuple[str
         log.info("Re-enqueueing %s, in %s for over %g s", organization_id, state, seconds)
         enqueue_advance(organization_id, state)
     return stuck
+
+
+@worker_ready.connect
+def sweep_when_a_worker_starts(**kwargs: object) -> None:
+    """Re-enqueue the steps a dead worker held (the filesystem broker loses them), without waiting
+    for WORKMAIL_STUCK_AFTER: now for those already due, and again once every step that was in
+    flight at the start is due. The worker's main process itself never touches the database."""
+    due_after = settings.WORKMAIL_STAGE_DELAY + DUE_MARGIN
+    try:
+        for countdown in (0, due_after):
+            sweep_stuck_organizations.apply_async((due_after,), countdown=countdown or None)
+    except (OperationalError, OSError) as error:
+        log.warning("Start-up sweep not sent (%s); the periodic sweep will catch up.", error)

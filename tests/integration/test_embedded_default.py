@@ -1,7 +1,6 @@
 """The embedded default (SQLite and the filesystem broker) with web-like writers, a worker and
 beat writing at once: every organization reaches Active and nobody sees "database is locked"."""
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.processes import CeleryProcess
+from tests.processes import CeleryProcess, embedded_env
 
 pytestmark = pytest.mark.slow
 
@@ -48,17 +47,11 @@ CREATE_AND_WAIT = textwrap.dedent(
 
 
 def test_sqlite_and_the_filesystem_broker_hold_up_under_concurrent_writers(tmp_path: Path) -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "WORKMAIL_QUEUE"}
-    }
-    env.update(
-        WORKMAIL_VAR_DIR=str(tmp_path / "var"),
+    env = embedded_env(
+        tmp_path / "var",
         WORKMAIL_STAGE_DELAY="0.2",
         WORKMAIL_STUCK_AFTER="2",
         WORKMAIL_SWEEP_INTERVAL="0.5",
-        DJANGO_SETTINGS_MODULE="workmail_console.settings",
     )
 
     def manage(*args: str) -> subprocess.CompletedProcess:

@@ -1,5 +1,6 @@
-"""The sweep, read back from the real broker: exactly the organizations whose step is overdue are
-re-enqueued, in every working state."""
+"""The sweeps, read back from the real broker: exactly the organizations whose step is overdue are
+re-enqueued, in every working state, and a starting worker asks for a sweep now and once more
+when every step in flight at its start is due."""
 
 import base64
 import json
@@ -13,7 +14,7 @@ import redis
 from django.utils import timezone
 
 from organizations.lifecycle import WORKING, State
-from organizations.tasks import sweep_stuck_organizations
+from organizations.tasks import sweep_stuck_organizations, sweep_when_a_worker_starts
 from tests.conftest import require
 from tests.factories import OrganizationFactory
 from workmail_console.celery import app as celery_app
@@ -21,6 +22,7 @@ from workmail_console.celery import app as celery_app
 pytestmark = pytest.mark.django_db
 
 ADVANCE = "organizations.tasks.advance_organization"
+SWEEP = "organizations.tasks.sweep_stuck_organizations"
 STUCK_AFTER = 60
 SETTLED = sorted(set(State) - WORKING)
 
@@ -92,3 +94,13 @@ def test_a_sweep_with_a_shorter_threshold_re_enqueues_what_is_older_than_it(sent
     OrganizationFactory(state=State.CREATING, state_changed_at=ago(4))
     assert sweep_stuck_organizations(5) == [(due.pk, State.CREATING)]
     assert sent() == [Sent(ADVANCE, [due.pk, State.CREATING], None)]
+
+
+def test_a_starting_worker_asks_for_a_sweep_now_and_when_steps_in_flight_are_due(sent, settings):
+    settings.WORKMAIL_STAGE_DELAY = 3
+    sweep_when_a_worker_starts()
+    due_after = 3 + 2.0  # the stage delay and the margin a healthy message may take
+    assert [(m.task, m.args, m.eta is None) for m in sent()] == [
+        (SWEEP, [due_after], True),
+        (SWEEP, [due_after], False),
+    ]
