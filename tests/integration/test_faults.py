@@ -214,8 +214,8 @@ def test_a_worker_killed_mid_task_loses_and_duplicates_nothing(
 def test_a_redis_restart_loses_no_organization(services_problem, process_env, admin, tmp_path):
     require(services_problem)
     require(None if shutil.which("redis-server") else "redis-server is not on PATH")
-    # Written straight to the table long ago, as if their messages were lost: only the sweep of
-    # the beat on the private broker sends messages for them (the session worker never sees them).
+    # Written straight to the table long ago, as if their messages were lost: only the sweeps on
+    # the private broker (the worker's start-up sweep, then beat's) send messages for them.
     lost_at = timezone.now() - timedelta(seconds=30)
     ids = [
         OrganizationFactory(account=admin.account, state_changed_at=lost_at).pk
@@ -227,7 +227,7 @@ def test_a_redis_restart_loses_no_organization(services_problem, process_env, ad
     worker = CeleryProcess.worker(env, tmp_path / "worker.log", name="survivor")
     beat = CeleryProcess.beat(env, tmp_path / "beat.log", tmp_path / "schedule")
     try:
-        with broker, worker, beat:
+        with broker, beat, worker:  # the worker last: they move from its start-up sweep on
             # Every one between two steps: the worker holds their next messages until the countdown.
             wait_for(all_within(ids, {State.CREATING, State.VALIDATING}), timeout=20)
             broker.kill()
