@@ -79,14 +79,15 @@ def is_running(pid: int) -> bool:
 
 
 def forget_queue(url: str, queue: str) -> None:
-    """Drop what a finished test run left on a Redis broker: its queue and messages that killed
-    workers held unacknowledged (Redis would hand those back to a queue nobody reads)."""
+    """Drop what a finished test run left on a Redis broker: its queue, its exchange's bindings,
+    and messages that killed workers held unacknowledged (Redis would hand those back to a queue
+    nobody reads)."""
     if not url.startswith("redis://"):
         return
     import redis
 
     client = redis.Redis.from_url(url)
-    client.delete(queue)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     for tag, payload in client.hscan_iter("unacked"):
         if json.loads(payload)[-1] == queue:  # [message, exchange, routing_key]
             client.hdel("unacked", tag)

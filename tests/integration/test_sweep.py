@@ -17,6 +17,7 @@ from organizations.lifecycle import WORKING, State
 from organizations.tasks import sweep_stuck_organizations, sweep_when_a_worker_starts
 from tests.conftest import require
 from tests.factories import OrganizationFactory
+from tests.processes import forget_queue
 from workmail_console.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +61,8 @@ def sent(services_problem, settings) -> Iterator[Callable[[], list[Sent]]]:
         yield read
     finally:
         celery_app.conf.task_default_queue = previous
-        client.delete(queue)
         client.close()
+        forget_queue(url, queue)
 
 
 def ago(seconds: float) -> datetime:
