@@ -31,7 +31,7 @@ run: $(VENV)/.installed
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py ensure_superuser
 	@echo "==> Starting web, worker and beat: open http://$(WEB_BIND) (Ctrl-C stops all three)"
-	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_BIND=$(WEB_BIND) $(VENV)/bin/honcho start -f Procfile
+	@WEB_BIND=$(WEB_BIND) exec $(PY) scripts/run
 
 services:
 	@scripts/ensure-services

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -14,6 +15,8 @@ from organizations.models import Organization
 from organizations.workflow import advance
 
 log = logging.getLogger(__name__)
+# Seconds a healthy message may take past its countdown; a step later than that is overdue.
+DUE_MARGIN = 2.0
 
 
 def enqueue_advance(organization_id: str, state: str, countdown: float = 0) -> None:
@@ -38,15 +41,30 @@ def advance_organization(organization_id: str, state: str) -> str | None:
 
 
 @shared_task
-def sweep_stuck_organizations() -> int:
-    """Re-enqueue organizations sitting in a working state too long (lost message, dead worker)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.WORKMAIL_STUCK_AFTER)
+def sweep_stuck_organizations(older_than: float | None = None) -> list[tuple[str, str]]:
+    """Re-enqueue organizations in a working state for more than `older_than` seconds
+    (default: WORKMAIL_STUCK_AFTER), oldest first, at most 1000; the (ID, state) pairs sent."""
+    seconds = settings.WORKMAIL_STUCK_AFTER if older_than is None else older_than
+    cutoff = timezone.now() - timedelta(seconds=seconds)
     stuck = list(
         Organization.objects.filter(state__in=lifecycle.WORKING, state_changed_at__lt=cutoff)
         .order_by("state_changed_at")
         .values_list("organization_id", "state")[:1000]
     )
     for organization_id, state in stuck:
-        log.info("Re-enqueueing %s, stuck in %s", organization_id, state)
+        log.info("Re-enqueueing %s, in %s for over %g s", organization_id, state, seconds)
         enqueue_advance(organization_id, state)
-    return len(stuck)
+    return stuck
+
+
+@worker_ready.connect
+def sweep_when_a_worker_starts(**kwargs: object) -> None:
+    """Re-enqueue the steps a dead worker held (the filesystem broker loses them), without waiting
+    for WORKMAIL_STUCK_AFTER: now for those already due, and again once every step that was in
+    flight at the start is due. The worker's main process itself never touches the database."""
+    due_after = settings.WORKMAIL_STAGE_DELAY + DUE_MARGIN
+    try:
+        for countdown in (0, due_after):
+            sweep_stuck_organizations.apply_async((due_after,), countdown=countdown or None)
+    except (OperationalError, OSError) as error:
+        log.warning("Start-up sweep not sent (%s); the periodic sweep will catch up.", error)

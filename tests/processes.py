@@ -39,15 +39,55 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def embedded_env(var_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a checkout that just runs: SQLite and the filesystem broker in
+    `var_dir`, none of this test run's database, broker, queue or make settings."""
+    unset = {"DATABASE_URL", "CELERY_BROKER_URL", "WORKMAIL_QUEUE", "MAKEFLAGS", "MAKELEVEL"}
+    env = {key: value for key, value in os.environ.items() if key not in unset}
+    env.update(WORKMAIL_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="workmail_console.settings")
+    env.update(extra)
+    return env
+
+
+def _proc_stat(pid: int | str) -> list[str]:
+    """/proc/<pid>/stat after the command name: [state, ppid, pgrp, session, ...]."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`, whatever session it started (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                children.setdefault(int(_proc_stat(entry.name)[1]), []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def is_running(pid: int) -> bool:
+    """Exists and is not a zombie (in a container, PID 1 may never reap an orphan)."""
+    try:
+        return _proc_stat(pid)[0] != "Z"
+    except OSError:
+        return False
+
+
 def forget_queue(url: str, queue: str) -> None:
-    """Drop what a finished test run left on a Redis broker: its queue and messages that killed
-    workers held unacknowledged (Redis would hand those back to a queue nobody reads)."""
+    """Drop what a finished test run left on a Redis broker: its queue, its exchange's bindings,
+    and messages that killed workers held unacknowledged (Redis would hand those back to a queue
+    nobody reads)."""
     if not url.startswith("redis://"):
         return
     import redis
 
     client = redis.Redis.from_url(url)
-    client.delete(queue)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     for tag, payload in client.hscan_iter("unacked"):
         if json.loads(payload)[-1] == queue:  # [message, exchange, routing_key]
             client.hdel("unacked", tag)

@@ -162,6 +162,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "polling_interval": 0.1,
     }
+    # Same URL, our transport: kombu's lets a consumer take a half-written file (kombu#1551).
+    CELERY_BROKER_TRANSPORT = "workmail_console.broker:Transport"
 else:
     # Longer than any countdown, so Redis does not hand a scheduled task out twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

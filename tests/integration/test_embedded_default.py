@@ -1,7 +1,6 @@
 """The embedded default (SQLite and the filesystem broker) with web-like writers, a worker and
 beat writing at once: every organization reaches Active and nobody sees "database is locked"."""
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.processes import CeleryProcess
+from tests.processes import CeleryProcess, embedded_env
 
 pytestmark = pytest.mark.slow
 
@@ -21,6 +20,7 @@ CREATE_AND_WAIT = textwrap.dedent(
     from django.db import connection
     from organizations import services
     from organizations.models import Organization
+    from workmail_console.celery import app
     from workmail_console.models import Account
 
     account = Account.create()
@@ -39,6 +39,7 @@ CREATE_AND_WAIT = textwrap.dedent(
         if states.count("Active") == 40:
             break
         time.sleep(0.2)
+    print("transport", app.connection_for_write().transport_cls)
     print("journal", connection.cursor().execute("PRAGMA journal_mode").fetchone()[0])
     print("active", states.count("Active"), "of", len(states))
     """
@@ -46,17 +47,11 @@ CREATE_AND_WAIT = textwrap.dedent(
 
 
 def test_sqlite_and_the_filesystem_broker_hold_up_under_concurrent_writers(tmp_path: Path) -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "WORKMAIL_QUEUE"}
-    }
-    env.update(
-        WORKMAIL_VAR_DIR=str(tmp_path / "var"),
+    env = embedded_env(
+        tmp_path / "var",
         WORKMAIL_STAGE_DELAY="0.2",
         WORKMAIL_STUCK_AFTER="2",
         WORKMAIL_SWEEP_INTERVAL="0.5",
-        DJANGO_SETTINGS_MODULE="workmail_console.settings",
     )
 
     def manage(*args: str) -> subprocess.CompletedProcess:
@@ -73,6 +68,7 @@ def test_sqlite_and_the_filesystem_broker_hold_up_under_concurrent_writers(tmp_p
         result = manage("shell", "-c", CREATE_AND_WAIT)
     logs = result.stdout + result.stderr
     logs += (tmp_path / "worker.log").read_text() + (tmp_path / "beat.log").read_text()
+    assert "transport workmail_console.broker:Transport" in result.stdout, logs[-3000:]
     assert "journal wal" in result.stdout, logs[-3000:]
     assert "active 40 of 40" in result.stdout, logs[-3000:]
     assert "database is locked" not in logs

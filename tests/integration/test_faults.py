@@ -4,18 +4,20 @@ The database is the source of truth and a message only says "advance X, expected
 a message lost or delivered twice must neither lose an organization nor move one twice.
 """
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Self
 
 import pytest
 import redis
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from directories.models import Directory
@@ -31,6 +33,7 @@ from tests.waiting import wait_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COUNT = 30
+VICTIM_PROCESSES = 2  # CeleryProcess.worker's default concurrency
 
 
 def states(ids: Iterable[str]) -> dict[str, str]:
@@ -53,15 +56,6 @@ def directory_keys(ids: list[str]) -> dict[str, str | None]:
     """Each organization's directory, by the key it was made for: its own id if made once."""
     rows = Organization.objects.filter(pk__in=ids).values_list("pk", "directory__idempotency_key")
     return dict(rows)
-
-
-def some_reach(ids: list[str], reached: set[str]) -> Callable[[], bool]:
-    def probe() -> bool:
-        counts = Counter(states(ids).values())
-        probe.__doc__ = f"one of {len(ids)} to reach {sorted(reached)}; now {dict(counts)}"
-        return any(counts[state] for state in reached)
-
-    return probe
 
 
 def all_within(ids: list[str], allowed: set[str]) -> Callable[[], bool]:
@@ -149,30 +143,59 @@ class PrivateRedis:
         self.kill()
 
 
+@contextlib.contextmanager
+def organizations_locked() -> Iterator[None]:
+    """Hold a lock that lets workers read organizations but blocks their compare-and-set UPDATEs
+    inside running tasks, from a connection of its own, until the block ends."""
+    locker = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with locker.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("LOCK TABLE organizations_organization IN SHARE ROW EXCLUSIVE MODE")
+            yield
+            cursor.execute("ROLLBACK")
+    finally:
+        locker.close()
+
+
+def tasks_waiting_for_the_lock() -> int:
+    """Other sessions of this database whose statement waits for a lock: running tasks."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_task_loses_and_duplicates_nothing(
     celery_worker, process_env, admin, tmp_path
 ):
+    require(None if connection.vendor == "postgresql" else "LOCK TABLE needs PostgreSQL")
     victim_log, rescuer_log, beat_log = (
         tmp_path / f"{n}.log" for n in ("victim", "rescuer", "beat")
     )
     try:
         with celery_worker.stopped():  # only the workers started here take this queue
-            # A stage delay keeps organizations in flight: the victim holds their next messages.
-            victim = CeleryProcess.worker(
-                process_env(WORKMAIL_STAGE_DELAY="0.5"), victim_log, name="victim"
-            )
-            with victim:
-                ids = [
-                    services.create_organization(
-                        account=admin.account, region="us-east-1", alias=f"victim{n}"
-                    ).pk
-                    for n in range(COUNT)
-                ]
-                wait_for(some_reach(ids, {State.VALIDATING, State.ACTIVE}), timeout=20)
+            ids = [
+                services.create_organization(
+                    account=admin.account, region="us-east-1", alias=f"victim{n}"
+                ).pk
+                for n in range(COUNT)
+            ]
+            victim = CeleryProcess.worker(process_env(), victim_log, name="victim")
+            with organizations_locked(), victim:
+
+                def both_blocked() -> bool:
+                    """both of the worker's processes to be blocked inside a task"""
+                    return tasks_waiting_for_the_lock() == VICTIM_PROCESSES
+
+                wait_for(both_blocked, timeout=30)
                 victim.kill()
-            at_kill = states(ids)
-            assert still_working(at_kill), f"nothing was in flight when the worker died: {at_kill}"
+                running_at_kill = tasks_waiting_for_the_lock()
+            # Released: the dead worker's blocked UPDATEs may still commit now. Harmless.
+            assert running_at_kill == VICTIM_PROCESSES, "no task was running at the kill"
 
             rescuer = CeleryProcess.worker(process_env(), rescuer_log, name="rescuer")
             beat = CeleryProcess.beat(process_env(), beat_log, tmp_path / "schedule")
@@ -188,30 +211,32 @@ def test_a_worker_killed_mid_task_loses_and_duplicates_nothing(
 
 
 @pytest.mark.slow
-def test_a_redis_restart_loses_no_organization(services_problem, process_env, admin, tmp_path):
-    require(services_problem)
+def test_a_redis_restart_loses_no_organization(celery_worker, process_env, admin, tmp_path):
     require(None if shutil.which("redis-server") else "redis-server is not on PATH")
-    # Written straight to the table long ago, as if their messages were lost: only the sweep of
-    # the beat on the private broker sends messages for them (the session worker never sees them).
-    lost_at = timezone.now() - timedelta(seconds=30)
-    ids = [
-        OrganizationFactory(account=admin.account, state_changed_at=lost_at).pk
-        for _ in range(COUNT)
-    ]
     broker = PrivateRedis(tmp_path / "redis.log")
     # A stage delay keeps the next messages waiting (countdown) when the broker dies.
     env = process_env(CELERY_BROKER_URL=broker.url, WORKMAIL_STAGE_DELAY="1")
     worker = CeleryProcess.worker(env, tmp_path / "worker.log", name="survivor")
     beat = CeleryProcess.beat(env, tmp_path / "beat.log", tmp_path / "schedule")
     try:
-        with broker, worker, beat:
-            # Every one between two steps: the worker holds their next messages until the countdown.
-            wait_for(all_within(ids, {State.CREATING, State.VALIDATING}), timeout=20)
-            broker.kill()
-            at_crash = states(ids)
-            broker.start()
-            assert still_working(at_crash), f"nothing was in flight when Redis died: {at_crash}"
-            wait_for(all_reach(ids, State.ACTIVE, worker, beat), timeout=90, interval=0.2)
+        # Stopped: a worker sweeps the database when it starts, and these rows are for the
+        # private broker's processes alone.
+        with celery_worker.stopped():
+            # Written straight to the table long ago, as if their messages were lost: only the
+            # sweeps on the private broker (the worker's start-up sweep, beat's) send messages.
+            lost_at = timezone.now() - timedelta(seconds=30)
+            ids = [
+                OrganizationFactory(account=admin.account, state_changed_at=lost_at).pk
+                for _ in range(COUNT)
+            ]
+            with broker, beat, worker:  # the worker last: they move from its start-up sweep on
+                # Every one between two steps: the worker holds their next messages (countdown).
+                wait_for(all_within(ids, {State.CREATING, State.VALIDATING}), timeout=20)
+                broker.kill()
+                at_crash = states(ids)
+                broker.start()
+                assert still_working(at_crash), f"nothing was in flight when Redis died: {at_crash}"
+                wait_for(all_reach(ids, State.ACTIVE, worker, beat), timeout=90, interval=0.2)
 
         assert all_transitions(ids) == {pk: CREATED for pk in ids}
         assert directory_keys(ids) == {pk: pk for pk in ids}
