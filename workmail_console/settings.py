@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "workmail_console.tenancy.TenancyMiddleware",
+    "workmail_console.middleware.PrivatePages",  # signed-in pages are never cached
+    "workmail_console.middleware.SignInAttemptLock",  # the sign-in limit holds under races
+    "axes.middleware.AxesMiddleware",  # last, as axes requires
 ]
 
 # Content Security Policy (Django's own): scripts and styles from this site only, no inline code
@@ -219,10 +222,6 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-MIDDLEWARE += [
-    "workmail_console.middleware.SignInAttemptLock",  # so that the limit holds under races
-    "axes.middleware.AxesMiddleware",  # last, as axes requires
-]
 AXES_FAILURE_LIMIT = env_int("WORKMAIL_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_float("WORKMAIL_SIGNIN_COOLOFF_MINUTES", 15.0, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -233,8 +232,6 @@ AXES_LOCKOUT_CALLABLE = "workmail_console.signin.locked_out"
 # REMOTE_ADDR, and the header (which anyone can send) is ignored.
 WORKMAIL_TRUSTED_PROXY_COUNT = env_int("WORKMAIL_TRUSTED_PROXY_COUNT", 0)
 
-# Signed-in pages are never cached (see the middleware's docstring).
-MIDDLEWARE += ["workmail_console.middleware.PrivatePages"]
 
 # HTTPS. SECURE_COOKIES=true (above) means the console is served over HTTPS only: plain HTTP is
 # redirected, and HSTS tells browsers never to try HTTP again (a year, subdomains, preload-ready).
