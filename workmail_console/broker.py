@@ -32,8 +32,11 @@ def _hidden(folder: str, name: str, suffix: str) -> str:
 
 class Channel(filesystem.Channel):
     def _put(self, queue: str, payload: dict[str, Any], **kwargs: Any) -> None:
-        """Write the message under a hidden name, then rename it into the queue: all or nothing."""
-        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        """Write the message under a hidden name, then rename it into the queue: all or nothing.
+
+        The time is zero-padded so that names sort in the order they were sent (kombu's do not
+        once the millisecond count gains a digit)."""
+        name = f"{round(monotonic() * 1000):016d}_{uuid.uuid4()}.{queue}.msg"
         partial = _hidden(self.data_folder_out, name, "partial")
         data = str_to_bytes(dumps(payload))
         try:

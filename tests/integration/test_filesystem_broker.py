@@ -123,7 +123,7 @@ def test_a_message_is_invisible_until_it_is_completely_written(folder: str, name
 def test_an_undecodable_file_is_set_aside_and_the_next_message_delivered(
     folder: str, name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bad = Path(folder, "queue", f"1_bad.{name}.msg")
+    bad = Path(folder, "queue", f"{0:016d}_bad.{name}.msg")  # older than any message sent now
     bad.write_bytes(b"")  # what a producer killed between creating and writing would leave
     with connect(folder) as connection:
         queue = connection.SimpleQueue(name)
@@ -131,5 +131,5 @@ def test_an_undecodable_file_is_set_aside_and_the_next_message_delivered(
         with caplog.at_level(logging.ERROR, logger="workmail_console.broker"):
             assert queue.get(timeout=5).payload == {"id": "after"}
     assert not bad.exists()
-    assert Path(folder, "queue", f".1_bad.{name}.msg.undecodable").exists()
+    assert Path(folder, "queue", f".{bad.name}.undecodable").exists()
     assert "undecodable message file" in caplog.text
