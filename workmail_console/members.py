@@ -14,9 +14,12 @@ def membership_for(user: AbstractBaseUser) -> Membership | None:
     membership = Membership.objects.select_related("account").filter(user=user).first()
     if membership is None and user.is_superuser:
         with transaction.atomic():
-            membership, _ = Membership.objects.get_or_create(
-                user=user, defaults={"account": Account.create(), "role": Role.ADMIN}
+            account = Account.create()
+            membership, created = Membership.objects.get_or_create(
+                user=user, defaults={"account": account, "role": Role.ADMIN}
             )
+            if not created:  # a sign-in at the same moment gave them one first
+                account.delete()
     return membership
 
 

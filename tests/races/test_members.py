@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from tests.factories import MembershipFactory
 from tests.races.harness import clients_for, race
-from workmail_console.models import Membership, Role
+from workmail_console.members import membership_for
+from workmail_console.models import Account, Membership, Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 User = get_user_model()
@@ -46,3 +47,12 @@ def test_two_admins_demoting_and_removing_each_other_at_once_leave_an_admin(admi
     responses = race(act, writes_to=Membership)
     assert [r.status_code for r in responses if r.status_code >= 500] == []
     assert Membership.objects.filter(account=admin.account, role=Role.ADMIN).exists()
+
+
+def test_a_superuser_given_an_account_twice_at_once_gets_one() -> None:
+    """Sign-ins of one name are taken one at a time, but `ensure_superuser` and a sign-in, or two
+    processes, may still ask at the same moment."""
+    root = User.objects.create_superuser("root", password="root-password-123")
+    memberships = race(lambda i: membership_for(root), writes_to=Membership)
+    assert {membership.pk for membership in memberships} == {Membership.objects.get(user=root).pk}
+    assert Account.objects.count() == 1
