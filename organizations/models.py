@@ -208,8 +208,8 @@ class Organization(models.Model):
         """Write this new organization as Requested, with its first LifecycleEvent, atomically."""
         self.state = State.REQUESTED
         event = LifecycleEvent(
-            organization_id=self.pk, to_state=State.REQUESTED, at=self.state_changed_at,
-            reason=reason,
+            organization_id=self.pk, account_id=self.account_id, region=self.region,
+            to_state=State.REQUESTED, at=self.state_changed_at, reason=reason,
         )  # fmt: skip
         if connection.vendor == "postgresql":
             insert = InsertQuery(Organization)
@@ -254,43 +254,103 @@ class Organization(models.Model):
         if connection.vendor == "postgresql":
             update = moving.query.chain(UpdateQuery)
             update.add_update_values(changes)
-            moved = _write_and_log(*update.get_compiler(moving.db).as_sql(), event)
+            moved = _move_and_log(*update.get_compiler(moving.db).as_sql(), event)
         else:
+            # IMMEDIATE transactions (settings): the write lock is held from the read on.
             with transaction.atomic(savepoint=False):
-                moved = moving.update(**changes)
+                before = moving.values("account_id", "region", "state_changed_at").first()
+                moved = moving.update(**changes) if before else 0
                 if moved:
+                    event.account_id, event.region = before["account_id"], before["region"]
+                    event.from_state_seconds = (now - before["state_changed_at"]).total_seconds()
                     event.save(force_insert=True)
         return now if moved else None
 
 
-def _write_and_log(sql: str, params: Sequence[Any], event: "LifecycleEvent") -> int:
-    """Run an organization's UPDATE or INSERT and its event's INSERT as one statement (a
-    data-modifying CTE): one round trip, atomic without a transaction of its own. The lifecycle's
-    hottest path, so it earns the raw SQL; the event is written only if a row was."""
-    fields = [f for f in LifecycleEvent._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+def _event_columns(event: "LifecycleEvent", computed: Sequence[str]) -> tuple[list[str], list]:
+    """The event's columns and values to insert, leaving out the `computed` ones and the key."""
+    fields = [
+        f
+        for f in LifecycleEvent._meta.concrete_fields
+        if not f.primary_key and f.attname not in computed
+    ]
+    columns = [connection.ops.quote_name(f.column) for f in fields]
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    placeholders = ", ".join(["%s"] * len(fields))
+    return columns, values
+
+
+# The lifecycle's hottest path, so the two writes below earn their raw SQL: an organization's
+# INSERT or UPDATE and its event's INSERT as one statement (a data-modifying CTE), so one round
+# trip, atomic without a transaction of its own; the event is written only if a row was.
+
+
+def _write_and_log(sql: str, params: Sequence[Any], event: "LifecycleEvent") -> int:
+    columns, values = _event_columns(event, computed=())
     statement = (
         f"WITH written AS ({sql} RETURNING 1) "
-        f"INSERT INTO {connection.ops.quote_name(LifecycleEvent._meta.db_table)} ({columns}) "
-        f"SELECT {placeholders} FROM written"
+        f"INSERT INTO {connection.ops.quote_name(LifecycleEvent._meta.db_table)} "
+        f"({', '.join(columns)}) SELECT {', '.join(['%s'] * len(values))} FROM written"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, (*params, *values))
         return cursor.rowcount
 
 
+def _move_and_log(sql: str, params: Sequence[Any], event: "LifecycleEvent") -> int:
+    """As _write_and_log, for an UPDATE: the event takes the account and Region from the row, and
+    the time spent in the old state from the row as it was (every CTE sees the statement's
+    snapshot, so `before` reads it ahead of the update)."""
+    computed = ("account_id", "region", "from_state_seconds")
+    columns, values = _event_columns(event, computed=computed)
+    quote = connection.ops.quote_name
+    organizations = quote(Organization._meta.db_table)
+    statement = (
+        f"WITH before AS (SELECT {quote('state_changed_at')} AS since FROM {organizations} "
+        f"WHERE {quote('organization_id')} = %s), "
+        f"written AS ({sql} RETURNING {quote('account_id')}, {quote('region')}) "
+        f"INSERT INTO {quote(LifecycleEvent._meta.db_table)} "
+        f"({', '.join([*columns, *(quote(c) for c in computed)])}) "
+        f"SELECT {', '.join(['%s'] * len(values))}, written.{quote('account_id')}, "
+        f"written.{quote('region')}, "
+        f"EXTRACT(EPOCH FROM %s - (SELECT since FROM before)) FROM written"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (event.organization_id, *params, *values, event.at))
+        return cursor.rowcount
+
+
 class LifecycleEvent(models.Model):
+    """One move of an organization from one state to another (the first has no `from_state`).
+
+    The organization's account and Region are copied in, so that the dashboard's feed and counts
+    read this table alone, through its own indexes; `from_state_seconds` is how long the
+    organization had been in `from_state`, so timings need no pairing of events.
+    """
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=16, choices=REGION_CHOICES)
     from_state = models.CharField(max_length=16, choices=STATE_CHOICES, blank=True)
     to_state = models.CharField(max_length=16, choices=STATE_CHOICES)
     at = models.DateTimeField(default=timezone.now)
+    from_state_seconds = models.FloatField(null=True, blank=True)
     reason = models.CharField(max_length=256)
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["-at"])]
+        indexes = [
+            models.Index(fields=["-at"]),
+            models.Index(fields=["account", "-at"]),
+            models.Index(fields=["organization", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.from_state or '∅'} → {self.to_state}"
+
+    @property
+    def badge(self) -> str:
+        return lifecycle.badge(self.to_state)
+
+    @property
+    def from_badge(self) -> str:
+        return lifecycle.badge(self.from_state) if self.from_state else ""

@@ -57,5 +57,6 @@ class OrganizationFactory(DjangoModelFactory):
     def first_event(obj, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             LifecycleEvent.objects.create(
-                organization=obj, to_state=State.REQUESTED, reason="Creation requested"
-            )
+                organization=obj, account_id=obj.account_id, region=obj.region,
+                to_state=State.REQUESTED, reason="Creation requested",
+            )  # fmt: skip

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "workmail_console",
     "directories",
     "organizations",
+    "ops",
     "domains",
 ]
 
@@ -195,6 +196,18 @@ WORKMAIL_STAGE_DELAY = env_float("WORKMAIL_STAGE_DELAY", 3.0)
 WORKMAIL_STUCK_AFTER = env_float("WORKMAIL_STUCK_AFTER", max(60.0, 4 * WORKMAIL_STAGE_DELAY))
 WORKMAIL_SWEEP_INTERVAL = env_float("WORKMAIL_SWEEP_INTERVAL", 15.0, minimum=0.5)
 WORKMAIL_ORGANIZATIONS_PER_REGION = env_int("WORKMAIL_ORGANIZATIONS_PER_REGION", 100, minimum=1)
+
+# Heartbeats (ops/heartbeats.py): each worker and beat records itself every INTERVAL seconds; one
+# not heard from for TIMEOUT seconds is gone from the dashboard and from workmail_workers.
+WORKMAIL_HEARTBEAT_INTERVAL = env_float("WORKMAIL_HEARTBEAT_INTERVAL", 5.0, minimum=0.5)
+WORKMAIL_HEARTBEAT_TIMEOUT = env_float(
+    "WORKMAIL_HEARTBEAT_TIMEOUT", max(20.0, 3 * WORKMAIL_HEARTBEAT_INTERVAL)
+)
+# Beat ticks at least this often, so its own heartbeat keeps time.
+CELERY_BEAT_MAX_LOOP_INTERVAL = WORKMAIL_HEARTBEAT_INTERVAL
+CELERY_BEAT_SCHEDULER = "ops.heartbeats:HeartbeatScheduler"
+# /metrics (ops/metrics.py) answers staff signed in, or `Authorization: Bearer <this token>`.
+WORKMAIL_METRICS_TOKEN = env_str("WORKMAIL_METRICS_TOKEN", "")
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-organizations": {

@@ -1,4 +1,5 @@
-"""The race tests again on SQLite, where IMMEDIATE transactions, not row locks, keep order."""
+"""The race tests again on SQLite, where IMMEDIATE transactions, not row locks, keep order; and
+the lifecycle events' SQLite write path."""
 
 import os
 import subprocess
@@ -10,7 +11,16 @@ from django.conf import settings
 
 pytestmark = pytest.mark.slow
 
-PYTEST = [sys.executable, "-m", "pytest", "tests/races", "-q", "-p", "no:cacheprovider"]
+PYTEST = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "tests/races",
+    "tests/ops/test_events.py",
+    "-q",
+    "-p",
+    "no:cacheprovider",
+]
 
 
 def test_the_race_tests_pass_on_sqlite(tmp_path: Path) -> None:
