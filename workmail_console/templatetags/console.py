@@ -1,0 +1,40 @@
+"""Template filters the console's pages share: `{% load console %}`."""
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def duration(seconds: float | timedelta | None) -> str:
+    """A time span as ops read it: "850 ms", "3.2 s", "4 min 12 s", "2 h 5 min", "3 d 4 h"."""
+    if seconds is None or seconds == "":
+        return "-"
+    if isinstance(seconds, timedelta):
+        seconds = seconds.total_seconds()
+    seconds = max(float(seconds), 0.0)
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = int(seconds)
+    for unit, size, smaller, smaller_size in (
+        ("d", 86400, "h", 3600),
+        ("h", 3600, "min", 60),
+        ("min", 60, "s", 1),
+    ):
+        if whole >= size:
+            rest = (whole % size) // smaller_size
+            return f"{whole // size} {unit} {rest} {smaller}" if rest else f"{whole // size} {unit}"
+    return f"{whole} s"
+
+
+@register.filter
+def elapsed(since: datetime | None) -> str:
+    """How long ago `since` was, as `duration` writes it."""
+    if since is None:
+        return "-"
+    return duration((timezone.now() - since).total_seconds())
