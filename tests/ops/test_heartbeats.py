@@ -5,6 +5,7 @@ Real processes on the real database and broker; heartbeats every second and a 4-
 so a dead worker drops out quickly."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from ops.heartbeats import live_beat, live_workers
+from ops import heartbeats
+from ops.heartbeats import live_beat, live_workers, record
 from ops.models import Heartbeat, ProcessKind
 from ops.queue import queue_depth
 from organizations import services
@@ -65,6 +67,13 @@ def start_worker(services_problem, process_env, tmp_path) -> Iterator[Callable[.
         worker.stop()
 
 
+def stop_warm(process: CeleryProcess) -> None:
+    """SIGTERM to the main process only, as `docker stop` and `make run` send it: warm shutdown.
+    (CeleryProcess.stop signals the whole group, so the pool's children die under the worker.)"""
+    os.kill(process.pid, signal.SIGTERM)
+    assert process.process.wait(timeout=30) == 0, process.tail()
+
+
 def node(name: str) -> str:
     """The node name CeleryProcess.worker gives a worker called `name`."""
     return f"{name}-{os.getpid()}@{socket.gethostname()}"
@@ -81,6 +90,31 @@ def seen_after(name: str, moment: datetime) -> Callable[[], Heartbeat | None]:
 
     probe.__doc__ = f"worker {name} to record a heartbeat after {moment}"
     return probe
+
+
+# --- Rows ---------------------------------------------------------------------------------------
+
+
+def test_a_process_restarted_with_the_same_host_and_pid_has_one_row_with_its_new_start():
+    """Containers: a restarted worker is often PID 1 on the same host again."""
+    first_start = timezone.now() - timedelta(hours=1)
+    record(ProcessKind.WORKER, "celery@box", 1, started=first_start, concurrency=2)
+    restart = timezone.now()
+    record(ProcessKind.WORKER, "celery@box", 1, started=restart, concurrency=4)
+    row = Heartbeat.objects.get()
+    assert (row.started, row.concurrency) == (restart, 4)
+    assert row.last_seen >= restart
+
+
+def test_recording_deletes_the_rows_of_processes_gone_for_a_day(monkeypatch):
+    monkeypatch.setattr(heartbeats, "_next_prune", 0.0)  # as in a process that just started
+    now = timezone.now()
+    for pid, hours in [(1, 25), (2, 23)]:
+        record(ProcessKind.WORKER, "celery@old", pid, started=now)
+        Heartbeat.objects.filter(pid=pid).update(last_seen=now - timedelta(hours=hours))
+    monkeypatch.setattr(heartbeats, "_next_prune", 0.0)
+    record(ProcessKind.BEAT, "box", 3, started=now)
+    assert sorted(Heartbeat.objects.values_list("pid", flat=True)) == [2, 3]
 
 
 # --- Workers ----------------------------------------------------------------------------------
@@ -121,8 +155,7 @@ def test_a_killed_worker_drops_out_within_the_timeout(start_worker):
 def test_a_worker_stopped_gracefully_is_gone_at_once(start_worker):
     worker = start_worker("hb-stopped")
     wait_for(lambda: live("hb-stopped"), timeout=10)
-    worker.stop()  # SIGTERM: warm shutdown
-    assert worker.process.returncode == 0
+    stop_warm(worker)
     assert not Heartbeat.objects.filter(hostname=node("hb-stopped")).exists()
 
 
@@ -220,7 +253,7 @@ def test_beat_records_when_it_last_sent_the_sweep(beat):
 @pytest.mark.slow
 def test_beat_stopped_gracefully_is_gone_at_once(beat):
     wait_for(live_beat, timeout=10)
-    beat.stop()
+    stop_warm(beat)
     assert live_beat() is None
     assert not Heartbeat.objects.filter(kind=ProcessKind.BEAT).exists()
 
@@ -253,12 +286,21 @@ def test_on_the_embedded_default_worker_and_beat_record_heartbeats(tmp_path: Pat
         CeleryProcess.beat(env, tmp_path / "beat.log", tmp_path / "schedule") as b,
     ):
         expected = f"workers [({w.pid}, 2)]\nbeat {b.pid} ['{SWEEP}']\n"
+        seen: list[str] = []
 
         def both_live() -> bool:
-            return manage(env, "shell", "-c", LIVE).stdout.endswith(expected)
+            result = manage(env, "shell", "-c", LIVE)
+            seen.append(result.stdout + result.stderr)
+            return result.stdout.endswith(expected)
 
         both_live.__doc__ = expected
-        wait_for(both_live, timeout=20, interval=0.5)
+        try:
+            wait_for(both_live, timeout=20, interval=0.5)
+        except AssertionError:
+            print("last seen:", seen[-1], "worker:", w.tail(), "beat:", b.tail(), sep="\n")
+            raise
+        stop_warm(w)
+        stop_warm(b)
     assert manage(env, "shell", "-c", LIVE).stdout.endswith("workers []\nbeat None None\n")
     logs = (tmp_path / "worker.log").read_text() + (tmp_path / "beat.log").read_text()
     assert "heartbeat not" not in logs
