@@ -98,10 +98,30 @@ def _prune() -> None:
     Heartbeat.objects.filter(last_seen__lt=timezone.now() - PRUNE_AFTER).delete()
 
 
-def _close_broken_connection() -> None:
-    """After a failed heartbeat: drop this thread's connection; the next beat opens a new one."""
+def _close_connection() -> None:
+    """Drop this thread's database connection (after a failure: the next beat opens a new one)."""
     with contextlib.suppress(DatabaseError):
         connection.close()
+
+
+def _record_or_warn(kind: ProcessKind, hostname: str, pid: int, **fields: Any) -> None:
+    """record(), framed as Django frames a request, and never raising: the next beat retries.
+
+    Old or broken connections are dropped before and after, so with CONN_MAX_AGE=0 (SQLite) no
+    connection stays open between beats, none a forked pool child could find half-used."""
+    try:
+        close_old_connections()
+        record(kind, hostname, pid, **fields)
+        close_old_connections()
+    except Exception as error:
+        log.warning(
+            "%s heartbeat not recorded (retrying in %ss): %s",
+            kind.label,
+            settings.WORKMAIL_HEARTBEAT_INTERVAL,
+            error,
+            exc_info=not isinstance(error, DatabaseError),  # a bug, not the database: show where
+        )
+        _close_connection()
 
 
 class _Beating:
@@ -139,27 +159,17 @@ class _Beating:
             forget(ProcessKind.WORKER, self.worker.hostname, self.pid)
         except Exception as error:
             log.warning("Worker heartbeat not deleted on stop: %s", error)
-        _close_broken_connection()
+        _close_connection()
 
     def _beat(self) -> None:
-        try:
-            close_old_connections()  # as a request would: drop one too old or left broken
-            record(
-                ProcessKind.WORKER,
-                self.worker.hostname,
-                self.pid,
-                started=self.started,
-                concurrency=self.worker.concurrency,
-                queues=",".join(sorted(self.worker.app.amqp.queues.consume_from)),
-            )
-        except Exception as error:  # never let the thread die: the next beat retries
-            log.warning(
-                "Worker heartbeat not recorded (retrying in %ss): %s",
-                self.interval,
-                error,
-                exc_info=not isinstance(error, DatabaseError),
-            )
-            _close_broken_connection()
+        _record_or_warn(
+            ProcessKind.WORKER,
+            self.worker.hostname,
+            self.pid,
+            started=self.started,
+            concurrency=self.worker.concurrency,
+            queues=",".join(sorted(self.worker.app.amqp.queues.consume_from)),
+        )
 
 
 class WorkerHeartbeat(bootsteps.StartStopStep):
@@ -204,23 +214,13 @@ class HeartbeatScheduler(PersistentScheduler):
         }
 
     def _beat(self) -> None:
-        try:
-            close_old_connections()
-            record(
-                ProcessKind.BEAT,
-                self.hostname,
-                self.pid,
-                started=self.started,
-                last_runs=self.last_runs(),
-            )
-        except Exception as error:
-            log.warning(
-                "Beat heartbeat not recorded (retrying in %ss): %s",
-                settings.WORKMAIL_HEARTBEAT_INTERVAL,
-                error,
-                exc_info=not isinstance(error, DatabaseError),
-            )
-            _close_broken_connection()
+        _record_or_warn(
+            ProcessKind.BEAT,
+            self.hostname,
+            self.pid,
+            started=self.started,
+            last_runs=self.last_runs(),
+        )
 
     def close(self) -> None:
         try:
@@ -230,4 +230,4 @@ class HeartbeatScheduler(PersistentScheduler):
                 forget(ProcessKind.BEAT, self.hostname, self.pid)
             except Exception as error:
                 log.warning("Beat heartbeat not deleted on stop: %s", error)
-            _close_broken_connection()
+            _close_connection()
