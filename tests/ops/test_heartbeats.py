@@ -193,14 +193,13 @@ def test_a_slow_database_delays_the_heartbeat_not_the_tasks(start_worker, admin)
     wait_for(seen_after("hb-slowdb", timezone.now()), timeout=5)
 
 
-@pytest.mark.slow
-def test_a_worker_survives_a_database_it_cannot_reach_and_beats_again_after(start_worker):
+def refuse_connections_until_warned(process: CeleryProcess) -> None:
+    """The test database refuses every connection but the test's own, until `process` has logged
+    that its heartbeat was not recorded."""
     require(_database_problem())
-    worker = start_worker("hb-nodb")
-    wait_for(lambda: live("hb-nodb"), timeout=10)
     name = connection.settings_dict["NAME"]
     connection.ensure_connection()
-    ours = connection.connection.info.backend_pid  # the test's own, which must stay
+    ours = connection.connection.info.backend_pid
     with _connect("postgres", autocommit=True) as admin:
         admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
         try:
@@ -211,11 +210,19 @@ def test_a_worker_survives_a_database_it_cannot_reach_and_beats_again_after(star
             )
 
             def warned() -> bool:
-                return "Worker heartbeat not recorded" in worker.log.read_text()
+                return f"{process.kind.title()} heartbeat not recorded" in process.tail()
 
             wait_for(warned, timeout=5)
         finally:
             admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+
+
+@pytest.mark.slow
+def test_a_worker_survives_a_database_it_cannot_reach_and_beats_again_after(start_worker):
+    require(_database_problem())
+    worker = start_worker("hb-nodb")
+    wait_for(lambda: live("hb-nodb"), timeout=10)
+    refuse_connections_until_warned(worker)
     worker.check_alive()
     wait_for(seen_after("hb-nodb", timezone.now()), timeout=5)
 
@@ -248,6 +255,14 @@ def test_beat_records_when_it_last_sent_the_sweep(beat):
     assert list(first.last_runs) == [SWEEP]
     later = wait_for(sweep_sent_after(datetime.fromisoformat(first.last_runs[SWEEP])), timeout=5)
     assert later.pk == first.pk
+
+
+@pytest.mark.slow
+def test_beat_survives_a_database_it_cannot_reach_and_beats_again_after(beat):
+    wait_for(live_beat, timeout=10)
+    refuse_connections_until_warned(beat)
+    beat.check_alive()
+    wait_for(sweep_sent_after(timezone.now()), timeout=5)
 
 
 @pytest.mark.slow
