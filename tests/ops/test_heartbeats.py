@@ -29,7 +29,7 @@ from ops.models import Heartbeat, ProcessKind
 from ops.queue import queue_depth
 from organizations import services
 from organizations.models import Organization
-from tests.conftest import QUEUE, require
+from tests.conftest import require
 from tests.processes import CeleryProcess, embedded_env, forget_queue, free_port
 from tests.waiting import wait_for
 from workmail_console.celery import app as celery_app
@@ -48,15 +48,34 @@ def _timeout(settings) -> None:
 
 
 @pytest.fixture
-def start_worker(services_problem, process_env, tmp_path) -> Iterator[Callable[..., CeleryProcess]]:
-    """Start real workers of this test's own, beating every second; all stopped at the end."""
+def queue(services_problem, settings) -> Iterator[str]:
+    """A queue of the test's own, where its worker and beat and this process send: what they
+    leave there is dropped at the end, and no other test's worker reads it."""
     require(services_problem)
+    name = f"heartbeats-{uuid.uuid4().hex[:8]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name
+    try:
+        yield name
+    finally:
+        celery_app.conf.task_default_queue = previous
+        forget_queue(settings.CELERY_BROKER_URL, name)
+
+
+@pytest.fixture
+def env(process_env, queue: str) -> dict[str, str]:
+    """The environment of this test's worker and beat: its queue, a heartbeat every second."""
+    return process_env(WORKMAIL_QUEUE=queue, **HEARTBEATS)
+
+
+@pytest.fixture
+def start_worker(env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., CeleryProcess]]:
+    """Start real workers of this test's own; all stopped at the end."""
     started: list[CeleryProcess] = []
 
     def start(name: str, concurrency: int = 2) -> CeleryProcess:
-        log = tmp_path / f"{name}.log"
         worker = CeleryProcess.worker(
-            process_env(**HEARTBEATS), log, name=name, concurrency=concurrency
+            env, tmp_path / f"{name}.log", name=name, concurrency=concurrency
         )
         worker.start()
         started.append(worker)
@@ -121,10 +140,10 @@ def test_recording_deletes_the_rows_of_processes_gone_for_a_day(monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_started_worker_is_live_with_its_node_name_pid_concurrency_and_queue(start_worker):
+def test_a_started_worker_is_live_with_its_node_name_pid_concurrency_and_queue(start_worker, queue):
     worker = start_worker("hb-started", concurrency=3)
     row = wait_for(lambda: live("hb-started"), timeout=10)
-    assert (row.pid, row.concurrency, row.queues) == (worker.pid, 3, QUEUE)
+    assert (row.pid, row.concurrency, row.queues) == (worker.pid, 3, queue)
     assert row.started <= row.last_seen <= timezone.now()
 
 
@@ -231,9 +250,7 @@ def test_a_worker_survives_a_database_it_cannot_reach_and_beats_again_after(star
 
 
 @pytest.fixture
-def beat(services_problem, process_env, tmp_path) -> Iterator[CeleryProcess]:
-    require(services_problem)
-    env = process_env(**HEARTBEATS)
+def beat(env: dict[str, str], tmp_path: Path) -> Iterator[CeleryProcess]:
     with CeleryProcess.beat(env, tmp_path / "beat.log", tmp_path / "schedule") as process:
         yield process
 
