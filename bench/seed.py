@@ -98,8 +98,9 @@ KINDS = [
     Kind("active", CREATED, flaps=True),
 ]
 ACTIVE_KIND = KINDS[-1]
-WAITING_KINDS = {"requested", "creating", "validating"}  # half of them stuck, half fresh
-RECENT_KINDS = {*WAITING_KINDS, "deleting", "new"}
+WAITING_KINDS = {"requested", "creating", "validating"}
+WORKING_KINDS = {*WAITING_KINDS, "deleting"}  # half of each stuck, half entered seconds ago
+RECENT_KINDS = {*WORKING_KINDS, "new"}
 
 # Stage durations: lognormal (median seconds, spread), as a worker with short stage delays makes.
 STAGE = {R: (0.4, 0.8), C: (4.0, 0.6), V: (2.5, 0.6), State.DELETING: (3.0, 0.6)}
@@ -211,7 +212,7 @@ def _plans(
         )
         for i, (kind, owner, region) in enumerate(zip(kinds, owners, regions, strict=True))
     ]
-    for name in WAITING_KINDS:
+    for name in WORKING_KINDS:
         for plan in [plan for plan in plans if plan.kind.name == name][::2]:
             plan.stuck = True
     flappers = [plan for plan in plans if plan.kind.flaps]
@@ -261,7 +262,7 @@ def _time(rng: random.Random, plan: Plan, now: float, keys: dict[tuple[str, str]
     elif kind.name == "new":
         entered = now - rng.uniform(5 * 60, HOUR - 60)
     else:
-        entered = now - rng.uniform(2 * HOUR, WINDOW)
+        entered = now - rng.uniform(2 * HOUR, WINDOW - 60)
     stages = [_stage(rng, state) for state in kind.start[:-1]]
     at = entered - sum(stages)
     for state, stage in zip(kind.start, [*stages, 0.0], strict=True):
@@ -281,7 +282,8 @@ def _time(rng: random.Random, plan: Plan, now: float, keys: dict[tuple[str, str]
     starts = sorted(rng.uniform(times[-1], horizon) for _ in range(episodes))
     recent = plan.tail or kind.name == "deleting"
     if recent:
-        starts[-1] = rng.uniform(max(horizon, times[-1]), now - 30)
+        fresh = kind.name == "deleting" and not plan.stuck
+        starts[-1] = now - rng.uniform(0.5, 20) if fresh else rng.uniform(horizon, now - 10 * 60)
     bounds = [*starts[1:], now if recent else horizon]
     for index, (start, bound) in enumerate(zip(starts, bounds, strict=True)):
         if index < plan.flaps:
