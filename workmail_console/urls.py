@@ -21,5 +21,6 @@ urlpatterns = [
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("<region:region>/", include(regional)),
+    path("dashboard/", include("ops.urls")),  # after the regional pages: it uses their converters
     path("admin/", admin.site.urls),
 ]
