@@ -67,6 +67,18 @@ class Timed:
         )
 
 
+def request_kinds(client, url: str, version: str) -> dict[str, Callable]:
+    htmx = {"HX-Request": "true"}
+    return {
+        "page": lambda: client.get(url),
+        "refresh": lambda: client.get(url, headers=htmx),
+        "no change": lambda: client.get(url, {"since": version}, headers=htmx),
+        "filtered": lambda: client.get(
+            url, {"state": "Failed", "region": "us-east-1"}, headers=htmx
+        ),
+    }
+
+
 def measure(data: str, requests: int) -> list[Timed]:
     """Time each kind of request for each viewer on the database as it is now."""
     from django.db import connection
@@ -90,21 +102,13 @@ def measure(data: str, requests: int) -> list[Timed]:
         ),
     }
     url = reverse("ops:dashboard")
-    htmx = {"HX-Request": "true"}
     results = []
     for viewer, membership in viewers.items():
         client = Client()
         client.force_login(membership.user)
-        live = client.get(url, headers=htmx).content.decode()
+        live = client.get(url, headers={"HX-Request": "true"}).content.decode()
         version = live.split('data-version="', 1)[1].split('"', 1)[0]
-        kinds: dict[str, Callable] = {
-            "page": lambda: client.get(url),
-            "refresh": lambda: client.get(url, headers=htmx),
-            "no change": lambda: client.get(url, {"since": version}, headers=htmx),
-            "filtered": lambda: client.get(
-                url, {"state": "Failed", "region": "us-east-1"}, headers=htmx
-            ),
-        }
+        kinds = request_kinds(client, url, version)
         for kind, call in kinds.items():
             log(f"  {data}, {viewer}: {kind} x {requests}")
             for _ in range(WARMUP):
