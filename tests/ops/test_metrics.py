@@ -56,7 +56,7 @@ def samples(family: Metric, name: str | None = None) -> dict[tuple, float]:
     }
 
 
-def move(organization: Organization, *steps: tuple[State, float]) -> None:
+def move(organization: Organization, *steps: tuple[State, float | None]) -> None:
     """Lifecycle events for `organization` leaving its state after each step's seconds."""
     source = State(organization.state)
     for target, seconds in steps:
@@ -90,6 +90,10 @@ def seeded(db) -> None:
             move(organization, (State.IMPAIRED, 5000.0))  # Active is no working state
         if i == 7:
             move(organization, (State.DELETING, 4000.0), (State.DELETED, 0.5))
+    # Two hours in Requested: above the last bound, so counted in +Inf alone.
+    move(OrganizationFactory(account=accounts[0], region=regions[0]), (State.CREATING, 7200.0))
+    # An event written before events carried their time: no observation.
+    move(OrganizationFactory(account=accounts[1], region=regions[2]), (State.CREATING, None))
 
 
 def test_organizations_are_counted_per_region_and_state_with_zeros_kept(seeded) -> None:
@@ -102,7 +106,7 @@ def test_organizations_are_counted_per_region_and_state_with_zeros_kept(seeded) 
     }
     assert samples(family) == expected
     assert 0 in expected.values()  # a state nobody is in still has its series
-    assert sum(samples(family).values()) == Organization.objects.count() == 12
+    assert sum(samples(family).values()) == Organization.objects.count() == 14
 
 
 def test_transitions_are_counted_from_the_events_and_a_first_event_comes_from_none(seeded) -> None:
@@ -113,7 +117,7 @@ def test_transitions_are_counted_from_the_events_and_a_first_event_comes_from_no
     )
     got = samples(family, "workmail_lifecycle_transitions_total")
     assert {key: n for key, n in got.items() if n} == counted
-    assert got["none", "Requested"] == 12
+    assert got["none", "Requested"] == 14
     # Allowed transitions that never happened are there too, at 0, so rate() sees the first one.
     assert got["Impaired", "Active"] == 0
 
@@ -137,7 +141,8 @@ def test_time_in_each_working_state_is_a_cumulative_histogram(seeded) -> None:
         assert counts[(state,)] == len(observed) == buckets["+Inf", state]
         assert sums[(state,)] == pytest.approx(sum(observed))
     # Worked out by hand from the seed, observations on a bound included: not all zeros above.
-    assert (buckets["5.0", "Requested"], counts[("Requested",)]) == (3, 9)
+    assert (buckets["5.0", "Requested"], buckets["3600.0", "Requested"]) == (3, 9)
+    assert (buckets["+Inf", "Requested"], counts[("Requested",)]) == (10, 10)
     assert (buckets["1.0", "Creating"], buckets["2.5", "Creating"]) == (5, 6)
     assert (buckets["120.0", "Validating"], buckets["300.0", "Validating"]) == (1, 4)
     assert (buckets["0.5", "Deleting"], counts[("Deleting",)]) == (1, 1)
