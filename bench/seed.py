@@ -5,8 +5,8 @@ about 20 accounts (one big one holding most organizations), the three WorkMail R
 organizations in every state, each with a legal chain of lifecycle events (organizations.lifecycle
 decides what may follow what) spread over the last 30 days:
 
-- mostly Active, each having flapped Active <-> Impaired (now and then Active <-> Inactive) a few
-  times, a heavy-tailed number of times, so that the events add up to exactly `events`;
+- mostly Active, having flapped Active <-> Impaired (now and then Active <-> Inactive): most a few
+  times, a handful hundreds of times, so that the events add up to exactly `events`;
 - some Failed (with an error message), Impaired, Inactive, Deleted and Deleting;
 - a few still in Requested, Creating or Validating: half entered it seconds ago, half minutes to
   hours ago (far beyond the default WORKMAIL_STUCK_AFTER of 60 s, so the dashboard shows them
@@ -53,7 +53,6 @@ BIG_ACCOUNT_SHARE = 0.6
 DAY = 86400.0
 WINDOW = 30 * DAY
 HOUR = 3600.0
-STUCK_AFTER = 60.0  # the settings' default WORKMAIL_STUCK_AFTER: stuck ones sit far longer
 
 R, C, V, A = State.REQUESTED, State.CREATING, State.VALIDATING, State.ACTIVE
 CREATED = (R, C, V, A)
@@ -161,19 +160,17 @@ def _counts(organizations: int, events: int) -> dict[Kind, int]:
 
 
 def _balance(counts: dict[Kind, int], events: int) -> int:
-    """Flap pairs to add; an odd remainder moves one failure from Creating to Validating."""
+    """Flap pairs to add (two events each); an odd remainder moves where one creation fails."""
     extra = events - sum(kind.length * count for kind, count in counts.items())
     if extra % 2:
         by_name = {kind.name: kind for kind in counts}
         early, late = by_name["failed-creating"], by_name["failed-validating"]
-        if counts[early]:
-            counts[early], counts[late] = counts[early] - 1, counts[late] + 1
-        elif counts[late]:
-            counts[early], counts[late] = counts[early] + 1, counts[late] - 1
-            extra += 2
+        if counts[early]:  # one event more
+            counts[early], counts[late], extra = counts[early] - 1, counts[late] + 1, extra - 1
+        elif counts[late]:  # one event fewer
+            counts[early], counts[late], extra = counts[early] + 1, counts[late] - 1, extra + 1
         else:
             raise ValueError("An odd number of extra events needs a Failed organization.")
-        extra -= 1
     if extra and not any(kind.flaps and count for kind, count in counts.items()):
         raise ValueError("No organization can flap to add the remaining events.")
     return extra // 2
