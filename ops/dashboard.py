@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet, Window
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from ops.models import Heartbeat, ProcessKind
 from ops.queue import queue_depth
 from organizations import lifecycle
 from organizations.lifecycle import State
-from organizations.models import LifecycleEvent, Organization
+from organizations.models import LifecycleEvent, Organization, StateCount
 from workmail_console.regions import REGIONS
 
 ATTENTION_ROWS = 50
@@ -96,29 +96,28 @@ class Chart:
     height: int = 80
 
 
-def tiles(scope: Scope) -> tuple[list[Tile], Tile, dict[str, datetime]]:
-    """Counts per state and Region (Deleted apart), and when the oldest organization entered each
-    state per Region, from one GROUP BY on the (account, region, state) index."""
-    rows = (
-        scope.organizations()
-        .values("region", "state")
-        .annotate(count=Count("pk"), oldest=Min("state_changed_at"))
-    )
+def tiles(scope: Scope) -> tuple[list[Tile], Tile]:
+    """Counts per state and Region (Deleted apart), from the trigger-kept StateCount rows: a few
+    rows per account, however many organizations it has."""
+    counts = StateCount.objects.order_by()
+    if scope.account_id:
+        counts = counts.filter(account_id=scope.account_id)
     by_state = {state: Tile(state, lifecycle.badge(state)) for state in State}
     for tile in by_state.values():
         tile.by_region = dict.fromkeys(REGIONS, 0)
-    oldest: dict[tuple[str, str], datetime] = {}
-    for row in rows:
+    for row in counts.values("region", "state").annotate(total=Sum("count")):
         tile = by_state[State(row["state"])]
-        tile.total += row["count"]
-        tile.by_region[row["region"]] = row["count"]
-        oldest[(row["region"], row["state"])] = row["oldest"]
-    waiting_since = {
-        region: oldest[(region, State.REQUESTED)]
-        for region in REGIONS
-        if (region, State.REQUESTED) in oldest
-    }
-    return [by_state[state] for state in TILE_STATES], by_state[State.DELETED], waiting_since
+        tile.total += row["total"]
+        tile.by_region[row["region"]] = row["total"]
+    return [by_state[state] for state in TILE_STATES], by_state[State.DELETED]
+
+
+def oldest_waiting(scope: Scope) -> Organization | None:
+    """The organization in Requested the longest (its wait is the queue's latency)."""
+    rows = scope.organizations().filter(state=State.REQUESTED)
+    if scope.region:
+        rows = rows.filter(region=scope.region)
+    return rows.order_by("state_changed_at").only("region", "state_changed_at").first()
 
 
 def stuck_cutoff() -> datetime:
@@ -131,21 +130,27 @@ def _attention_filter(cutoff: datetime) -> Q:
     return broken | stuck
 
 
-def needs_attention(scope: Scope) -> tuple[list[Organization], int]:
+def needs_attention(scope: Scope, tiles: list[Tile]) -> tuple[list[Organization], int]:
     """Failed and Impaired organizations, and those sitting in a working state for longer than
-    WORKMAIL_STUCK_AFTER: the longest-waiting first, and how many there are in all."""
+    WORKMAIL_STUCK_AFTER: the longest-waiting first, and how many there are in all (the broken
+    ones from the tiles' counts, the stuck ones counted: few, unless the workers are down)."""
     cutoff = stuck_cutoff()
-    rows = scope.narrowed(scope.organizations()).filter(_attention_filter(cutoff))
+    rows = scope.narrowed(scope.organizations())
     listed = list(
-        rows.annotate(total=Window(Count("pk")))
+        rows.filter(_attention_filter(cutoff))
         .order_by("state_changed_at", "pk")
         .only(
             "organization_id", "account_id", "region", "alias", "state", "error_message",
             "state_changed_at",
         )[:ATTENTION_ROWS]
     )  # fmt: skip
-    total = listed[0].total if listed else 0
-    return _mark_stuck(listed, cutoff), total
+    broken = sum(
+        (tile.by_region[scope.region] if scope.region else tile.total)
+        for tile in tiles
+        if tile.state in (State.FAILED, State.IMPAIRED) and scope.state in (None, tile.state)
+    )
+    stuck = rows.filter(state__in=lifecycle.WORKING, state_changed_at__lt=cutoff).count()
+    return _mark_stuck(listed, cutoff), broken + stuck
 
 
 def _mark_stuck(rows: list[Organization], cutoff: datetime) -> list[Organization]:

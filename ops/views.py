@@ -68,24 +68,20 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         return HttpResponse(status=204)  # nothing new: htmx leaves the page as it is
 
     links = Links(scope, sees_all)
-    tiles, deleted, waiting_since = data.tiles(scope)
+    tiles, deleted = data.tiles(scope)
     for tile in [*tiles, deleted]:
         tile.url = links.to(state=tile.state)
         tile.regions = [
             (region, count, links.to(state=tile.state, region=region))
             for region, count in tile.by_region.items()
         ]
-    attention, attention_total = data.needs_attention(scope)
+    attention, attention_total = data.needs_attention(scope, tiles)
     in_state = data.in_state(scope)
     own_account = request.account.account_id
     for organization in [*attention, *in_state]:
         organization.can_retry = organization.is_stuck and (
             sees_all or (request.membership.is_admin and organization.account_id == own_account)
         )
-    waiting = {
-        region: since for region, since in waiting_since.items() if scope.region in (None, region)
-    }
-    oldest_waiting = min(waiting.values(), default=None)
     context = {
         "form": form,
         "scope": scope,
@@ -99,10 +95,7 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         "timings": data.timings(scope, now),
         "chart": data.transitions_chart(scope, now),
         "processes": processes,
-        "oldest_waiting": oldest_waiting,
-        "oldest_waiting_region": next(
-            (region for region, since in waiting.items() if since == oldest_waiting), None
-        ),
+        "oldest_waiting": data.oldest_waiting(scope),
         "version": version,
         "live_url": links.current(since=version),
         "here": links.current(),
