@@ -24,9 +24,9 @@ from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization, StateCount
 from workmail_console.regions import REGIONS
 
-ATTENTION_ROWS = 50
-STATE_ROWS = 50
-FEED_ROWS = 25
+ATTENTION_ROWS = 20
+STATE_ROWS = 20
+FEED_ROWS = 20
 HOUR = timedelta(hours=1)
 # The states whose time the Timings table and the chart report (the creation workflow's).
 TIMED_STATES = (State.REQUESTED, State.CREATING, State.VALIDATING)
@@ -64,7 +64,6 @@ class Scope:
 @dataclass
 class Tile:
     state: State
-    badge: str
     total: int = 0
     by_region: dict[str, int] = field(default_factory=dict)
 
@@ -102,7 +101,7 @@ def tiles(scope: Scope) -> tuple[list[Tile], Tile]:
     counts = StateCount.objects.order_by()
     if scope.account_id:
         counts = counts.filter(account_id=scope.account_id)
-    by_state = {state: Tile(state, lifecycle.badge(state)) for state in State}
+    by_state = {state: Tile(state) for state in State}
     for tile in by_state.values():
         tile.by_region = dict.fromkeys(REGIONS, 0)
     for row in counts.values("region", "state").annotate(total=Sum("count")):
@@ -184,14 +183,7 @@ def feed(scope: Scope) -> list[dict]:
         "pk", "at", "organization_id", "organization__alias", "region", "account_id",
         "from_state", "to_state", "reason",
     )[:FEED_ROWS]  # fmt: skip
-    return [
-        {
-            **event,
-            "badge": lifecycle.badge(event["to_state"]),
-            "from_badge": lifecycle.badge(event["from_state"]) if event["from_state"] else "",
-        }
-        for event in events
-    ]
+    return list(events)
 
 
 def _percentile(ordered: list[float], fraction: float) -> float:

@@ -91,6 +91,14 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         "attention": attention,
         "attention_total": attention_total,
         "in_state": in_state,
+        "in_state_total": next(
+            (
+                tile.by_region[scope.region] if scope.region else tile.total
+                for tile in [*tiles, deleted]
+                if tile.state == scope.state
+            ),
+            0,
+        ),
         "feed": data.feed(scope),
         "timings": data.timings(scope, now),
         "chart": data.transitions_chart(scope, now),

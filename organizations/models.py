@@ -193,10 +193,6 @@ class Organization(models.Model):
         return lifecycle.describe(self.state)
 
     @property
-    def badge(self) -> str:
-        return lifecycle.badge(self.state)
-
-    @property
     def is_working(self) -> bool:
         return lifecycle.is_working(self.state)
 
@@ -366,11 +362,3 @@ class LifecycleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.from_state or '∅'} → {self.to_state}"
-
-    @property
-    def badge(self) -> str:
-        return lifecycle.badge(self.to_state)
-
-    @property
-    def from_badge(self) -> str:
-        return lifecycle.badge(self.from_state) if self.from_state else ""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
-from organizations import lifecycle, services
+from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization, is_organization_id
@@ -71,10 +71,6 @@ class StateTime:
     entered: int = 0
     seconds: float = 0.0
     so_far: bool = False
-
-    @property
-    def badge(self) -> str:
-        return lifecycle.badge(self.state)
 
 
 def _history(organization: Organization) -> tuple[list[HistoryRow], list[StateTime]]:

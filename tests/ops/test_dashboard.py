@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ops.dashboard import FEED_ROWS
 from ops.models import Heartbeat, ProcessKind
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization
@@ -119,7 +120,7 @@ def test_the_feed_shows_the_latest_transitions_newest_first(world, ops) -> None:
     )
     html = page(signed_in(ops))
     rows = texts(html, "event")
-    assert len(rows) == 25  # the feed's length, from A's 40 events
+    assert len(rows) == FEED_ROWS  # from A's 40 events
     assert newest.alias in rows[0]
     assert "Active → Impaired" in rows[0]
     assert "to Impaired" in rows[0]  # the reason
