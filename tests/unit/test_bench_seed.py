@@ -13,7 +13,7 @@ from bench.seed import ACCOUNTS, seed
 from organizations import lifecycle
 from organizations.aliases import validate_alias_format
 from organizations.lifecycle import State
-from organizations.models import LifecycleEvent, Organization, is_organization_id
+from organizations.models import LifecycleEvent, Organization, StateCount, is_organization_id
 from tests.conftest import _database_url
 from workmail_console.models import Account
 from workmail_console.regions import REGION_CHOICES
@@ -58,6 +58,16 @@ def test_it_writes_exactly_what_was_asked_in_every_state_region_and_account(seed
         code for code, _ in REGION_CHOICES
     }
     assert set(Organization.objects.values_list("state", flat=True)) == set(State)
+    # The counting triggers were off for the load; the counts were made once, and are right.
+    counted = {(r.account_id, r.region, r.state): r.count for r in StateCount.objects.all()}
+    assert counted == Counter(Organization.objects.values_list("account_id", "region", "state"))
+    with connection.cursor() as cursor:  # and the triggers are on again
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND tgenabled = 'O'"
+            " AND NOT tgisinternal",
+            [TABLES[0]],
+        )
+        assert cursor.fetchone()[0] == 2
 
 
 @pytest.mark.parametrize("seeded", SIZES, indirect=True, ids=["200-2000", "150-1001"])
