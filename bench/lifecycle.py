@@ -49,16 +49,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import redis
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # `python bench/lifecycle.py` from anywhere
 
+from bench.databases import bench_database_url, recreate_database  # noqa: E402
 from tests.processes import CeleryProcess  # noqa: E402  (needs ROOT on the path)
 
 # Requested -> Creating, Creating -> Validating, Validating -> Active: one task each.
@@ -93,28 +91,6 @@ class Result:
 
 
 # --- the bench database ---------------------------------------------------------------------
-
-
-def bench_database_url(url: str) -> tuple[str, str, str]:
-    """(bench URL, maintenance URL, bench database name) for `<name>_bench` beside `url`'s."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise SystemExit(f"The benchmark needs PostgreSQL: DATABASE_URL={url!r}")
-    name = parts.path.lstrip("/") or "workmail_console"
-    bench = f"{name}_bench"
-    return (
-        urlunsplit(parts._replace(path=f"/{bench}")),
-        urlunsplit(parts._replace(path="/postgres")),
-        bench,
-    )
-
-
-def recreate_database(maintenance_url: str, name: str, *, create: bool = True) -> None:
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        identifier = sql.Identifier(name)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier))
-        if create:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
 
 
 # --- the worker -----------------------------------------------------------------------------

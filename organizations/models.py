@@ -193,10 +193,6 @@ class Organization(models.Model):
         return lifecycle.describe(self.state)
 
     @property
-    def badge(self) -> str:
-        return lifecycle.badge(self.state)
-
-    @property
     def is_working(self) -> bool:
         return lifecycle.is_working(self.state)
 
@@ -319,6 +315,26 @@ def _move_and_log(sql: str, params: Sequence[Any], event: "LifecycleEvent") -> i
         return cursor.rowcount
 
 
+class StateCount(models.Model):
+    """How many organizations an account has in each Region and state.
+
+    Kept by database triggers on the organizations table (migration 0003), so every write counts,
+    whoever makes it (a transition, a bulk load, a cascade), and the dashboard reads a few rows
+    instead of counting 100,000. Rows are never deleted; a count may fall to 0.
+    """
+
+    pk = models.CompositePrimaryKey("account", "region", "state")
+    account = models.ForeignKey(
+        Account, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    region = models.CharField(max_length=16, choices=REGION_CHOICES)
+    state = models.CharField(max_length=16, choices=STATE_CHOICES)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.region} {self.state}: {self.count}"
+
+
 class LifecycleEvent(models.Model):
     """One move of an organization from one state to another (the first has no `from_state`).
 
@@ -346,11 +362,3 @@ class LifecycleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.from_state or '∅'} → {self.to_state}"
-
-    @property
-    def badge(self) -> str:
-        return lifecycle.badge(self.to_state)
-
-    @property
-    def from_badge(self) -> str:
-        return lifecycle.badge(self.from_state) if self.from_state else ""

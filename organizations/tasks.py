@@ -19,8 +19,8 @@ log = logging.getLogger(__name__)
 DUE_MARGIN = 2.0
 
 
-def enqueue_advance(organization_id: str, state: str, countdown: float = 0) -> None:
-    """Ask a worker to move it out of `state`; if the broker is down, the sweep will."""
+def enqueue_advance(organization_id: str, state: str, countdown: float = 0) -> bool:
+    """Ask a worker to move it out of `state`; if the broker is down, the sweep will (False)."""
     try:
         advance_organization.apply_async((organization_id, str(state)), countdown=countdown or None)
     except (OperationalError, OSError) as error:
@@ -30,6 +30,8 @@ def enqueue_advance(organization_id: str, state: str, countdown: float = 0) -> N
             state,
             error,
         )
+        return False
+    return True
 
 
 @shared_task

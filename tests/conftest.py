@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from celery.signals import after_task_publish
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -144,3 +145,17 @@ def celery_beat(services_problem, process_env, tmp_path) -> Iterator[CeleryProce
     require(services_problem)
     with CeleryProcess.beat(process_env(), tmp_path / "beat.log", tmp_path / "schedule") as beat:
         yield beat
+
+
+@pytest.fixture
+def published_tasks(services_problem) -> Iterator[list[tuple[str, list]]]:
+    """(task name, args) of every message the broker accepted while the test ran."""
+    require(services_problem)
+    published: list[tuple[str, list]] = []
+
+    def record(sender: str, headers: dict, body: tuple, **kwargs: object) -> None:
+        published.append((sender, list(body[0])))
+
+    after_task_publish.connect(record, weak=False)
+    yield published
+    after_task_publish.disconnect(record)

@@ -35,3 +35,53 @@ def key_values(html: str) -> dict[str, str]:
     parser = _KeyValues()
     parser.feed(html)
     return parser.pairs
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class _ByTestId(HTMLParser):
+    def __init__(self, testid: str) -> None:
+        super().__init__()
+        self.testid = testid
+        self.found: list[str] = []
+        self._open: list[tuple[str, list[str] | None]] = []  # (tag, text if it is a match)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._gap()
+        if tag in VOID:
+            return
+        match = dict(attrs).get("data-testid") == self.testid
+        self._open.append((tag, [] if match else None))
+
+    def _gap(self) -> None:
+        """Tags separate words (cells of a row, say): the text reads as a person sees it."""
+        self.handle_data(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._gap()
+        while self._open:
+            open_tag, text = self._open.pop()
+            if text is not None:
+                self.found.append(" ".join("".join(text).split()))
+            if open_tag == tag:
+                return
+
+    def handle_data(self, data: str) -> None:
+        for _, text in self._open:
+            if text is not None:
+                text.append(data)
+
+
+def texts(html: str, testid: str) -> list[str]:
+    """The text of each element marked `data-testid="<testid>"`, whitespace collapsed, in order
+    of their end tags (the page order, unless they nest)."""
+    parser = _ByTestId(testid)
+    parser.feed(html)
+    return parser.found
+
+
+def text(html: str, testid: str) -> str:
+    """The text of the one element marked `data-testid="<testid>"`."""
+    [found] = texts(html, testid)
+    return found

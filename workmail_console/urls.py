@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from ops.metrics import metrics
 from workmail_console import views
 from workmail_console.regions import RegionConverter
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("metrics", metrics, name="metrics"),
     path("<region:region>/", include(regional)),
+    path("dashboard/", include("ops.urls")),  # after the regional pages: it uses their converters
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,9 @@ from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+
+from organizations import lifecycle
 
 register = template.Library()
 
@@ -38,3 +41,15 @@ def elapsed(since: datetime | None) -> str:
     if since is None:
         return "-"
     return duration((timezone.now() - since).total_seconds())
+
+
+@register.simple_tag
+def status(state: str) -> str:
+    """A lifecycle state's status indicator: the console's colour and icon for it, and its name."""
+    return format_html(
+        '<span class="status status-{}" data-state="{}">'
+        '<span class="status-icon" aria-hidden="true"></span>{}</span>',
+        lifecycle.badge(state),
+        state,
+        state,
+    )

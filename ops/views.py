@@ -1,0 +1,159 @@
+"""The ops dashboard: read-only for everyone but an admin's **Retry now**."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from ops import dashboard as data
+from ops.forms import DashboardFilter
+from organizations.lifecycle import State
+from organizations.models import Organization
+from organizations.tasks import enqueue_advance
+from workmail_console.regions import REGIONS
+from workmail_console.tenancy import ConsoleRequest, account_required
+
+# How often the open page asks for news, in seconds.
+REFRESH_EVERY = 3
+
+
+def sees_all_accounts(request: ConsoleRequest) -> bool:
+    """Staff superusers see every account here (and only here)."""
+    return request.user.is_staff and request.user.is_superuser
+
+
+def _scope(request: ConsoleRequest, form: DashboardFilter) -> data.Scope:
+    chosen = form.cleaned_data if form.is_valid() else {}
+    if sees_all_accounts(request):
+        account_id = chosen.get("account") or None
+    else:
+        account_id = request.account.account_id
+    state = State(chosen["state"]) if chosen.get("state") else None
+    return data.Scope(account_id=account_id, region=chosen.get("region") or None, state=state)
+
+
+class Links:
+    """The dashboard's URLs for a scope, so a filtered view is a link you can share."""
+
+    def __init__(self, scope: data.Scope, sees_all: bool) -> None:
+        self.scope = scope
+        self.base = {"account": scope.account_id} if sees_all and scope.account_id else {}
+
+    def to(self, **params: str | None) -> str:
+        query = {**self.base, **{key: value for key, value in params.items() if value}}
+        path = reverse("ops:dashboard")
+        return f"{path}?{urlencode(query)}" if query else path
+
+    def current(self, **extra: str) -> str:
+        state = self.scope.state.value if self.scope.state else None
+        return self.to(region=self.scope.region, state=state, **extra)
+
+
+@require_GET
+@account_required
+def dashboard(request: ConsoleRequest) -> HttpResponse:
+    sees_all = sees_all_accounts(request)
+    form = DashboardFilter(request.GET, sees_all_accounts=sees_all)
+    scope = _scope(request, form)
+    now = timezone.now()
+    processes = data.processes()
+    version = data.version(scope, processes, now)
+    if request.htmx and request.GET.get("since") == version:
+        return HttpResponse(status=204)  # nothing new: htmx leaves the page as it is
+
+    links = Links(scope, sees_all)
+    tiles, deleted = data.tiles(scope)
+    for tile in [*tiles, deleted]:
+        tile.url = links.to(state=tile.state)
+        tile.regions = [
+            (region, count, links.to(state=tile.state, region=region))
+            for region, count in tile.by_region.items()
+        ]
+    attention, attention_total = data.needs_attention(scope, tiles)
+    in_state = data.in_state(scope)
+    own_account = request.account.account_id
+    for organization in [*attention, *in_state]:
+        organization.can_retry = organization.is_stuck and (
+            sees_all or (request.membership.is_admin and organization.account_id == own_account)
+        )
+    context = {
+        "form": form,
+        "scope": scope,
+        "sees_all": sees_all,
+        "tiles": tiles,
+        "deleted": deleted,
+        "attention": attention,
+        "attention_total": attention_total,
+        "in_state": in_state,
+        "in_state_total": next(
+            (
+                tile.by_region[scope.region] if scope.region else tile.total
+                for tile in [*tiles, deleted]
+                if tile.state == scope.state
+            ),
+            0,
+        ),
+        "feed": data.feed(scope),
+        "timings": data.timings(scope, now),
+        "chart": data.transitions_chart(scope, now),
+        "processes": processes,
+        "oldest_waiting": data.oldest_waiting(scope),
+        "version": version,
+        "live_url": links.current(since=version),
+        "here": links.current(),
+        "clear_url": links.to(),
+        "region_name": REGIONS.get(scope.region or "", ""),
+        "refresh_every": REFRESH_EVERY,
+        "now": now,
+    }
+    status = 400 if form.errors else 200
+    if request.htmx:
+        return render(request, "ops/dashboard.html#live", context, status=status)
+    return render(request, "ops/dashboard.html", context, status=status)
+
+
+@require_POST
+@account_required
+def retry(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
+    """**Retry now**: send the step for the organization's state again. The step's
+    compare-and-set makes a second delivery harmless, so this is safe whatever else runs."""
+    sees_all = sees_all_accounts(request)
+    if not (sees_all or request.membership.is_admin):
+        raise PermissionDenied("Only an admin can retry a step.")
+    rows = Organization.objects.filter(pk=organization_id, region=region)
+    if not sees_all:
+        rows = rows.filter(account=request.account)
+    organization = rows.only("organization_id", "alias", "state").first()
+    if organization is None:
+        raise Http404("No such organization in this account and Region.")
+    if not organization.is_working:
+        messages.info(
+            request,
+            f"{organization.alias} is {organization.state}: no step is waiting, so there is"
+            " nothing to retry.",
+        )
+    elif enqueue_advance(organization.organization_id, organization.state):
+        messages.success(
+            request,
+            f"Retry sent: a worker will take {organization.alias} on from {organization.state}.",
+        )
+    else:
+        messages.error(
+            request,
+            "The broker did not take the message. Check that Redis is running; the periodic"
+            " sweep will send it once the broker is back.",
+        )
+    back = request.POST.get("next", "")
+    dashboard_path = reverse("ops:dashboard")
+    if not (
+        back.startswith(dashboard_path)
+        and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    ):
+        back = dashboard_path
+    return redirect(back)
