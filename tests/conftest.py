@@ -23,6 +23,7 @@ from workmail_console.models import Membership, Role
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Every test run sends to its own queue, so a stray worker from another run can't take its messages.
 QUEUE = f"workmail-test-{uuid.uuid4().hex[:8]}"
+CELERY_APPLICATION_NAME = f"{QUEUE}-celery"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -88,6 +89,9 @@ def _process_env(**extra: str) -> dict[str, str]:
         "WORKMAIL_STAGE_DELAY": "0",
         "WORKMAIL_STUCK_AFTER": "2",
         "WORKMAIL_SWEEP_INTERVAL": "1",
+        # How their database sessions show in pg_stat_activity (libpq reads it), so a test can
+        # cut theirs off without touching its own.
+        "PGAPPNAME": CELERY_APPLICATION_NAME,
     }
     env.update(extra)
     return env

@@ -29,7 +29,7 @@ from ops.models import Heartbeat, ProcessKind
 from ops.queue import queue_depth
 from organizations import services
 from organizations.models import Organization
-from tests.conftest import require
+from tests.conftest import CELERY_APPLICATION_NAME, require
 from tests.processes import CeleryProcess, embedded_env, forget_queue, free_port
 from tests.waiting import wait_for
 from workmail_console.celery import app as celery_app
@@ -120,7 +120,7 @@ def test_a_process_restarted_with_the_same_host_and_pid_has_one_row_with_its_new
     record(ProcessKind.WORKER, "celery@box", 1, started=first_start, concurrency=2)
     restart = timezone.now()
     record(ProcessKind.WORKER, "celery@box", 1, started=restart, concurrency=4)
-    row = Heartbeat.objects.get()
+    row = Heartbeat.objects.get(hostname="celery@box")  # the session's worker beats here too
     assert (row.started, row.concurrency) == (restart, 4)
     assert row.last_seen >= restart
 
@@ -130,10 +130,13 @@ def test_recording_deletes_the_rows_of_processes_gone_for_a_day(monkeypatch):
     now = timezone.now()
     for pid, hours in [(1, 25), (2, 23)]:
         record(ProcessKind.WORKER, "celery@old", pid, started=now)
-        Heartbeat.objects.filter(pid=pid).update(last_seen=now - timedelta(hours=hours))
+        Heartbeat.objects.filter(hostname="celery@old", pid=pid).update(
+            last_seen=now - timedelta(hours=hours)
+        )
     monkeypatch.setattr(heartbeats, "_next_prune", 0.0)
     record(ProcessKind.BEAT, "box", 3, started=now)
-    assert sorted(Heartbeat.objects.values_list("pid", flat=True)) == [2, 3]
+    mine = Heartbeat.objects.filter(hostname__in=["celery@old", "box"])  # not the session's worker
+    assert sorted(mine.values_list("pid", flat=True)) == [2, 3]
 
 
 # --- Workers ----------------------------------------------------------------------------------
@@ -218,14 +221,15 @@ def refuse_connections_until_warned(process: CeleryProcess) -> None:
     require(_database_problem())
     name = connection.settings_dict["NAME"]
     connection.ensure_connection()
-    ours = connection.connection.info.backend_pid
     with _connect("postgres", autocommit=True) as admin:
         admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
         try:
+            # Only the Celery processes' sessions: this test process may hold several of its
+            # own (Playwright's event loop gives Django connections per context).
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = %s AND pid <> %s",
-                [name, ours],
+                " WHERE datname = %s AND application_name = %s",
+                [name, CELERY_APPLICATION_NAME],
             )
 
             def warned() -> bool:
