@@ -67,14 +67,22 @@ class Timed:
         )
 
 
-def request_kinds(client, url: str, version: str) -> dict[str, Callable]:
+def request_kinds(client, url: str) -> dict[str, Callable[[], Callable]]:
+    """For each kind of request, a function that prepares it and returns the call to time."""
     htmx = {"HX-Request": "true"}
+
+    def unchanged() -> Callable:
+        # The version the page has now: asked just before, as the minute is part of it.
+        live = client.get(url, headers=htmx).content.decode()
+        version = live.split('data-version="', 1)[1].split('"', 1)[0]
+        return lambda: client.get(url, {"since": version}, headers=htmx)
+
     return {
-        "page": lambda: client.get(url),
-        "refresh": lambda: client.get(url, headers=htmx),
-        "no change": lambda: client.get(url, {"since": version}, headers=htmx),
-        "filtered": lambda: client.get(
-            url, {"state": "Failed", "region": "us-east-1"}, headers=htmx
+        "page": lambda: lambda: client.get(url),
+        "refresh": lambda: lambda: client.get(url, headers=htmx),
+        "no change": unchanged,
+        "filtered": lambda: (
+            lambda: client.get(url, {"state": "Failed", "region": "us-east-1"}, headers=htmx)
         ),
     }
 
@@ -106,11 +114,9 @@ def measure(data: str, requests: int) -> list[Timed]:
     for viewer, membership in viewers.items():
         client = Client(HTTP_HOST="localhost")
         client.force_login(membership.user)
-        live = client.get(url, headers={"HX-Request": "true"}).content.decode()
-        version = live.split('data-version="', 1)[1].split('"', 1)[0]
-        kinds = request_kinds(client, url, version)
-        for kind, call in kinds.items():
+        for kind, prepare in request_kinds(client, url).items():
             log(f"  {data}, {viewer}: {kind} x {requests}")
+            call = prepare()
             for _ in range(WARMUP):
                 call()
             timed = Timed(data, viewer, kind, [], set())
