@@ -10,24 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseStopPolling
 
 from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization, is_organization_id
 from workmail_console.errors import OrganizationNotFoundException, WorkMailError
+from workmail_console.live import render_live as _live
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
-
-
-def _live(request: ConsoleRequest, template: str, context: dict, *, working: bool) -> HttpResponse:
-    """The page, or for htmx polls its live fragment; polling stops once nothing is working."""
-    if not request.htmx:
-        return render(request, template, context)
-    response = render(request, f"{template}#live", context)
-    if working:
-        return response
-    return HttpResponseStopPolling(response.content)
 
 
 def _get_organization(request: ConsoleRequest, region: str, organization_id: str) -> Organization:

@@ -35,7 +35,11 @@ def _provision(organization: Organization) -> Outcome:
 
 def _validate(organization: Organization) -> Outcome:
     problems = [
-        directory_problem(organization.directory, region=organization.region),
+        directory_problem(
+            organization.directory,
+            region=organization.region,
+            organization_id=organization.organization_id,
+        ),
         key_problem(organization.encryption_key, region=organization.region),
     ]
     if problem := next((p for p in problems if p), None):

@@ -44,3 +44,18 @@ class OrganizationStateException(WorkMailError):
 
 class IdempotentParameterMismatchException(WorkMailError):
     code = "IdempotentParameterMismatchException"
+
+
+# Directory Service's own error codes, for the directories' actions.
+
+
+class ClientException(WorkMailError):
+    code = "ClientException"
+
+
+class EntityAlreadyExistsException(WorkMailError):
+    code = "EntityAlreadyExistsException"
+
+
+class EntityDoesNotExistException(WorkMailError):
+    code = "EntityDoesNotExistException"

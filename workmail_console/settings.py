@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": WORKMAIL_SWEEP_INTERVAL,
         "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
     },
+    "sweep-stuck-directories": {
+        "task": "directories.tasks.sweep_stuck_directories",
+        "schedule": WORKMAIL_SWEEP_INTERVAL,
+        "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
+    },
 }
 
 LOGGING = {

@@ -1,6 +1,7 @@
 """Each lifecycle step run in this process on the database: idempotent (races: tests/races)."""
 
-from directories.models import Directory, DirectoryStage
+from directories.lifecycle import Stage
+from directories.models import Directory
 from directories.services import create_workmail_directory
 from organizations.lifecycle import State
 from organizations.models import KeyState, Organization
@@ -58,9 +59,7 @@ def test_an_inactive_directory_fails_validation(db) -> None:
     organization = OrganizationFactory()
     advance(organization.pk, State.REQUESTED)
     advance(organization.pk, State.CREATING)
-    Directory.objects.filter(idempotency_key=organization.pk).update(
-        stage=DirectoryStage.INOPERABLE
-    )
+    Directory.objects.filter(idempotency_key=organization.pk).update(stage=Stage.INOPERABLE)
     assert advance(organization.pk, State.VALIDATING) == State.FAILED
     organization.refresh_from_db()
     assert "is not Active (it is Inoperable)" in organization.error_message

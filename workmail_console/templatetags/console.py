@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from directories import lifecycle as directories
 from organizations import lifecycle
 
 register = template.Library()
@@ -43,13 +44,23 @@ def elapsed(since: datetime | None) -> str:
     return duration((timezone.now() - since).total_seconds())
 
 
-@register.simple_tag
-def status(state: str) -> str:
-    """A lifecycle state's status indicator: the console's colour and icon for it, and its name."""
+def _indicator(badge: str, state: str) -> str:
     return format_html(
         '<span class="status status-{}" data-state="{}">'
         '<span class="status-icon" aria-hidden="true"></span>{}</span>',
-        lifecycle.badge(state),
+        badge,
         state,
         state,
     )
+
+
+@register.simple_tag
+def status(state: str) -> str:
+    """A lifecycle state's status indicator: the console's colour and icon for it, and its name."""
+    return _indicator(lifecycle.badge(state), state)
+
+
+@register.simple_tag
+def directory_status(stage: str) -> str:
+    """A directory's status indicator, in the same look as an organization's."""
+    return _indicator(directories.LIFECYCLE.badge(stage), stage)
