@@ -4,6 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from directories.lifecycle import Stage
+from directories.models import Directory, DirectorySize, DirectoryType, new_directory_id
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization
 from workmail_console.models import Account, Membership, Role, new_account_id
@@ -60,3 +62,26 @@ class OrganizationFactory(DjangoModelFactory):
                 organization=obj, account_id=obj.account_id, region=obj.region,
                 to_state=State.REQUESTED, reason="Creation requested",
             )  # fmt: skip
+
+
+class DirectoryFactory(DjangoModelFactory):
+    """A Simple AD, Active unless told, written with its first event: no message is sent for it."""
+
+    class Meta:
+        model = Directory
+
+    account = factory.SubFactory(AccountFactory)
+    region = "us-east-1"
+    directory_id = factory.LazyFunction(new_directory_id)
+    alias = factory.LazyAttribute(lambda directory: directory.directory_id)
+    directory_type = DirectoryType.SIMPLE_AD
+    name = factory.Sequence(lambda n: f"corp{n}.example.com")
+    short_name = "CORP"
+    size = DirectorySize.SMALL
+    stage = Stage.ACTIVE
+
+    @classmethod
+    def _create(cls, model_class: type[Directory], *args: object, **kwargs: object) -> Directory:
+        directory = model_class(*args, **kwargs)
+        directory.insert(reason="Written by a test")
+        return directory

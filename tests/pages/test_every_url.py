@@ -22,10 +22,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from directories.lifecycle import Stage
+from directories.models import Directory
 from organizations.lifecycle import State
 from organizations.models import Organization
 from tests.conftest import signed_in
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.factories import DirectoryFactory, MembershipFactory, OrganizationFactory
 from workmail_console.models import Membership, Role
 
 # Not this account's data: sessions (signing in writes them) and the sign-in throttle's records.
@@ -90,6 +92,19 @@ FORM = {
     "password": "a-long-enough-secret",
     "role": "admin",
     "region": "eu-west-1",
+    "directory_type": "SimpleAD",
+    "size": "Small",
+    "edition": "Standard",
+    "name": "corp.example.com",
+    "short_name": "CORP",
+    "admin_password": "Str0ng-Passw0rd",
+    "confirm_password": "Str0ng-Passw0rd",
+    "dns_ip_addrs": "192.0.2.10, 192.0.2.11",
+    "service_account_username": "connector",
+    "service_account_password": "Str0ng-Passw0rd",
+    "owner_account_id": "123456789012",
+    "primary_region": "us-east-2",
+    "applications": "WorkDocs",
 }
 
 
@@ -99,6 +114,7 @@ class World:
     ops: Membership
     stranger: Membership
     organization: Organization
+    directory: Directory
 
     @property
     def values(self) -> dict[str, str]:
@@ -106,6 +122,7 @@ class World:
         return {
             "region": self.organization.region,
             "organization_id": self.organization.organization_id,
+            "directory_id": self.directory.directory_id,
             "pk": str(self.ops.pk),
         }
 
@@ -125,6 +142,7 @@ def world(db) -> World:
         organization=OrganizationFactory(
             account=owner.account, alias="owned", region="eu-west-1", state=State.ACTIVE
         ),
+        directory=DirectoryFactory(account=owner.account, region="eu-west-1"),
     )
 
 
@@ -153,12 +171,14 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
         if response.status_code == 200:
             page = response.content.decode()
             assert world.organization.organization_id not in page
+            assert world.directory.directory_id not in page
             assert world.owner.account.account_id not in page
             assert world.ops.user.username not in page
     world.organization.refresh_from_db()
     assert world.organization.state == State.ACTIVE
     assert Membership.objects.filter(account=world.owner.account).count() == 2
-    if route.name not in {"organizations:create", "members"}:  # those make the stranger's own
+    # Those make the stranger's own.
+    if route.name not in {"organizations:create", "members", "directories:setup"}:
         assert digest() == before
 
 
@@ -182,21 +202,28 @@ def test_a_post_without_a_csrf_token_is_refused(world: World, route: Route) -> N
     assert digest() == before
 
 
-def _stuck(organization: Organization) -> None:
-    Organization.objects.filter(pk=organization.pk).update(
+def _stuck(world: World) -> None:
+    Organization.objects.filter(pk=world.organization.pk).update(
         state=State.CREATING, state_changed_at=timezone.now() - timedelta(hours=1)
     )
 
 
+def _inoperable(world: World) -> None:
+    Directory.objects.filter(pk=world.directory.pk).update(stage=Stage.INOPERABLE)
+
+
 # What a route needs of the world for an admin's request to do something.
-PREPARE = {"ops:retry": _stuck}  # Retry now acts on a stuck organization only
+PREPARE = {
+    "ops:retry": _stuck,  # Retry now acts on a stuck organization only
+    "directories:recover": _inoperable,  # Recover acts on an Inoperable directory only
+}
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in SIGN_IN], ids=str)
 def test_ops_can_not_change_anything(
     world: World, route: Route, published_tasks: list[tuple[str, list]]
 ) -> None:
-    PREPARE.get(route.name, lambda organization: None)(world.organization)
+    PREPARE.get(route.name, lambda world: None)(world)
     ops, owner = signed_in(world.ops), signed_in(world.owner)
     before = digest()
     response = ops.post(world.url(route), FORM)
