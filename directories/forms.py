@@ -47,13 +47,14 @@ class SetUpDirectoryForm(ConsoleForm):
         help_text="The 12-digit ID of the AWS account that owns the directory and shares it with"
         " this account.",
         required=False,
-        max_length=12,
+        widget=forms.TextInput(attrs={"maxlength": 12, "inputmode": "numeric"}),
     )
     primary_region = forms.ChoiceField(
         label="Primary Region",
         help_text="The Region of the primary directory. Its replica in this Region is the"
         " multi-Region directory.",
         required=False,
+        error_messages={"invalid_choice": "Choose the Region of the directory's primary."},
     )
     size = forms.ChoiceField(
         label="Directory size",
@@ -74,14 +75,14 @@ class SetUpDirectoryForm(ConsoleForm):
         help_text="A fully qualified domain name, such as corp.example.com. This name will"
         " resolve inside your VPC only.",
         required=False,
-        max_length=rules.DNS_NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"maxlength": rules.DNS_NAME_MAX_LENGTH}),
     )
     short_name = forms.CharField(
         label="Directory NetBIOS name",
         help_text="A short identifier for your domain, such as CORP. Up to 15 characters. If you"
         " don't specify one, it defaults to the first part of your directory DNS name.",
         required=False,
-        max_length=rules.NETBIOS_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"maxlength": rules.NETBIOS_MAX_LENGTH}),
     )
     admin_password = forms.CharField(
         label="Admin password",
