@@ -1,0 +1,104 @@
+"""The directory lifecycle driven by a real `celery worker` process, real broker and database."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from directories import services
+from directories.lifecycle import Stage
+from directories.models import Directory
+from directories.tasks import advance_directory
+from tests.factories import DirectoryFactory
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CREATED = [("", "Requested"), ("Requested", "Creating"), ("Creating", "Active")]
+SIMPLE_AD = {
+    "size": "Small",
+    "name": "corp.example.com",
+    "short_name": "",
+    "admin_password": "Str0ng-Passw0rd",
+    "applications": [],
+}
+
+
+def reaches(directory: Directory, stage: str, timeout: float = 20) -> Directory:
+    def probe() -> Directory | None:
+        fresh = Directory.objects.get(pk=directory.pk)
+        return fresh if fresh.stage == stage else None
+
+    probe.__doc__ = f"{directory.directory_id} to reach {stage}"
+    return wait_for(probe, timeout=timeout)
+
+
+def history(directory: Directory) -> list[tuple[str, str]]:
+    return list(directory.events.order_by("at", "pk").values_list("from_stage", "to_stage"))
+
+
+def test_a_directory_set_up_goes_to_active_with_its_events_in_order(celery_worker, admin):
+    directory = services.set_up_directory(
+        account=admin.account, region="us-west-2", kind="SimpleAD", **SIMPLE_AD
+    )
+    assert directory.stage == Stage.REQUESTED
+    reaches(directory, "Active")
+    assert history(directory) == CREATED
+    assert "directories.tasks.advance_directory" in celery_worker.log.read_text()  # it logs
+    assert SIMPLE_AD["admin_password"] not in celery_worker.log.read_text()
+
+
+def test_a_message_delivered_twice_makes_one_move_each(celery_worker, admin):
+    directory = DirectoryFactory(account=admin.account, stage=Stage.REQUESTED)  # no message sent
+    for _ in range(2):
+        advance_directory.delay(directory.directory_id, "Requested")
+    reaches(directory, "Active")
+    assert history(directory) == CREATED
+
+
+def test_a_late_message_changes_nothing(celery_worker, admin):
+    directory = DirectoryFactory(account=admin.account, stage=Stage.REQUESTED)
+    advance_directory.delay(directory.directory_id, "Requested")
+    reaches(directory, "Active")
+    advance_directory.delay(directory.directory_id, "Creating")
+    advance_directory.delay(directory.directory_id, "Requested")
+    # A marker message sent after them: once it is done, so are they (one queue, in order).
+    marker = DirectoryFactory(account=admin.account, stage=Stage.REQUESTED)
+    advance_directory.delay(marker.directory_id, "Requested")
+    reaches(marker, "Active")
+    assert history(directory) == CREATED
+
+
+def test_outage_recover_and_delete_tell_the_story_in_order(celery_worker, admin):
+    directory = services.set_up_directory(
+        account=admin.account, region="us-east-1", kind="SimpleAD", **SIMPLE_AD
+    )
+    reaches(directory, "Active")
+    where = {"account": admin.account, "region": "us-east-1"}
+    where["directory_id"] = directory.directory_id
+    services.simulate_outage(**where)
+    services.recover(**where)
+    services.request_directory_deletion(**where)
+    reaches(directory, "Deleted")
+    assert history(directory) == [
+        *CREATED,
+        ("Active", "Inoperable"),
+        ("Inoperable", "Active"),
+        ("Active", "Deleting"),
+        ("Deleting", "Deleted"),
+    ]
+    reasons = list(directory.events.order_by("at", "pk").values_list("reason", flat=True))
+    assert reasons[3].startswith("Outage simulated")
+    assert reasons[4] == "Recovered from the outage"
+
+
+def test_a_directory_whose_message_was_lost_is_picked_up_by_the_sweep(
+    celery_worker, celery_beat, admin
+):
+    lost = DirectoryFactory(
+        account=admin.account,
+        stage=Stage.CREATING,
+        stage_changed_at=timezone.now() - timedelta(seconds=30),
+    )
+    reaches(lost, "Active", timeout=30)
+    assert history(lost)[-1] == ("Creating", "Active")
