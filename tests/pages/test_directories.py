@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from directories.lifecycle import Stage
 from directories.models import Directory
+from directories.services import create_workmail_directory
 from organizations.lifecycle import State
 from tests.conftest import signed_in
 from tests.factories import DirectoryFactory, OrganizationFactory
@@ -254,6 +255,18 @@ def test_an_alias_is_unique_in_the_world_whatever_the_case(admin_client, admin, 
     )
     directory.refresh_from_db()
     assert directory.alias == directory.directory_id
+
+
+def test_an_alias_held_by_an_organizations_workmail_directory_is_not_available(
+    admin_client, admin, stranger
+) -> None:
+    create_workmail_directory(
+        account_id=stranger.account.pk, region="eu-west-1", alias="Acme", idempotency_key="m-1"
+    )
+    directory = DirectoryFactory(account=admin.account)
+    response = admin_client.post(alias_url(directory), {"alias": "acme"})
+    assert response.status_code == 400
+    assert "The alias acme is not available." in response.content.decode()
 
 
 def test_a_deleted_directorys_alias_is_free_again(admin_client, admin) -> None:
