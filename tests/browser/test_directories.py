@@ -6,7 +6,7 @@ import os
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import follow, ready, sign_in
+from tests.browser.steps import follow, sign_in
 from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
