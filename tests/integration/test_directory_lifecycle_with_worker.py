@@ -8,7 +8,7 @@ from django.utils import timezone
 from directories import services
 from directories.lifecycle import Stage
 from directories.models import Directory
-from directories.tasks import advance_directory
+from directories.tasks import advance_directory, sweep_stuck_directories
 from tests.factories import DirectoryFactory
 from tests.waiting import wait_for
 
@@ -102,3 +102,19 @@ def test_a_directory_whose_message_was_lost_is_picked_up_by_the_sweep(
     )
     reaches(lost, "Active", timeout=30)
     assert history(lost)[-1] == ("Creating", "Active")
+    sent = "Sending due task sweep-stuck-directories (directories.tasks.sweep_stuck_directories)"
+    wait_for(lambda: sent in celery_beat.log.read_text())
+
+
+def test_the_sweep_sends_only_directories_stuck_in_a_working_stage(admin, published_tasks):
+    long_ago = timezone.now() - timedelta(minutes=5)
+    stuck = [
+        DirectoryFactory(account=admin.account, stage=stage, stage_changed_at=long_ago)
+        for stage in (Stage.REQUESTED, Stage.CREATING, Stage.DELETING)
+    ]
+    DirectoryFactory(account=admin.account, stage=Stage.CREATING)  # just arrived there
+    DirectoryFactory(account=admin.account, stage_changed_at=long_ago)  # Active: not working
+    sent = sweep_stuck_directories(older_than=60)
+    expected = [(d.directory_id, str(d.stage)) for d in stuck]
+    assert sorted(sent) == sorted(expected)
+    assert sorted(args for _, args in published_tasks) == sorted(map(list, expected))
