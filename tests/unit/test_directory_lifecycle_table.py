@@ -34,7 +34,7 @@ def test_it_forbids_every_other_move(source: Stage, target: Stage) -> None:
 def test_the_derived_sets() -> None:
     assert LIFECYCLE.working == {Stage.REQUESTED, Stage.CREATING, Stage.DELETING}
     assert LIFECYCLE.terminal == {Stage.DELETED}
-    assert DELETABLE == {Stage.ACTIVE, Stage.INOPERABLE}
+    assert set(DELETABLE) == {Stage.ACTIVE, Stage.INOPERABLE}
 
 
 def test_badges_follow_the_consoles_colours() -> None:
