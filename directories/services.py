@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from directories import rules
@@ -57,10 +58,21 @@ def unsupported_reason(directory: Directory) -> str | None:
     return None
 
 
-def organizations_using(directory: Directory, *, excluding: str | None = None):
-    """The live (not Deleted) organizations that use the directory, but `excluding`."""
-    using = directory.organizations.exclude(state=OrganizationState.DELETED)
-    return using.exclude(pk=excluding) if excluding else using
+def organizations_using(directory: Directory) -> QuerySet:
+    """The live (not Deleted) organizations that use the directory."""
+    return directory.organizations.exclude(state=OrganizationState.DELETED)
+
+
+def _used_by_another(directory: Directory, organization_id: str | None) -> bool:
+    """Whether a live organization other than `organization_id` uses the directory.
+
+    It reads `directory.organizations`, so a batch of checks made with
+    prefetch_related("directory__organizations") costs one query, not one per organization.
+    """
+    return any(
+        organization.state != OrganizationState.DELETED and organization.pk != organization_id
+        for organization in directory.organizations.all()
+    )
 
 
 def directory_problem(
@@ -82,7 +94,7 @@ def directory_problem(
         return reason
     if directory.stage != Stage.ACTIVE:
         return f"The directory {directory_id} is not Active (it is {directory.stage})."
-    if organizations_using(directory, excluding=organization_id).exists():
+    if _used_by_another(directory, organization_id):
         # DirectoryInUseException's words.
         return (
             f"The directory {directory_id} is already in use by another WorkMail organization in"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from organizations import lifecycle
+from organizations import health, lifecycle
 from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.workflow import advance
@@ -57,6 +57,23 @@ def sweep_stuck_organizations(older_than: float | None = None) -> list[tuple[str
         log.info("Re-enqueueing %s, in %s for over %g s", organization_id, state, seconds)
         enqueue_advance(organization_id, state)
     return stuck
+
+
+@shared_task
+def sweep_health(after: str = "") -> int:
+    """Check one batch of Active and Impaired organizations (WORKMAIL_HEALTH_BATCH of them, by
+    ID after `after`), then send the next batch as its own task: a sweep of 100,000 is 200 short
+    tasks, not one long one. How many moved in this batch."""
+    moved, last = health.check_batch(after)
+    if last is not None:
+        sweep_health.apply_async((last,))
+    return moved
+
+
+@shared_task
+def check_organizations_using(key_pk: int | None = None, directory_pk: int | None = None) -> int:
+    """A key or directory changed: check the organizations that use it now, not at the sweep."""
+    return health.check_using(key_pk=key_pk, directory_pk=directory_pk)
 
 
 @worker_ready.connect

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from directories.services import create_workmail_directory, delete_directory, directory_problem
-from organizations.keys import key_problem, workmail_managed_key
+from directories.services import create_workmail_directory, delete_directory
+from organizations import health
+from organizations.keys import workmail_managed_key
 from organizations.lifecycle import State
 from organizations.models import Organization
 
@@ -34,15 +35,7 @@ def _provision(organization: Organization) -> Outcome:
 
 
 def _validate(organization: Organization) -> Outcome:
-    problems = [
-        directory_problem(
-            organization.directory,
-            region=organization.region,
-            organization_id=organization.organization_id,
-        ),
-        key_problem(organization.encryption_key, region=organization.region),
-    ]
-    if problem := next((p for p in problems if p), None):
+    if problem := health.problem(organization):
         return State.FAILED, "Validation failed", {"error_message": problem[:256]}
     return State.ACTIVE, "All settings passed validation", {"completed_date": timezone.now()}
 

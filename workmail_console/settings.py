@@ -196,6 +196,9 @@ WORKMAIL_STAGE_DELAY = env_float("WORKMAIL_STAGE_DELAY", 3.0)
 WORKMAIL_STUCK_AFTER = env_float("WORKMAIL_STUCK_AFTER", max(60.0, 4 * WORKMAIL_STAGE_DELAY))
 WORKMAIL_SWEEP_INTERVAL = env_float("WORKMAIL_SWEEP_INTERVAL", 15.0, minimum=0.5)
 WORKMAIL_ORGANIZATIONS_PER_REGION = env_int("WORKMAIL_ORGANIZATIONS_PER_REGION", 100, minimum=1)
+# The health sweep (organizations/health.py): every INTERVAL seconds, BATCH organizations per task.
+WORKMAIL_HEALTH_INTERVAL = env_float("WORKMAIL_HEALTH_INTERVAL", 30.0, minimum=0.5)
+WORKMAIL_HEALTH_BATCH = env_int("WORKMAIL_HEALTH_BATCH", 500, minimum=1)
 
 # Heartbeats (ops/heartbeats.py): each worker and beat records itself every INTERVAL seconds; one
 # not heard from for TIMEOUT seconds is gone from the dashboard and from workmail_workers.
@@ -210,6 +213,11 @@ CELERY_BEAT_SCHEDULER = "ops.heartbeats:HeartbeatScheduler"
 WORKMAIL_METRICS_TOKEN = env_str("WORKMAIL_METRICS_TOKEN", "")
 
 CELERY_BEAT_SCHEDULE = {
+    "sweep-health": {
+        "task": "organizations.tasks.sweep_health",
+        "schedule": WORKMAIL_HEALTH_INTERVAL,
+        "options": {"expires": WORKMAIL_HEALTH_INTERVAL},
+    },
     "sweep-stuck-organizations": {
         "task": "organizations.tasks.sweep_stuck_organizations",
         "schedule": WORKMAIL_SWEEP_INTERVAL,

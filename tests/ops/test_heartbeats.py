@@ -316,7 +316,8 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_on_the_embedded_default_worker_and_beat_record_heartbeats(tmp_path: Path) -> None:
-    env = embedded_env(tmp_path / "var", WORKMAIL_SWEEP_INTERVAL="1", **HEARTBEATS)
+    every_second = {"WORKMAIL_SWEEP_INTERVAL": "1", "WORKMAIL_HEALTH_INTERVAL": "1"}
+    env = embedded_env(tmp_path / "var", **every_second, **HEARTBEATS)
     assert manage(env, "migrate", "--noinput").returncode == 0
     with (
         CeleryProcess.worker(env, tmp_path / "worker.log", name="embedded", concurrency=2) as w,

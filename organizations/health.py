@@ -1,0 +1,91 @@
+"""Health: whether an organization's directory and key still work, and the moves it causes.
+
+Validating asks `problem()` before an organization becomes Active; afterwards the health sweep asks
+the same question of every Active and Impaired organization, in batches: a failing check makes an
+Active organization Impaired with the reason, and an Impaired one whose checks pass again becomes
+Active. Every move is a lifecycle compare-and-set with its event, so a sweep racing a delete, a
+second sweep or an immediate check changes nothing twice.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+
+from directories.services import directory_problem
+from organizations.keys import key_problem
+from organizations.lifecycle import State
+from organizations.models import Organization
+
+log = logging.getLogger(__name__)
+
+CHECKED = (State.ACTIVE, State.IMPAIRED)
+
+
+def problem(organization: Organization) -> str | None:
+    """Why the organization can't work as it is, in the console's words, or None. It reads only
+    the directory and key fetched with the organization (select_related): no query of its own."""
+    if organization.directory is not None:
+        found = directory_problem(
+            organization.directory,
+            region=organization.region,
+            organization_id=organization.organization_id,
+        )
+        if found:
+            return found
+    if organization.encryption_key is not None:
+        return key_problem(organization.encryption_key, region=organization.region)
+    return None
+
+
+def apply(organization: Organization) -> State | None:
+    """Move the organization to what its health says, if that is a move; the state it reached."""
+    found = problem(organization)
+    if organization.state == State.ACTIVE and found:
+        reason = f"Health check failed: {found}"
+        moved = organization.transition(State.IMPAIRED, reason=reason[:256], error_message=found)
+    elif organization.state == State.IMPAIRED and not found:
+        moved = organization.transition(
+            State.ACTIVE, reason="Health check passed again", error_message=""
+        )
+    else:
+        return None
+    return State(organization.state) if moved else None
+
+
+def checked(rows: Q | None = None) -> "list[Organization]":
+    """Active and Impaired organizations matching `rows`, with what the checks read."""
+    found = Organization.objects.filter(state__in=CHECKED)
+    if rows is not None:
+        found = found.filter(rows)
+    # The directory's other organizations: directory_problem's in-use check reads them.
+    others = Prefetch("directory__organizations", Organization.objects.only("state", "directory"))
+    return (
+        found.select_related("directory", "encryption_key")
+        .prefetch_related(others)
+        .only(
+            "organization_id", "account_id", "region", "state", "state_changed_at",
+            "error_message", "directory", "encryption_key",
+        )
+    )  # fmt: skip
+
+
+def check_batch(after: str = "", *, size: int | None = None) -> tuple[int, str | None]:
+    """Check the next `size` organizations by ID after `after`: (how many moved, the last ID
+    checked, or None when this was the last batch). Two queries (the organizations, and the others
+    on their directories), plus one per move."""
+    size = size or settings.WORKMAIL_HEALTH_BATCH
+    batch = list(checked(Q(pk__gt=after)).order_by("pk")[:size])
+    moved = sum(1 for organization in batch if apply(organization) is not None)
+    last = batch[-1].pk if len(batch) == size else None
+    return moved, last
+
+
+def check_using(*, key_pk: int | None = None, directory_pk: int | None = None) -> int:
+    """Check at once the organizations that use this key or directory; how many moved."""
+    rows = Q(encryption_key_id=key_pk) if key_pk is not None else Q(directory_id=directory_pk)
+    moved = 0
+    for organization in checked(rows).order_by("pk").iterator(chunk_size=500):
+        if apply(organization) is not None:
+            moved += 1
+    return moved
