@@ -77,6 +77,14 @@ def test_a_directory_used_by_another_live_organization_is_in_use() -> None:
     assert problem(directory, organization_id=user.pk) is None  # its own directory
 
 
+def test_the_in_use_check_reads_the_organizations_prefetched(django_assert_num_queries) -> None:
+    directory = DirectoryFactory()
+    OrganizationFactory(account=directory.account, directory=directory, state=State.ACTIVE)
+    fetched = Directory.objects.prefetch_related("organizations").get(pk=directory.pk)
+    with django_assert_num_queries(0):  # a batch of checks costs no query per organization
+        assert problem(fetched) == f"The directory {directory.directory_id} {IN_USE}"
+
+
 def test_a_deleted_organization_no_longer_uses_its_directory() -> None:
     directory = DirectoryFactory()
     OrganizationFactory(account=directory.account, directory=directory, state=State.DELETED)
