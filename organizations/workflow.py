@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from directories.services import create_workmail_directory, delete_directory, directory_problem
-from organizations.keys import key_problem, workmail_managed_key
+from keys.services import key_problem, workmail_managed_key
 from organizations.lifecycle import State
 from organizations.models import Organization
 
