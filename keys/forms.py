@@ -63,8 +63,12 @@ class CreateKeyForm(ConsoleForm):
         choices=[(value, label) for value, label, _ in KEY_TYPE_OPTIONS],
         initial=SYMMETRIC,
     )
+    # Asymmetric keys only (a symmetric key encrypts and decrypts): required in clean().
     key_usage = forms.ChoiceField(
-        label="Key usage", choices=KeyUsage.choices, initial=KeyUsage.ENCRYPT_DECRYPT
+        label="Key usage",
+        choices=KeyUsage.choices,
+        initial=KeyUsage.ENCRYPT_DECRYPT,
+        required=False,
     )
     key_spec = forms.ChoiceField(
         label="Key spec", choices=ASYMMETRIC_SPECS, initial=KeySpec.RSA_2048, required=False
@@ -96,8 +100,11 @@ class CreateKeyForm(ConsoleForm):
         if data.get("key_type") == SYMMETRIC:
             data["key_spec"] = KeySpec.SYMMETRIC_DEFAULT
             data["key_usage"] = KeyUsage.ENCRYPT_DECRYPT
-        elif data.get("key_type") == ASYMMETRIC and not data.get("key_spec"):
-            self.add_error("key_spec", "Choose a key spec for the asymmetric key.")
+        elif data.get("key_type") == ASYMMETRIC:
+            if not data.get("key_usage") and "key_usage" not in self.errors:
+                self.add_error("key_usage", "Choose a key usage for the asymmetric key.")
+            if not data.get("key_spec") and "key_spec" not in self.errors:
+                self.add_error("key_spec", "Choose a key spec for the asymmetric key.")
         return data
 
     def value_of(self, name: str) -> str:

@@ -137,12 +137,16 @@ def key_add_administrator(request: ConsoleRequest, region: str, key_id: Any) -> 
 @admin_required
 def key_schedule_deletion(request: ConsoleRequest, region: str, key_id: Any) -> HttpResponse:
     key = _get_key(request, region, key_id)
-    form = ScheduleKeyDeletionForm(request.POST or None)
+    # Bound on every POST, even an empty one: an empty waiting period means the default.
+    form = ScheduleKeyDeletionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.schedule_key_deletion(key, form.cleaned_data["pending_window_in_days"])
         except WorkMailError as error:
-            _field_error(form, error)
+            if error.field != "pending_window_in_days":  # the key's state: say so on its page
+                messages.error(request, error.message)
+                return redirect(key)
+            form.add_error(error.field, error.message)
         else:
             messages.success(
                 request,
@@ -168,7 +172,10 @@ def alias_create(request: ConsoleRequest, region: str, key_id: Any) -> HttpRespo
         try:
             alias = services.create_alias(key, form.cleaned_data["alias_name"])
         except WorkMailError as error:
-            _field_error(form, error)
+            if error.field != "alias_name":  # the key's own state: a message, as for its actions
+                messages.error(request, error.message)
+                return redirect(key)
+            form.add_error("alias_name", error.message)
         else:
             messages.success(request, f"Alias {alias.name} is added to key {key.key_id}.")
             return redirect(key)
