@@ -5,6 +5,7 @@ people acting on one key at once can't both win, and each change that happens se
 `keys.signals.key_changed` once it is committed.
 """
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -137,6 +138,35 @@ def get_key(*, account: Account, region: str, key_id: Any) -> Key:
         raise NotFoundException(
             f"Key 'arn:aws:kms:{region}:{account.account_id}:key/{key_id}' does not exist"
         )
+    return key
+
+
+def describe_key(*, account: Account, region: str, key_id: str) -> Key:
+    """DescribeKey's KeyId, for whatever uses a key (Use existing KMS key): a key ID, key ARN,
+    alias name or alias ARN of this account and Region. Any other account's key, a key of
+    another Region and a deleted key do not exist for this caller."""
+    scope = Key.objects.in_scope(account, region)
+    name = key_id
+    if key_id.startswith("arn:"):
+        parts = key_id.split(":", 5)
+        if len(parts) != 6 or parts[:3] != ["arn", "aws", "kms"]:
+            raise NotFoundException(f"Invalid arn {key_id}")
+        if (parts[3], parts[4]) != (region, account.account_id):
+            raise NotFoundException(f"Key '{key_id}' does not exist")
+        name = parts[5].removeprefix("key/")
+    if name.startswith("alias/"):
+        key = scope.filter(aliases__name=name).first()
+        if key is None:
+            raise NotFoundException(
+                f"Alias arn:aws:kms:{region}:{account.account_id}:{name} is not found."
+            )
+        return key
+    try:
+        key = scope.filter(key_id=uuid.UUID(name)).first()
+    except ValueError:
+        key = None
+    if key is None:
+        raise NotFoundException(f"Key '{key_id}' does not exist")
     return key
 
 
