@@ -211,6 +211,8 @@ def create_key(
                 KeyAdministrator(key=key, user=user) for user in administrators
             )
     except IntegrityError:
+        if alias_name is None:
+            raise
         raise _alias_exists(alias_name) from None  # the alias's unique constraint decided
     return key
 
