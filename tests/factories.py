@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from keys.models import Key, KeyAlias, KeyManager
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization
 from workmail_console.models import Account, Membership, Role, new_account_id
@@ -60,3 +61,22 @@ class OrganizationFactory(DjangoModelFactory):
                 organization=obj, account_id=obj.account_id, region=obj.region,
                 to_state=State.REQUESTED, reason="Creation requested",
             )  # fmt: skip
+
+
+class KeyFactory(DjangoModelFactory):
+    """A customer managed KMS key, Enabled, symmetric; `alias="alias/x"` gives it that alias."""
+
+    class Meta:
+        model = Key
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(AccountFactory)
+    region = "us-east-1"
+    key_manager = KeyManager.CUSTOMER
+
+    @factory.post_generation
+    def alias(obj, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create and extracted:
+            KeyAlias.objects.create(
+                key=obj, account_id=obj.account_id, region=obj.region, name=extracted
+            )

@@ -11,6 +11,7 @@ register_converter(RegionConverter, "region")
 # Pages of resources that live in a Region: the Region is the first part of their path.
 regional = [
     path("organizations/", include("organizations.urls")),
+    path("keys/", include("keys.urls")),
 ]
 
 urlpatterns = [

@@ -9,7 +9,7 @@ The admin site is left out: it is Django's own, staff-only, and tested in test_a
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
@@ -22,6 +22,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from keys.models import Key, KeyAlias, KeyState
+from keys.services import create_key
 from organizations.lifecycle import State
 from organizations.models import Organization
 from tests.conftest import signed_in
@@ -90,6 +92,13 @@ FORM = {
     "password": "a-long-enough-secret",
     "role": "admin",
     "region": "eu-west-1",
+    "key_type": "SYMMETRIC",
+    "key_usage": "ENCRYPT_DECRYPT",
+    "key_spec": "RSA_2048",
+    "alias_name": "alias/made-for-test",
+    "description": "A key for the test",
+    "administrators": "owner",
+    "pending_window_in_days": "7",
 }
 
 
@@ -99,6 +108,7 @@ class World:
     ops: Membership
     stranger: Membership
     organization: Organization
+    key: Key
 
     @property
     def values(self) -> dict[str, str]:
@@ -107,6 +117,7 @@ class World:
             "region": self.organization.region,
             "organization_id": self.organization.organization_id,
             "pk": str(self.ops.pk),
+            "key_id": str(self.key.key_id),
         }
 
     def url(self, route: Route) -> str:
@@ -117,7 +128,7 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    owner = MembershipFactory(role=Role.ADMIN)
+    owner = MembershipFactory(role=Role.ADMIN, user__username=FORM["administrators"])
     return World(
         owner=owner,
         ops=MembershipFactory(role=Role.OPS, account=owner.account),
@@ -125,6 +136,7 @@ def world(db) -> World:
         organization=OrganizationFactory(
             account=owner.account, alias="owned", region="eu-west-1", state=State.ACTIVE
         ),
+        key=create_key(account=owner.account, region="eu-west-1", alias_name="alias/owned"),
     )
 
 
@@ -155,10 +167,14 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
             assert world.organization.organization_id not in page
             assert world.owner.account.account_id not in page
             assert world.ops.user.username not in page
+            assert str(world.key.key_id) not in page
     world.organization.refresh_from_db()
     assert world.organization.state == State.ACTIVE
+    world.key.refresh_from_db()
+    assert world.key.key_state == KeyState.ENABLED
     assert Membership.objects.filter(account=world.owner.account).count() == 2
-    if route.name not in {"organizations:create", "members"}:  # those make the stranger's own
+    # Those make the stranger's own.
+    if route.name not in {"organizations:create", "members", "keys:create"}:
         assert digest() == before
 
 
@@ -182,21 +198,37 @@ def test_a_post_without_a_csrf_token_is_refused(world: World, route: Route) -> N
     assert digest() == before
 
 
-def _stuck(organization: Organization) -> None:
-    Organization.objects.filter(pk=organization.pk).update(
+def _stuck(world: World) -> None:
+    Organization.objects.filter(pk=world.organization.pk).update(
         state=State.CREATING, state_changed_at=timezone.now() - timedelta(hours=1)
     )
 
 
+def _key_in(state: KeyState) -> Callable[[World], None]:
+    return lambda world: Key.objects.filter(pk=world.key.pk).update(key_state=state)
+
+
+def _alias_to_delete(world: World) -> None:
+    KeyAlias.objects.create(
+        key=world.key, account=world.owner.account, region=world.key.region,
+        name=FORM["alias_name"],
+    )  # fmt: skip
+
+
 # What a route needs of the world for an admin's request to do something.
-PREPARE = {"ops:retry": _stuck}  # Retry now acts on a stuck organization only
+PREPARE = {
+    "ops:retry": _stuck,  # Retry now acts on a stuck organization only
+    "keys:enable": _key_in(KeyState.DISABLED),
+    "keys:cancel-deletion": _key_in(KeyState.PENDING_DELETION),
+    "keys:delete-alias": _alias_to_delete,
+}
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in SIGN_IN], ids=str)
 def test_ops_can_not_change_anything(
     world: World, route: Route, published_tasks: list[tuple[str, list]]
 ) -> None:
-    PREPARE.get(route.name, lambda organization: None)(world.organization)
+    PREPARE.get(route.name, lambda world: None)(world)
     ops, owner = signed_in(world.ops), signed_in(world.owner)
     before = digest()
     response = ops.post(world.url(route), FORM)

@@ -44,12 +44,16 @@ def elapsed(since: datetime | None) -> str:
 
 
 @register.simple_tag
-def status(state: str) -> str:
-    """A lifecycle state's status indicator: the console's colour and icon for it, and its name."""
+def status(state: str, badge: str | None = None, label: str | None = None) -> str:
+    """A state's status indicator: the console's colour and icon for it, and its name.
+
+    An organization's lifecycle state needs nothing else; another resource's state (a KMS key's)
+    brings its own `badge` and, when the console words it differently, its `label`.
+    """
     return format_html(
         '<span class="status status-{}" data-state="{}">'
         '<span class="status-icon" aria-hidden="true"></span>{}</span>',
-        lifecycle.badge(state),
+        badge or lifecycle.badge(state),
         state,
-        state,
+        label or state,
     )
