@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from organizations.models import EncryptionKey, LifecycleEvent, Organization
+from organizations.models import LifecycleEvent, Organization
 from workmail_console.admin import ReadOnly
 
 
@@ -19,12 +19,3 @@ class OrganizationAdmin(ReadOnly, admin.ModelAdmin):
     list_select_related = ["account"]
     search_fields = ["alias", "organization_id", "account__account_id"]
     inlines = [LifecycleEventInline]
-
-
-@admin.register(EncryptionKey)
-class EncryptionKeyAdmin(ReadOnly, admin.ModelAdmin):
-    """Keys are made and used by the lifecycle's steps."""
-
-    list_display = ["key_id", "alias", "key_manager", "key_state", "region", "account"]
-    list_filter = ["key_manager", "key_state", "region"]
-    list_select_related = ["account"]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from directories.services import directory_problem
-from organizations.keys import key_problem
+from keys.services import key_problem
 from organizations.lifecycle import State
 from organizations.models import Organization
 

@@ -1,8 +1,7 @@
-"""Organizations, their lifecycle events, and the emulated KMS keys that encrypt their mailboxes."""
+"""Organizations and their lifecycle events."""
 
 import re
 import secrets
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directories.models import Directory
+from keys.models import Key
 from organizations import lifecycle
 from organizations.lifecycle import State
 from workmail_console.db import savepoint_if_nested
@@ -46,50 +46,6 @@ class OrganizationIdConverter:
 
     def to_url(self, value: str) -> str:
         return value
-
-
-class KeyManager(models.TextChoices):
-    AWS = "AWS"
-    CUSTOMER = "CUSTOMER"
-
-
-class KeyState(models.TextChoices):
-    ENABLED = "Enabled"
-    DISABLED = "Disabled"
-    PENDING_DELETION = "PendingDeletion"
-
-
-class EncryptionKey(models.Model):
-    """A KMS key in the account's emulated inventory."""
-
-    WORKMAIL_MANAGED_ALIAS = "alias/aws/workmail"
-
-    key_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="keys")
-    region = models.CharField(max_length=16, choices=REGION_CHOICES)
-    alias = models.CharField(max_length=256, blank=True)
-    description = models.CharField(max_length=256, blank=True)
-    key_manager = models.CharField(max_length=8, choices=KeyManager.choices)
-    key_state = models.CharField(max_length=16, choices=KeyState.choices, default=KeyState.ENABLED)
-    key_spec = models.CharField(max_length=32, default="SYMMETRIC_DEFAULT")
-    created = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            # One AWS managed key per alias in each account and Region, as in KMS.
-            models.UniqueConstraint(
-                fields=["account", "region", "alias"],
-                condition=models.Q(key_manager="AWS"),
-                name="one_aws_managed_key_per_alias",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.arn
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:kms:{self.region}:{self.account_id}:key/{self.key_id}"
 
 
 class DirectoryChoice(models.TextChoices):
@@ -129,7 +85,7 @@ class Organization(models.Model):
         max_length=8, choices=EncryptionChoice.choices, default=EncryptionChoice.MANAGED
     )
     encryption_key = models.ForeignKey(
-        EncryptionKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Key, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     default_mail_domain = models.CharField(max_length=255, blank=True)
     interoperability_enabled = models.BooleanField(default=False)

@@ -76,6 +76,18 @@ def check_organizations_using(key_pk: int | None = None, directory_pk: int | Non
     return health.check_using(key_pk=key_pk, directory_pk=directory_pk)
 
 
+def _send_check(**which: int) -> None:
+    try:
+        check_organizations_using.apply_async(kwargs=which)
+    except (OperationalError, OSError) as error:
+        log.warning("Health check of %s not sent (%s); the sweep will do it.", which, error)
+
+
+def check_after_key_change(sender: type, key: object, **kwargs: object) -> None:
+    """keys.signals.key_changed (sent on commit): check the organizations using the key now."""
+    _send_check(key_pk=key.pk)
+
+
 @worker_ready.connect
 def sweep_when_a_worker_starts(**kwargs: object) -> None:
     """Re-enqueue the steps a dead worker held (the filesystem broker loses them), without waiting

@@ -7,8 +7,8 @@ from typing import Any
 from django.utils import timezone
 
 from directories.services import create_workmail_directory, delete_directory
+from keys.services import workmail_managed_key
 from organizations import health
-from organizations.keys import workmail_managed_key
 from organizations.lifecycle import State
 from organizations.models import Organization
 

@@ -6,6 +6,7 @@ from factory.django import DjangoModelFactory
 
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectorySize, DirectoryType, new_directory_id
+from keys.models import Key, KeyAlias, KeyManager
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization
 from workmail_console.models import Account, Membership, Role, new_account_id
@@ -85,3 +86,22 @@ class DirectoryFactory(DjangoModelFactory):
         directory = model_class(*args, **kwargs)
         directory.insert(reason="Written by a test")
         return directory
+
+
+class KeyFactory(DjangoModelFactory):
+    """A customer managed KMS key, Enabled, symmetric; `alias="alias/x"` gives it that alias."""
+
+    class Meta:
+        model = Key
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(AccountFactory)
+    region = "us-east-1"
+    key_manager = KeyManager.CUSTOMER
+
+    @factory.post_generation
+    def alias(obj, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create and extracted:
+            KeyAlias.objects.create(
+                key=obj, account_id=obj.account_id, region=obj.region, name=extracted
+            )

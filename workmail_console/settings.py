@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "workmail_console",
     "directories",
+    "keys",
     "organizations",
     "ops",
     "domains",
@@ -199,6 +200,8 @@ WORKMAIL_ORGANIZATIONS_PER_REGION = env_int("WORKMAIL_ORGANIZATIONS_PER_REGION",
 # The health sweep (organizations/health.py): every INTERVAL seconds, BATCH organizations per task.
 WORKMAIL_HEALTH_INTERVAL = env_float("WORKMAIL_HEALTH_INTERVAL", 30.0, minimum=0.5)
 WORKMAIL_HEALTH_BATCH = env_int("WORKMAIL_HEALTH_BATCH", 500, minimum=1)
+# How often beat deletes the KMS keys whose waiting period is over (keys/tasks.py).
+WORKMAIL_KEY_DELETION_INTERVAL = env_float("WORKMAIL_KEY_DELETION_INTERVAL", 60.0, minimum=1)
 
 # Heartbeats (ops/heartbeats.py): each worker and beat records itself every INTERVAL seconds; one
 # not heard from for TIMEOUT seconds is gone from the dashboard and from workmail_workers.
@@ -227,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directories.tasks.sweep_stuck_directories",
         "schedule": WORKMAIL_SWEEP_INTERVAL,
         "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
+    },
+    "delete-due-keys": {
+        "task": "keys.tasks.delete_due_keys",
+        "schedule": WORKMAIL_KEY_DELETION_INTERVAL,
+        "options": {"expires": WORKMAIL_KEY_DELETION_INTERVAL},
     },
 }
 

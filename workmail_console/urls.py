@@ -12,6 +12,7 @@ register_converter(RegionConverter, "region")
 regional = [
     path("organizations/", include("organizations.urls")),
     path("directories/", include("directories.urls")),
+    path("keys/", include("keys.urls")),
 ]
 
 urlpatterns = [

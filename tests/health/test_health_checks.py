@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directories.lifecycle import Stage as DirectoryStage
+from keys.models import KeyState
 from organizations import health
 from organizations.lifecycle import State
-from organizations.models import KeyState, Organization
+from organizations.models import Organization
 from organizations.workflow import advance
 from tests.factories import OrganizationFactory
 

@@ -4,9 +4,12 @@ an inoperable directory under an Active organization, and the fix."""
 import pytest
 
 from directories.lifecycle import Stage as DirectoryStage
+from keys import services as key_services
+from keys.models import KeyState
 from organizations import services
 from organizations.lifecycle import State
-from organizations.models import KeyState, Organization
+from organizations.models import Organization
+from tests.factories import KeyFactory
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,3 +64,18 @@ def test_an_inoperable_directory_impairs_the_organization_until_it_recovers(
     directory.save(update_fields=["stage"])
     reaches(organization, State.ACTIVE, timeout=10)
     assert later_events(organization) == [("Active", "Impaired"), ("Impaired", "Active")]
+
+
+def test_disabling_a_key_impairs_at_once_without_waiting_for_the_sweep(celery_worker, admin):
+    """No beat here: the key's change itself sends the check."""
+    organization = reaches(
+        services.create_organization(account=admin.account, region="us-west-2", alias="quick"),
+        State.ACTIVE,
+    )
+    key = KeyFactory(account=admin.account, region="us-west-2")
+    Organization.objects.filter(pk=organization.pk).update(encryption_key=key)
+    key_services.disable_key(key)
+    impaired = reaches(organization, State.IMPAIRED, timeout=5)
+    assert impaired.error_message == f"The KMS key {key.arn} is disabled."
+    key_services.enable_key(key)
+    reaches(organization, State.ACTIVE, timeout=5)

@@ -3,8 +3,9 @@
 from directories.lifecycle import Stage
 from directories.models import Directory
 from directories.services import create_workmail_directory
+from keys.models import KeyState
 from organizations.lifecycle import State
-from organizations.models import KeyState, Organization
+from organizations.models import Organization
 from organizations.workflow import advance
 from tests.factories import OrganizationFactory
 

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from directories.models import Directory, DirectoryType
+from keys.services import workmail_managed_key
 from organizations.lifecycle import State
-from organizations.models import EncryptionKey, KeyManager, Organization
+from organizations.models import Organization
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory
 from workmail_console.models import Membership
 
@@ -44,10 +45,7 @@ def a_directory() -> models.Model:
 
 
 def a_key() -> models.Model:
-    return EncryptionKey.objects.create(
-        account=AccountFactory(), region="us-east-1", alias=EncryptionKey.WORKMAIL_MANAGED_ALIAS,
-        key_manager=KeyManager.AWS,
-    )  # fmt: skip
+    return workmail_managed_key(account_id=AccountFactory().account_id, region="us-east-1")
 
 
 PROTECTED = [

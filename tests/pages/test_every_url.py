@@ -9,7 +9,7 @@ The admin site is left out: it is Django's own, staff-only, and tested in test_a
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 
 from directories.lifecycle import Stage
 from directories.models import Directory
+from keys.models import Key, KeyAlias, KeyState
+from keys.services import create_key
 from organizations.lifecycle import State
 from organizations.models import Organization
 from tests.conftest import signed_in
@@ -105,6 +107,13 @@ FORM = {
     "owner_account_id": "123456789012",
     "primary_region": "us-east-2",
     "applications": "WorkDocs",
+    "key_type": "SYMMETRIC",
+    "key_usage": "ENCRYPT_DECRYPT",
+    "key_spec": "RSA_2048",
+    "alias_name": "alias/made-for-test",
+    "description": "A key for the test",
+    "administrators": "owner",
+    "pending_window_in_days": "7",
 }
 
 
@@ -115,6 +124,7 @@ class World:
     stranger: Membership
     organization: Organization
     directory: Directory
+    key: Key
 
     @property
     def values(self) -> dict[str, str]:
@@ -124,6 +134,7 @@ class World:
             "organization_id": self.organization.organization_id,
             "directory_id": self.directory.directory_id,
             "pk": str(self.ops.pk),
+            "key_id": str(self.key.key_id),
         }
 
     def url(self, route: Route) -> str:
@@ -134,7 +145,7 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    owner = MembershipFactory(role=Role.ADMIN)
+    owner = MembershipFactory(role=Role.ADMIN, user__username=FORM["administrators"])
     return World(
         owner=owner,
         ops=MembershipFactory(role=Role.OPS, account=owner.account),
@@ -143,6 +154,7 @@ def world(db) -> World:
             account=owner.account, alias="owned", region="eu-west-1", state=State.ACTIVE
         ),
         directory=DirectoryFactory(account=owner.account, region="eu-west-1"),
+        key=create_key(account=owner.account, region="eu-west-1", alias_name="alias/owned"),
     )
 
 
@@ -174,11 +186,14 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
             assert world.directory.directory_id not in page
             assert world.owner.account.account_id not in page
             assert world.ops.user.username not in page
+            assert str(world.key.key_id) not in page
     world.organization.refresh_from_db()
     assert world.organization.state == State.ACTIVE
+    world.key.refresh_from_db()
+    assert world.key.key_state == KeyState.ENABLED
     assert Membership.objects.filter(account=world.owner.account).count() == 2
     # Those make the stranger's own.
-    if route.name not in {"organizations:create", "members", "directories:setup"}:
+    if route.name not in {"organizations:create", "members", "directories:setup", "keys:create"}:
         assert digest() == before
 
 
@@ -212,10 +227,24 @@ def _inoperable(world: World) -> None:
     Directory.objects.filter(pk=world.directory.pk).update(stage=Stage.INOPERABLE)
 
 
+def _key_in(state: KeyState) -> Callable[[World], None]:
+    return lambda world: Key.objects.filter(pk=world.key.pk).update(key_state=state)
+
+
+def _alias_to_delete(world: World) -> None:
+    KeyAlias.objects.create(
+        key=world.key, account=world.owner.account, region=world.key.region,
+        name=FORM["alias_name"],
+    )  # fmt: skip
+
+
 # What a route needs of the world for an admin's request to do something.
 PREPARE = {
     "ops:retry": _stuck,  # Retry now acts on a stuck organization only
     "directories:recover": _inoperable,  # Recover acts on an Inoperable directory only
+    "keys:enable": _key_in(KeyState.DISABLED),
+    "keys:cancel-deletion": _key_in(KeyState.PENDING_DELETION),
+    "keys:delete-alias": _alias_to_delete,
 }
 
 

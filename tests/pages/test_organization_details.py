@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directories.services import create_workmail_directory
-from organizations.keys import workmail_managed_key
+from keys.services import workmail_managed_key
 from organizations.lifecycle import State
 from tests.conftest import signed_in
 from tests.factories import OrganizationFactory

@@ -44,23 +44,23 @@ def elapsed(since: datetime | None) -> str:
     return duration((timezone.now() - since).total_seconds())
 
 
-def _indicator(badge: str, state: str) -> str:
+@register.simple_tag
+def status(state: str, badge: str | None = None, label: str | None = None) -> str:
+    """A state's status indicator: the console's colour and icon for it, and its name.
+
+    An organization's lifecycle state needs nothing else; another resource's state (a KMS key's)
+    brings its own `badge` and, when the console words it differently, its `label`.
+    """
     return format_html(
         '<span class="status status-{}" data-state="{}">'
         '<span class="status-icon" aria-hidden="true"></span>{}</span>',
-        badge,
+        badge or lifecycle.badge(state),
         state,
-        state,
+        label or state,
     )
 
 
 @register.simple_tag
-def status(state: str) -> str:
-    """A lifecycle state's status indicator: the console's colour and icon for it, and its name."""
-    return _indicator(lifecycle.badge(state), state)
-
-
-@register.simple_tag
 def directory_status(stage: str) -> str:
-    """A directory's status indicator, in the same look as an organization's."""
-    return _indicator(directories.LIFECYCLE.badge(stage), stage)
+    """A directory's status indicator: its stage's badge from the directory lifecycle."""
+    return status(stage, directories.LIFECYCLE.badge(stage))

@@ -1,0 +1,136 @@
+"""The KMS keys pages' forms, with the AWS KMS console's labels and option texts."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from keys.models import ALIAS_MAX_LENGTH, KeySpec, KeyUsage
+from keys.services import (
+    DESCRIPTION_MAX_LENGTH,
+    WAITING_PERIOD_DEFAULT,
+    WAITING_PERIOD_MAX,
+    WAITING_PERIOD_MIN,
+)
+from workmail_console.formtools import ConsoleForm
+from workmail_console.models import Account
+
+SYMMETRIC, ASYMMETRIC = "SYMMETRIC", "ASYMMETRIC"
+KEY_TYPE_OPTIONS = [
+    (
+        SYMMETRIC,
+        "Symmetric",
+        "A single key used for encrypting and decrypting data. Amazon WorkMail can use only"
+        " symmetric keys.",
+    ),
+    (
+        ASYMMETRIC,
+        "Asymmetric",
+        "A public and private key pair used for encrypting and decrypting data or signing and"
+        " verifying messages.",
+    ),
+]
+KEY_USAGE_OPTIONS = [
+    (KeyUsage.ENCRYPT_DECRYPT, KeyUsage.ENCRYPT_DECRYPT.label, "Use the key only to encrypt and"
+     " decrypt data."),
+    (KeyUsage.SIGN_VERIFY, KeyUsage.SIGN_VERIFY.label, "Use the key only to sign messages and"
+     " verify signatures."),
+]  # fmt: skip
+ASYMMETRIC_SPECS = [(spec, spec) for spec in KeySpec.values if spec != KeySpec.SYMMETRIC_DEFAULT]
+
+
+def _options(options: list[tuple[str, str, str]]) -> list[dict]:
+    return [{"value": value, "label": label, "hint": hint} for value, label, hint in options]
+
+
+class AliasNameField(forms.CharField):
+    """An alias as a person types it: `example` and `alias/example` both name alias/example."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Alias")
+        super().__init__(max_length=ALIAS_MAX_LENGTH, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        name = super().to_python(value)
+        if name and not name.startswith("alias/"):
+            name = f"alias/{name}"
+        return name
+
+
+class CreateKeyForm(ConsoleForm):
+    key_type = forms.ChoiceField(
+        label="Key type",
+        choices=[(value, label) for value, label, _ in KEY_TYPE_OPTIONS],
+        initial=SYMMETRIC,
+    )
+    # Asymmetric keys only (a symmetric key encrypts and decrypts): required in clean().
+    key_usage = forms.ChoiceField(
+        label="Key usage",
+        choices=KeyUsage.choices,
+        initial=KeyUsage.ENCRYPT_DECRYPT,
+        required=False,
+    )
+    key_spec = forms.ChoiceField(
+        label="Key spec", choices=ASYMMETRIC_SPECS, initial=KeySpec.RSA_2048, required=False
+    )
+    alias_name = AliasNameField(error_messages={"required": "Enter an alias for the key."})
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    administrators = forms.ModelMultipleChoiceField(
+        label="Key administrators",
+        queryset=get_user_model().objects.none(),
+        to_field_name="username",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose the people who can administer this key.",
+    )
+
+    def __init__(self, *args: Any, account: Account, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["administrators"].queryset = (
+            get_user_model().objects.filter(membership__account=account).order_by("username")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("key_type") == SYMMETRIC:
+            data["key_spec"] = KeySpec.SYMMETRIC_DEFAULT
+            data["key_usage"] = KeyUsage.ENCRYPT_DECRYPT
+        elif data.get("key_type") == ASYMMETRIC:
+            if not data.get("key_usage") and "key_usage" not in self.errors:
+                self.add_error("key_usage", "Choose a key usage for the asymmetric key.")
+            if not data.get("key_spec") and "key_spec" not in self.errors:
+                self.add_error("key_spec", "Choose a key spec for the asymmetric key.")
+        return data
+
+    def value_of(self, name: str) -> str:
+        return self[name].value() or ""
+
+    def key_type_options(self) -> list[dict]:
+        return _options(KEY_TYPE_OPTIONS)
+
+    def key_usage_options(self) -> list[dict]:
+        return _options(KEY_USAGE_OPTIONS)
+
+
+class AliasForm(ConsoleForm):
+    alias_name = AliasNameField(error_messages={"required": "Enter an alias."})
+
+
+class ScheduleKeyDeletionForm(ConsoleForm):
+    # Checked by the service (one home for the rule); empty means the default, as in KMS.
+    pending_window_in_days = forms.CharField(
+        label="Waiting period (in days)",
+        required=False,
+        initial=WAITING_PERIOD_DEFAULT,
+        help_text=f"Enter a waiting period between {WAITING_PERIOD_MIN} and {WAITING_PERIOD_MAX}"
+        " days.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    )
+
+    def clean_pending_window_in_days(self) -> str | int:
+        return self.cleaned_data["pending_window_in_days"].strip() or WAITING_PERIOD_DEFAULT

@@ -1,0 +1,57 @@
+"""Finding a key to use (DescribeKey's KeyId, as Use existing KMS key will): by key ID, key ARN,
+alias name or alias ARN, in the caller's own account and Region only."""
+
+import pytest
+
+from keys.errors import NotFoundException
+from keys.models import Key, KeyState
+from keys.services import describe_key
+from tests.factories import AccountFactory, KeyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key() -> Key:
+    return KeyFactory(region="eu-west-1", alias="alias/mailboxes")
+
+
+def references(key: Key) -> list[str]:
+    return [
+        str(key.key_id),
+        key.arn,
+        "alias/mailboxes",
+        f"arn:aws:kms:eu-west-1:{key.account_id}:alias/mailboxes",
+    ]
+
+
+def test_a_key_is_found_by_id_arn_alias_and_alias_arn(key: Key) -> None:
+    for reference in references(key):
+        assert describe_key(account=key.account, region="eu-west-1", key_id=reference) == key
+
+
+def test_another_account_can_not_use_it_by_any_name(key: Key) -> None:
+    stranger = AccountFactory()
+    for reference in references(key):
+        with pytest.raises(NotFoundException):
+            describe_key(account=stranger, region="eu-west-1", key_id=reference)
+
+
+def test_it_is_not_found_in_another_region(key: Key) -> None:
+    for reference in references(key):
+        with pytest.raises(NotFoundException):
+            describe_key(account=key.account, region="us-east-1", key_id=reference)
+
+
+def test_a_deleted_key_is_not_found(key: Key) -> None:
+    Key.objects.filter(pk=key.pk).update(key_state=KeyState.PENDING_DELETION, deleted=True)
+    with pytest.raises(NotFoundException, match="does not exist"):
+        describe_key(account=key.account, region="eu-west-1", key_id=key.arn)
+
+
+@pytest.mark.parametrize(
+    "reference", ["", "not-a-key", "arn:aws:kms:eu-west-1", "alias/unknown", "arn:aws:s3:::x"]
+)
+def test_a_malformed_or_unknown_reference_is_not_found(key: Key, reference: str) -> None:
+    with pytest.raises(NotFoundException):
+        describe_key(account=key.account, region="eu-west-1", key_id=reference)
