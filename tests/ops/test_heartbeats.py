@@ -316,7 +316,11 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_on_the_embedded_default_worker_and_beat_record_heartbeats(tmp_path: Path) -> None:
-    every_second = {"WORKMAIL_SWEEP_INTERVAL": "1", "WORKMAIL_HEALTH_INTERVAL": "1"}
+    every_second = {  # every entry of the beat schedule, so that each is sent within the test
+        "WORKMAIL_SWEEP_INTERVAL": "1",
+        "WORKMAIL_HEALTH_INTERVAL": "1",
+        "WORKMAIL_KEY_DELETION_INTERVAL": "1",
+    }
     env = embedded_env(tmp_path / "var", **every_second, **HEARTBEATS)
     assert manage(env, "migrate", "--noinput").returncode == 0
     with (
