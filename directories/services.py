@@ -103,7 +103,7 @@ def directory_problem(
     return None
 
 
-def _applications_refusal(directory: Directory) -> str | None:
+def applications_refusal(directory: Directory) -> str | None:
     if not directory.applications:
         return None
     used_by = " and ".join(directory.application_labels)
@@ -122,7 +122,7 @@ def delete_directory(directory: Directory, *, reason: str = "Deletion requested"
     """
     for _ in range(3):  # the stage may change between the read and the compare-and-set
         directory.refresh_from_db(fields=["stage", "stage_changed_at", "applications"])
-        if refusal := _applications_refusal(directory):
+        if refusal := applications_refusal(directory):
             return refusal
         if directory.stage in (Stage.DELETING, Stage.DELETED):
             return None
@@ -454,7 +454,7 @@ def deletion_refusal(directory: Directory) -> str | None:
             f" {organization.alias}. In order to delete the directory, it can't have any other"
             " AWS applications enabled."
         )
-    if refusal := _applications_refusal(directory):
+    if refusal := applications_refusal(directory):
         return refusal
     if directory.stage not in DELETABLE:
         return (

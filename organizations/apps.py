@@ -6,9 +6,13 @@ class OrganizationsConfig(AppConfig):
     verbose_name = "Organizations"
 
     def ready(self) -> None:
+        from directories.signals import directory_changed
         from keys.signals import key_changed
-        from organizations.tasks import check_after_key_change
+        from organizations.tasks import check_after_directory_change, check_after_key_change
 
-        # A key disabled or scheduled for deletion impairs its organizations in seconds, not at
-        # the next health sweep.
+        # A key disabled or a directory gone Inoperable impairs its organizations in seconds, not
+        # at the next health sweep (and recovering restores them as fast).
         key_changed.connect(check_after_key_change, dispatch_uid="organizations-health-key")
+        directory_changed.connect(
+            check_after_directory_change, dispatch_uid="organizations-health-directory"
+        )

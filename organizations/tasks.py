@@ -88,6 +88,11 @@ def check_after_key_change(sender: type, key: object, **kwargs: object) -> None:
     _send_check(key_pk=key.pk)
 
 
+def check_after_directory_change(sender: type, directory: object, **kwargs: object) -> None:
+    """directories.signals.directory_changed (sent on commit): check its organizations now."""
+    _send_check(directory_pk=directory.pk)
+
+
 @worker_ready.connect
 def sweep_when_a_worker_starts(**kwargs: object) -> None:
     """Re-enqueue the steps a dead worker held (the filesystem broker loses them), without waiting

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from directories import services as directories
 from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
 from organizations.lifecycle import State
@@ -166,7 +167,13 @@ def organization_delete(request: ConsoleRequest, region: str, organization_id: s
             messages.success(request, f"Organization {organization.alias} is being deleted.")
         return redirect("organizations:list", region=region)
     status = 400 if form is not None and form.errors else 200
-    context = {"organization": organization, "form": form}
+    directory = organization.directory
+    context = {
+        "organization": organization,
+        "form": form,
+        # The directory can't go with the organization while another application uses it.
+        "directory_kept_because": directory and directories.applications_refusal(directory),
+    }
     return render(request, "organizations/delete.html", context, status=status)
 
 

@@ -41,9 +41,12 @@ def _validate(organization: Organization) -> Outcome:
 
 
 def _finish_deleting(organization: Organization) -> Outcome:
-    if organization.delete_directory and organization.directory:
-        delete_directory(organization.directory)
-        return State.DELETED, f"Deleted with directory {organization.directory.directory_id}", {}
+    directory = organization.directory
+    if organization.delete_directory and directory:
+        kept = delete_directory(directory, reason=f"Deleted with organization {organization.alias}")
+        if kept:  # another AWS application still uses it
+            return State.DELETED, f"Deleted; the user directory was kept: {kept}"[:256], {}
+        return State.DELETED, f"Deleted with directory {directory.directory_id}", {}
     return State.DELETED, "Deleted; the user directory was kept", {}
 
 

@@ -3,6 +3,7 @@ an inoperable directory under an Active organization, and the fix."""
 
 import pytest
 
+from directories import services as directory_services
 from directories.lifecycle import Stage as DirectoryStage
 from keys import services as key_services
 from keys.models import KeyState
@@ -79,3 +80,18 @@ def test_disabling_a_key_impairs_at_once_without_waiting_for_the_sweep(celery_wo
     assert impaired.error_message == f"The KMS key {key.arn} is disabled."
     key_services.enable_key(key)
     reaches(organization, State.ACTIVE, timeout=5)
+
+
+def test_a_directory_outage_impairs_at_once_and_recover_restores(celery_worker, admin) -> None:
+    """No beat here either: Simulate outage and Recover send the check themselves."""
+    organization = reaches(
+        services.create_organization(account=admin.account, region="us-east-1", alias="outage"),
+        State.ACTIVE,
+    )
+    where = {"account": admin.account, "region": "us-east-1"}
+    directory_id = organization.directory.directory_id
+    directory_services.simulate_outage(**where, directory_id=directory_id)
+    impaired = reaches(organization, State.IMPAIRED, timeout=5)
+    assert directory_id in impaired.error_message
+    directory_services.recover(**where, directory_id=directory_id)
+    assert reaches(organization, State.ACTIVE, timeout=5).error_message == ""
