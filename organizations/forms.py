@@ -124,6 +124,20 @@ class CreateOrganizationForm(ConsoleForm):
             raise forms.ValidationError("This email domain option is not available yet.")
         return value
 
+    # The service takes existing directories and keys (CreateOrganization's DirectoryId and
+    # KmsKeyArn); the form's lists of them are not built yet.
+    def clean_directory_choice(self) -> str:
+        value = self.cleaned_data["directory_choice"]
+        if value not in AVAILABLE_DIRECTORY_CHOICES:
+            raise forms.ValidationError("Using an existing directory is not available yet.")
+        return value
+
+    def clean_encryption_choice(self) -> str:
+        value = self.cleaned_data["encryption_choice"]
+        if value not in AVAILABLE_ENCRYPTION_CHOICES:
+            raise forms.ValidationError("Using an existing KMS key is not available yet.")
+        return value
+
     def value_of(self, name: str) -> str:
         return self[name].value() or ""
 

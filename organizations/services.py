@@ -7,6 +7,11 @@ from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from directories.lifecycle import Stage as DirectoryStage
+from directories.models import Directory, DirectoryType
+from directories.services import organizations_using
+from keys.models import Key
+from keys.services import describe_key
 from organizations import lifecycle
 from organizations.aliases import validate_alias_format
 from organizations.lifecycle import State
@@ -18,12 +23,15 @@ from organizations.models import (
 )
 from organizations.tasks import enqueue_advance
 from workmail_console.errors import (
+    DirectoryInUseException,
+    DirectoryUnavailableException,
     IdempotentParameterMismatchException,
     InvalidParameterException,
     LimitExceededException,
     NameAvailabilityException,
     OrganizationNotFoundException,
     OrganizationStateException,
+    WorkMailError,
 )
 from workmail_console.models import Account
 
@@ -65,6 +73,9 @@ def create_organization(
     directory_choice: str = DirectoryChoice.CREATE,
     encryption_choice: str = EncryptionChoice.MANAGED,
     client_token: str | None = None,
+    directory_id: str | None = None,
+    kms_key_arn: str | None = None,
+    enable_interoperability: bool = False,
 ) -> Organization:
     """Create organization (CreateOrganization): written as Requested, then the workers take over.
 
@@ -73,13 +84,14 @@ def create_organization(
     """
     if client_token is not None:
         validate_client_token(client_token)
-    if directory_choice != DirectoryChoice.CREATE:
+    directory = _existing_directory(account, region, directory_choice, directory_id)
+    key = _existing_key(account, region, encryption_choice, kms_key_arn)
+    if enable_interoperability and not (
+        directory is not None and directory.directory_type == DirectoryType.AD_CONNECTOR
+    ):
         raise InvalidParameterException(
-            "Using an existing directory is not available yet.", field="directory_choice"
-        )
-    if encryption_choice != EncryptionChoice.MANAGED:
-        raise InvalidParameterException(
-            "Using an existing KMS key is not available yet.", field="encryption_choice"
+            "Interoperability can be enabled only with an AD Connector directory.",
+            field="enable_interoperability",
         )
     validate_alias_format(alias)  # availability: the unique_live_alias index, below
     organization = Organization(
@@ -88,6 +100,9 @@ def create_organization(
         alias=alias,
         directory_choice=directory_choice,
         encryption_choice=encryption_choice,
+        directory=directory,
+        encryption_key=key,
+        interoperability_enabled=enable_interoperability,
         client_token=client_token,
     )
     try:
@@ -98,6 +113,12 @@ def create_organization(
             if client_token and (existing := _by_client_token(account, region, client_token)):
                 return _same_request(existing, organization)
             _check_quota(account, region)
+            if directory is not None and organizations_using(directory).exists():
+                raise DirectoryInUseException(
+                    f"The directory {directory.directory_id} is already in use by another WorkMail"
+                    " organization in the same account and Region.",
+                    field="directory_id",
+                )
             organization.insert_requested(reason="Creation requested")
     except IntegrityError:
         raise alias_unavailable(alias) from None  # a live organization of any account has it
@@ -107,13 +128,49 @@ def create_organization(
     return organization
 
 
+def _existing_directory(
+    account: Account, region: str, choice: str, directory_id: str | None
+) -> Directory | None:
+    """Use existing directory: the account's directory of this Region (whether WorkMail supports
+    it is for Validating to say, with the reason, as WorkMail does)."""
+    if choice != DirectoryChoice.EXISTING:
+        return None
+    found = (
+        Directory.objects.filter(account=account, region=region, directory_id=directory_id or "")
+        .exclude(stage=DirectoryStage.DELETED)
+        .first()
+    )
+    if found is None:
+        raise DirectoryUnavailableException(
+            f"The directory {directory_id or '(none chosen)'} is unavailable. It might be located"
+            " in another Region or deleted.",
+            field="directory_id",
+        )
+    return found
+
+
+def _existing_key(
+    account: Account, region: str, choice: str, kms_key_arn: str | None
+) -> Key | None:
+    """Use existing KMS key: a key of this account and Region, by ARN, ID or alias."""
+    if choice != EncryptionChoice.EXISTING:
+        return None
+    try:
+        return describe_key(account=account, region=region, key_id=kms_key_arn or "")
+    except WorkMailError as error:
+        raise InvalidParameterException(error.message, field="kms_key_arn") from None
+
+
 def _by_client_token(account: Account, region: str, client_token: str) -> Organization | None:
     return Organization.objects.in_scope(account, region).filter(client_token=client_token).first()
 
 
 def _same_request(existing: Organization, request: Organization) -> Organization:
     """The organization this client token created, if it was asked with the same parameters."""
-    parameters = ("alias", "directory_choice", "encryption_choice")
+    parameters = (
+        "alias", "directory_choice", "encryption_choice", "directory_id", "encryption_key_id",
+        "interoperability_enabled",
+    )  # fmt: skip
     if any(getattr(existing, name) != getattr(request, name) for name in parameters):
         raise IdempotentParameterMismatchException(
             f"A request with this client token already created organization {existing.alias}"

@@ -10,34 +10,51 @@ from directories.services import create_workmail_directory, delete_directory
 from keys.services import workmail_managed_key
 from organizations import health
 from organizations.lifecycle import State
-from organizations.models import Organization
+from organizations.models import DirectoryChoice, Organization
 
 Outcome = tuple[State, str, dict[str, Any]]
 
 
 def _provision(organization: Organization) -> Outcome:
-    directory = create_workmail_directory(
-        account_id=organization.account_id,
-        region=organization.region,
-        alias=organization.alias,
-        idempotency_key=organization.organization_id,
-    )
-    key = workmail_managed_key(account_id=organization.account_id, region=organization.region)
-    return (
-        State.VALIDATING,
-        f"Provisioned directory {directory.directory_id} and key {key.key_id}",
-        {
-            "directory": directory,
-            "encryption_key": key,
-            "default_mail_domain": organization.test_domain,
-        },
-    )
+    """Create new Amazon WorkMail directory and the managed key, unless existing ones were
+    chosen at creation (they are on the organization already)."""
+    changes: dict[str, Any] = {"default_mail_domain": organization.test_domain}
+    if organization.directory_id is None:
+        directory = create_workmail_directory(
+            account_id=organization.account_id,
+            region=organization.region,
+            alias=organization.alias,
+            idempotency_key=organization.organization_id,
+        )
+        changes["directory"] = directory
+    if organization.encryption_key_id is None:
+        changes["encryption_key"] = workmail_managed_key(
+            account_id=organization.account_id, region=organization.region
+        )
+    directory = changes.get("directory") or organization.directory
+    key = changes.get("encryption_key") or organization.encryption_key
+    reason = f"Provisioned directory {directory.directory_id} and key {key.key_id}"
+    return State.VALIDATING, reason, changes
 
 
 def _validate(organization: Organization) -> Outcome:
-    if problem := health.problem(organization):
+    if problem := health.problem(organization) or alias_mismatch(organization):
         return State.FAILED, "Validation failed", {"error_message": problem[:256]}
     return State.ACTIVE, "All settings passed validation", {"completed_date": timezone.now()}
+
+
+def alias_mismatch(organization: Organization) -> str | None:
+    """An existing Directory Service directory: "the organization alias must match the directory
+    alias" (CreateOrganization)."""
+    directory = organization.directory
+    if organization.directory_choice != DirectoryChoice.EXISTING or directory is None:
+        return None
+    if directory.alias.lower() == organization.alias.lower():
+        return None
+    return (
+        f"The organization alias {organization.alias} must match the directory alias"
+        f" {directory.alias} of {directory.directory_id}."
+    )
 
 
 def _finish_deleting(organization: Organization) -> Outcome:
@@ -63,7 +80,7 @@ class Step:
 
 STEPS: dict[State, Step] = {
     State.REQUESTED: Step(_start_creating, reads=None),
-    State.CREATING: Step(_provision),
+    State.CREATING: Step(_provision, reads=("directory", "encryption_key")),
     State.VALIDATING: Step(_validate, reads=("directory", "encryption_key")),
     State.DELETING: Step(_finish_deleting, reads=("directory",)),
 }
