@@ -4,10 +4,15 @@ import uuid
 
 from django import forms
 
+from directories.lifecycle import Stage
+from directories.models import Directory, DirectoryType
+from directories.services import unsupported_reason
+from keys.services import list_keys
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
 from organizations.services import validate_client_token
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
+from workmail_console.models import Account
 
 EMAIL_DOMAIN_OPTIONS = [
     (
@@ -61,8 +66,8 @@ ENCRYPTION_OPTIONS = [
         "Uses an existing KMS key that you have already created in AWS KMS.",
     ),
 ]
-AVAILABLE_DIRECTORY_CHOICES = {DirectoryChoice.CREATE}
-AVAILABLE_ENCRYPTION_CHOICES = {EncryptionChoice.MANAGED}
+AVAILABLE_DIRECTORY_CHOICES = {DirectoryChoice.CREATE, DirectoryChoice.EXISTING}
+AVAILABLE_ENCRYPTION_CHOICES = {EncryptionChoice.MANAGED, EncryptionChoice.EXISTING}
 
 
 def new_client_token() -> str:
@@ -72,7 +77,13 @@ def new_client_token() -> str:
 def _options(options: list[tuple[str, str, str]], available: set[str]) -> list[dict]:
     """Radio options for the template: each with its one-line description from the guide."""
     return [
-        {"value": value, "label": label, "hint": hint, "disabled": value not in available}
+        {
+            "value": value,
+            "label": label,
+            "hint": hint,
+            "disabled": value not in available,
+            "reason": "Not available yet" if value not in available else "",
+        }
         for value, label, hint in options
     ]
 
@@ -90,15 +101,28 @@ class CreateOrganizationForm(ConsoleForm):
     encryption_choice = forms.ChoiceField(
         label="Encryption", choices=EncryptionChoice.choices, initial=EncryptionChoice.MANAGED
     )
+    directory_id = forms.CharField(label="Directory", required=False, max_length=12)
+    kms_key_arn = forms.CharField(label="KMS key", required=False, max_length=2048)
+    enable_interoperability = forms.BooleanField(label="Enable interoperability", required=False)
     # One token per rendered form: a second submit finds the organization the first one made.
     client_token = forms.CharField(
         widget=forms.HiddenInput, required=False, strip=False, empty_value=None
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, account: Account, region: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("client_token", new_client_token())
+        directories = Directory.objects.filter(account=account, region=region).exclude(
+            stage__in=[Stage.DELETING, Stage.DELETED]
+        )
+        self.directories_by_id = {
+            directory.directory_id: directory
+            for directory in directories.exclude(directory_type=DirectoryType.WORKMAIL).order_by(
+                "created"
+            )
+        }
+        self.keys = [key for key in list_keys(account=account, region=region)[0]]
 
     def clean_client_token(self) -> str | None:
         token = self.cleaned_data["client_token"]
@@ -124,19 +148,56 @@ class CreateOrganizationForm(ConsoleForm):
             raise forms.ValidationError("This email domain option is not available yet.")
         return value
 
-    # The service takes existing directories and keys (CreateOrganization's DirectoryId and
-    # KmsKeyArn); the form's lists of them are not built yet.
-    def clean_directory_choice(self) -> str:
-        value = self.cleaned_data["directory_choice"]
-        if value not in AVAILABLE_DIRECTORY_CHOICES:
-            raise forms.ValidationError("Using an existing directory is not available yet.")
-        return value
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("directory_choice") == DirectoryChoice.EXISTING:
+            chosen = self.directories_by_id.get(data.get("directory_id") or "")
+            if chosen is None:
+                self.add_error("directory_id", "Choose a directory.")
+            elif reason := unsupported_reason(chosen):
+                self.add_error("directory_id", reason)
+        else:
+            data["directory_id"] = None
+        if data.get("encryption_choice") == EncryptionChoice.EXISTING:
+            if (data.get("kms_key_arn") or "") not in {key.arn for key in self.keys}:
+                self.add_error("kms_key_arn", "Choose a KMS key.")
+        else:
+            data["kms_key_arn"] = None
+        return data
 
-    def clean_encryption_choice(self) -> str:
-        value = self.cleaned_data["encryption_choice"]
-        if value not in AVAILABLE_ENCRYPTION_CHOICES:
-            raise forms.ValidationError("Using an existing KMS key is not available yet.")
-        return value
+    def directory_list(self) -> list[dict]:
+        """Use existing directory: the Region's directories, those WorkMail can't use disabled
+        with the guide's reason."""
+        return [
+            {
+                "value": directory.directory_id,
+                "label": f"{directory.alias} ({directory.directory_id})"
+                if directory.has_alias
+                else directory.directory_id,
+                "hint": f"{directory.get_directory_type_display()} · {directory.stage}",
+                "disabled": bool(unsupported_reason(directory)),
+                "reason": unsupported_reason(directory),
+            }
+            for directory in self.directories_by_id.values()
+        ]
+
+    def key_list(self) -> list[dict]:
+        """Use existing KMS key: the Region's customer managed keys."""
+        return [
+            {
+                "value": key.arn,
+                "label": ", ".join(key.alias_names) or str(key.key_id),
+                "hint": f"{key.key_id} · {key.key_state} · {key.key_spec}",
+                "disabled": False,
+            }
+            for key in self.keys
+        ]
+
+    def offers_interoperability(self) -> bool:
+        return any(
+            directory.directory_type == DirectoryType.AD_CONNECTOR
+            for directory in self.directories_by_id.values()
+        )
 
     def value_of(self, name: str) -> str:
         return self[name].value() or ""

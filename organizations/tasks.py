@@ -89,8 +89,10 @@ def check_after_key_change(sender: type, key: object, **kwargs: object) -> None:
 
 
 def check_after_directory_change(sender: type, directory: object, **kwargs: object) -> None:
-    """directories.signals.directory_changed (sent on commit): check its organizations now."""
-    _send_check(directory_pk=directory.pk)
+    """directories.signals.directory_changed (sent on commit): check its organizations now, once
+    it is somewhere an organization could be on it (not while it is still being set up)."""
+    if directory.stage not in ("Requested", "Creating"):
+        _send_check(directory_pk=directory.pk)
 
 
 @worker_ready.connect

@@ -111,7 +111,7 @@ def organization_detail(request: ConsoleRequest, region: str, organization_id: s
 @require_http_methods(["GET", "POST"])
 @admin_required
 def organization_create(request: ConsoleRequest, region: str) -> HttpResponse:
-    form = CreateOrganizationForm(request.POST or None)
+    form = CreateOrganizationForm(request.POST or None, account=request.account, region=region)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,6 +122,9 @@ def organization_create(request: ConsoleRequest, region: str) -> HttpResponse:
                 directory_choice=data["directory_choice"],
                 encryption_choice=data["encryption_choice"],
                 client_token=data["client_token"],
+                directory_id=data["directory_id"],
+                kms_key_arn=data["kms_key_arn"],
+                enable_interoperability=data["enable_interoperability"],
             )
         except WorkMailError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

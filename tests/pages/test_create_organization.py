@@ -4,9 +4,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from directories.models import DirectoryType
 from organizations.models import LifecycleEvent, Organization
 from tests.conftest import signed_in
-from tests.factories import OrganizationFactory
+from tests.factories import DirectoryFactory, KeyFactory, OrganizationFactory
+from tests.html import texts
 
 URL = reverse("organizations:create", args=["us-east-1"])
 
@@ -142,18 +144,94 @@ def test_email_domain_options_that_are_not_available_yet_are_refused(admin_clien
     assert not Organization.objects.exists()
 
 
-def test_an_existing_directory_is_refused_until_directories_exist(admin_client) -> None:
-    response = admin_client.post(URL, form(directory_choice="existing"))
+def test_use_existing_directory_lists_the_regions_directories_with_unsupported_ones_disabled(
+    admin, admin_client
+) -> None:
+    simple = DirectoryFactory(account=admin.account, alias="corp")
+    shared = DirectoryFactory(
+        account=admin.account, alias="shared", directory_type=DirectoryType.SHARED_MICROSOFT_AD,
+        owner_account_id="111122223333",
+    )  # fmt: skip
+    elsewhere = DirectoryFactory(account=admin.account, region="eu-west-1")
+    strangers = DirectoryFactory()
+    html = admin_client.get(URL).content.decode()
+    listed = texts(html, "existing-directories")[0]
+    assert simple.directory_id in listed and shared.directory_id in listed
+    assert elsewhere.directory_id not in html and strangers.directory_id not in html
+    assert f'value="{shared.directory_id}" disabled' in html
+    assert f'value="{simple.directory_id}" disabled' not in html
+    reasons = texts(html, "unavailable-reason")
+    assert (
+        sum("doesn't currently support managed Microsoft Active Directory" in r for r in reasons)
+        == 1
+    )
+    assert "Enable interoperability" not in html  # no AD Connector here
+
+
+def test_choosing_existing_without_a_directory_or_key_says_so(admin_client) -> None:
+    response = admin_client.post(
+        URL, form(directory_choice="existing", encryption_choice="existing")
+    )
     assert response.status_code == 400
-    assert "Using an existing directory is not available yet." in response.content.decode()
+    page = response.content.decode()
+    assert "Choose a directory." in page and "Choose a KMS key." in page
     assert not Organization.objects.exists()
 
 
-def test_an_existing_kms_key_is_refused_until_keys_exist(admin_client) -> None:
-    response = admin_client.post(URL, form(encryption_choice="existing"))
+def test_an_unsupported_directory_posted_anyway_is_refused_with_its_reason(
+    admin, admin_client
+) -> None:
+    multi = DirectoryFactory(
+        account=admin.account, alias="multi", directory_type=DirectoryType.MICROSOFT_AD,
+        primary_region="eu-west-1",
+    )  # fmt: skip
+    response = admin_client.post(
+        URL, form(alias="multi", directory_choice="existing", directory_id=multi.directory_id)
+    )
     assert response.status_code == 400
-    assert "Using an existing KMS key is not available yet." in response.content.decode()
+    assert "does not support multi-Region directories" in response.content.decode()
     assert not Organization.objects.exists()
+
+
+def test_an_organization_on_an_existing_directory_and_key(admin, admin_client) -> None:
+    directory = DirectoryFactory(account=admin.account, alias="corp")
+    key = KeyFactory(account=admin.account, alias="alias/mail")
+    html = admin_client.get(URL).content.decode()
+    assert "alias/mail" in texts(html, "existing-keys")[0]
+    response = admin_client.post(
+        URL,
+        form(
+            alias="corp", directory_choice="existing", directory_id=directory.directory_id,
+            encryption_choice="existing", kms_key_arn=key.arn,
+        ),
+    )  # fmt: skip
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert (organization.directory, organization.encryption_key) == (directory, key)
+
+
+def test_interoperability_is_offered_with_an_ad_connector_only(admin, admin_client) -> None:
+    connector = DirectoryFactory(
+        account=admin.account, alias="onprem", directory_type=DirectoryType.AD_CONNECTOR
+    )
+    simple = DirectoryFactory(account=admin.account, alias="simple")
+    assert "Enable interoperability" in admin_client.get(URL).content.decode()
+    refused = admin_client.post(
+        URL,
+        form(alias="simple", directory_choice="existing", directory_id=simple.directory_id,
+             enable_interoperability="on"),
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "Interoperability can be enabled only with an AD Connector directory." in (
+        refused.content.decode()
+    )
+    made = admin_client.post(
+        URL,
+        form(alias="onprem", directory_choice="existing", directory_id=connector.directory_id,
+             enable_interoperability="on", client_token="token-2"),
+    )  # fmt: skip
+    assert made.status_code == 302
+    assert Organization.objects.get(alias="onprem").interoperability_enabled is True
 
 
 def test_alias_availability_is_checked_as_you_type(admin_client: Client) -> None:
