@@ -3,6 +3,7 @@
 Every view here is under `/<region>/organizations/` and works in that Region only.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -41,8 +42,31 @@ def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
         page=request.GET.get("page", 1),
     )
     working = any(organization.is_working for organization in page)
-    context = {"page": page, "show_deleted": show_deleted, "polling": working}
-    return _live(request, "organizations/list.html", context, working=working)
+    version = _rows_version(page)
+    if request.htmx and request.GET.get("since") == version:
+        return HttpResponse(status=204)  # nothing on this page changed: htmx leaves it as it is
+    query = request.GET.copy()
+    query["since"] = version
+    context = {
+        "page": page,
+        "show_deleted": show_deleted,
+        "polling": True,
+        # Fast while something works; slowly otherwise, so Impaired (a disabled key, a directory
+        # down) still shows without a reload.
+        "poll_every": WORKING_POLL if working else IDLE_POLL,
+        "live_url": f"{request.path}?{query.urlencode()}",
+    }
+    return _live(request, "organizations/list.html", context, working=True)
+
+
+WORKING_POLL, IDLE_POLL = 2, 10  # seconds between the list's polls
+
+
+def _rows_version(page) -> str:
+    """What the list's rows show, as a short tag: it changes when a row's state does."""
+    rows = [(o.organization_id, o.state, o.default_mail_domain) for o in page]
+    parts = repr((rows, page.number, page.paginator.count)).encode()
+    return hashlib.blake2b(parts, digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from organizations.lifecycle import State
+from organizations.models import Organization
 from tests.conftest import signed_in
 from tests.factories import OrganizationFactory
 
@@ -49,16 +50,25 @@ def test_the_polled_fragment_keeps_polling_while_working(admin_client, admin) ->
     OrganizationFactory(account=admin.account, state=State.CREATING)
     poll = admin_client.get(URL, headers={"HX-Request": "true"}).content.decode()
     assert poll.lstrip().startswith('<tbody id="organization-rows"')
-    assert f'hx-get="{URL}" hx-trigger="every 2s" hx-swap="outerHTML"' in poll
+    assert f'hx-get="{URL}?since=' in poll and 'hx-trigger="every 2s" hx-swap="outerHTML"' in poll
 
 
-def test_polling_stops_once_nothing_is_working(admin_client, admin) -> None:
-    OrganizationFactory(account=admin.account, state=State.ACTIVE)
-    assert 'hx-trigger="every 2s' not in admin_client.get(URL).content.decode()
-    poll = admin_client.get(URL, headers={"HX-Request": "true"})
-    assert poll.status_code == 286
-    assert 'data-state="Active"' in poll.content.decode()
-    assert "hx-trigger" not in poll.content.decode()
+def since(html: str) -> str:
+    return html.split("since=", 1)[1].split('"', 1)[0]
+
+
+def test_polling_slows_once_nothing_is_working_and_sends_nothing_while_nothing_changes(
+    admin_client, admin
+) -> None:
+    organization = OrganizationFactory(account=admin.account, state=State.ACTIVE)
+    page = admin_client.get(URL).content.decode()
+    assert 'hx-trigger="every 10s"' in page and 'hx-trigger="every 2s' not in page
+    unchanged = admin_client.get(URL, {"since": since(page)}, headers={"HX-Request": "true"})
+    assert unchanged.status_code == 204 and unchanged.content == b""
+    Organization.objects.filter(pk=organization.pk).update(state=State.IMPAIRED)
+    changed = admin_client.get(URL, {"since": since(page)}, headers={"HX-Request": "true"})
+    assert changed.status_code == 200
+    assert 'data-state="Impaired"' in changed.content.decode()
 
 
 def test_it_is_paginated(admin_client, admin) -> None:

@@ -45,7 +45,7 @@ def test_a_form_opened_in_one_region_creates_there_whatever_another_tab_opened(
 def test_links_forms_and_polls_keep_the_pages_region(admin_client, admin) -> None:
     working = OrganizationFactory(account=admin.account, region="eu-west-1", state=State.CREATING)
     page = admin_client.get(regional("list", "eu-west-1")).content.decode()
-    assert f'hx-get="{regional("list", "eu-west-1")}"' in page
+    assert f'hx-get="{regional("list", "eu-west-1")}?since=' in page
     assert f'href="{regional("create", "eu-west-1")}"' in page
     assert f'action="{regional("delete-selected", "eu-west-1")}"' in page
     assert f'href="{working.get_absolute_url()}"' in page
