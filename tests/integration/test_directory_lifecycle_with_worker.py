@@ -117,4 +117,5 @@ def test_the_sweep_sends_only_directories_stuck_in_a_working_stage(admin, publis
     sent = sweep_stuck_directories(older_than=60)
     expected = [(d.directory_id, str(d.stage)) for d in stuck]
     assert sorted(sent) == sorted(expected)
-    assert sorted(args for _, args in published_tasks) == sorted(map(list, expected))
+    advances = [args for name, args in published_tasks if name.endswith("advance_directory")]
+    assert sorted(advances) == sorted(map(list, expected))
