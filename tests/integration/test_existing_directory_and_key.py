@@ -15,7 +15,11 @@ from organizations.models import DirectoryChoice, EncryptionChoice, Organization
 from organizations.tasks import enqueue_advance
 from tests.factories import DirectoryFactory, KeyFactory
 from tests.waiting import wait_for
-from workmail_console.errors import DirectoryInUseException, InvalidParameterException
+from workmail_console.errors import (
+    DirectoryInUseException,
+    DirectoryUnavailableException,
+    InvalidParameterException,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -134,3 +138,12 @@ def test_interoperability_needs_an_ad_connector(admin) -> None:
     )
     organization = create(admin, "connected", connector, enable_interoperability=True)
     assert organization.interoperability_enabled is True
+
+
+def test_another_accounts_directory_or_key_can_not_be_used(admin) -> None:
+    theirs = DirectoryFactory(alias="theirs")  # another account's, same Region
+    with pytest.raises(DirectoryUnavailableException, match="unavailable"):
+        create(admin, "theirs", theirs)
+    with pytest.raises(InvalidParameterException, match="does not exist"):
+        create(admin, "keyless", key=KeyFactory())
+    assert not Organization.objects.filter(account=admin.account).exists()
