@@ -1,12 +1,14 @@
 """The create and delete forms, with the AWS guide's labels and option texts."""
 
 import uuid
+from functools import cached_property
 
 from django import forms
 
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
 from directories.services import unsupported_reason
+from keys.models import Key
 from keys.services import list_keys
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
 from organizations.services import validate_client_token
@@ -113,16 +115,22 @@ class CreateOrganizationForm(ConsoleForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("client_token", new_client_token())
-        directories = Directory.objects.filter(account=account, region=region).exclude(
-            stage__in=[Stage.DELETING, Stage.DELETED]
+        self.account, self.region = account, region
+
+    @cached_property
+    def directories_by_id(self) -> dict[str, Directory]:
+        """The Region's Directory Service directories (read when the form needs them)."""
+        directories = (
+            Directory.objects.filter(account=self.account, region=self.region)
+            .exclude(stage__in=[Stage.DELETING, Stage.DELETED])
+            .exclude(directory_type=DirectoryType.WORKMAIL)
+            .order_by("created")
         )
-        self.directories_by_id = {
-            directory.directory_id: directory
-            for directory in directories.exclude(directory_type=DirectoryType.WORKMAIL).order_by(
-                "created"
-            )
-        }
-        self.keys = [key for key in list_keys(account=account, region=region)[0]]
+        return {directory.directory_id: directory for directory in directories}
+
+    @cached_property
+    def keys(self) -> list[Key]:
+        return list_keys(account=self.account, region=self.region)[0]
 
     def clean_client_token(self) -> str | None:
         token = self.cleaned_data["client_token"]

@@ -21,7 +21,8 @@ def test_the_service_refuses_a_token_outside_1_to_128_printable_ascii(token: str
 def test_the_form_refuses_a_token_outside_1_to_128_printable_ascii(token: str) -> None:
     form = CreateOrganizationForm(
         {"email_domain": "test", "alias": "acme", "directory_choice": "create",
-         "encryption_choice": "managed", "client_token": token}
+         "encryption_choice": "managed", "client_token": token},
+        account=Account(account_id="123456789012"), region="us-east-1",
     )  # fmt: skip
     assert not form.is_valid()
     assert "The client token must be" in form.non_field_errors()[0]
