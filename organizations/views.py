@@ -122,14 +122,31 @@ def _history(organization: Organization) -> tuple[list[HistoryRow], list[StateTi
 @account_required
 def organization_detail(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = _get_organization(request, region, organization_id)
+    version = _version_of(organization)
+    if request.htmx and request.GET.get("since") == version:
+        return HttpResponse(status=204)  # unchanged: htmx leaves the page as it is
     history, state_times = _history(organization)
+    # Live until Deleted: fast while working, slowly otherwise (Active can still turn Impaired).
+    live = organization.state != State.DELETED
     context = {
         "organization": organization,
         "history": history,
         "state_times": state_times,
-        "polling": organization.is_working,
+        "polling": live,
+        "poll_every": WORKING_POLL if organization.is_working else IDLE_POLL,
+        "live_url": f"{request.path}?since={version}",
     }
-    return _live(request, "organizations/detail.html", context, working=organization.is_working)
+    return _live(request, "organizations/detail.html", context, working=live)
+
+
+def _version_of(organization: Organization) -> str:
+    """What the details page shows of a settled organization changes only with a transition
+    (or the minute, which the "so far" durations count in)."""
+    parts = (
+        organization.state, organization.state_changed_at, organization.error_message,
+        timezone.now().strftime("%Y%m%d%H%M"),
+    )  # fmt: skip
+    return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
 
 @require_http_methods(["GET", "POST"])

@@ -82,7 +82,9 @@ def test_an_unknown_id_is_not_found(admin_client: Client) -> None:
     assert admin_client.get(unknown).status_code == 404
 
 
-def test_the_live_fragment_polls_while_working_and_stops_after(admin_client, admin) -> None:
+def test_the_live_fragment_polls_fast_while_working_then_slowly_then_stops_once_deleted(
+    admin_client, admin
+) -> None:
     organization = OrganizationFactory(account=admin.account, state=State.VALIDATING)
     working = admin_client.get(url(organization), headers={"HX-Request": "true"})
     assert working.status_code == 200
@@ -90,7 +92,21 @@ def test_the_live_fragment_polls_while_working_and_stops_after(admin_client, adm
     assert 'hx-trigger="every 2s' in working.content.decode()
 
     organization.transition(State.ACTIVE, reason="test", completed_date=timezone.now())
+    settled = admin_client.get(url(organization), headers={"HX-Request": "true"})
+    assert settled.status_code == 200
+    assert 'data-state="Active"' in settled.content.decode()
+    assert 'hx-trigger="every 10s"' in settled.content.decode()  # Active can turn Impaired
+    since = settled.content.decode().split("since=", 1)[1].split('"', 1)[0]
+    unchanged = admin_client.get(
+        url(organization), {"since": since}, headers={"HX-Request": "true"}
+    )
+    assert unchanged.status_code == 204 and unchanged.content == b""
+    organization.transition(State.IMPAIRED, reason="test", error_message="The key is disabled.")
+    impaired = admin_client.get(url(organization), {"since": since}, headers={"HX-Request": "true"})
+    assert impaired.status_code == 200 and "The key is disabled." in impaired.content.decode()
+
+    organization.transition(State.DELETING, reason="test")
+    organization.transition(State.DELETED, reason="test")
     done = admin_client.get(url(organization), headers={"HX-Request": "true"})
     assert done.status_code == 286
-    assert 'data-state="Active"' in done.content.decode()
     assert "hx-trigger" not in done.content.decode()

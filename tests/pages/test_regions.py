@@ -52,7 +52,7 @@ def test_links_forms_and_polls_keep_the_pages_region(admin_client, admin) -> Non
     assert working.get_absolute_url().startswith("/eu-west-1/organizations/")
 
     details = admin_client.get(working.get_absolute_url()).content.decode()
-    assert f'hx-get="{working.get_absolute_url()}"' in details
+    assert f'hx-get="{working.get_absolute_url()}?since=' in details
 
     create = admin_client.get(regional("create", "eu-west-1")).content.decode()
     assert f'action="{regional("create", "eu-west-1")}"' in create
