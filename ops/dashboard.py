@@ -5,7 +5,6 @@ GROUP BY), the organizations needing attention (oldest first, at most ATTENTION_
 transitions, the last hour's timings, and the live workers. Nothing here writes.
 """
 
-import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from ops.queue import queue_depth
 from organizations import lifecycle
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization, StateCount
+from workmail_console.live import version_tag
 from workmail_console.regions import REGIONS
 
 ATTENTION_ROWS = 20
@@ -287,12 +287,11 @@ def version(scope: Scope, procs: Processes, now: datetime) -> str:
     events = scope.events()
     newest = events.order_by("-at", "-pk").values_list("pk", flat=True).first()
     recent = events.filter(at__gte=now - timedelta(minutes=5)).aggregate(Max("pk"))["pk__max"]
-    parts = [
+    return version_tag(
         newest,
         recent,
         now.strftime("%Y%m%d%H%M"),
         procs.queued,
         [(w.hostname, w.pid, w.concurrency) for w in procs.workers],
         procs.beat and (procs.beat.hostname, procs.beat.pid, sorted(procs.beat.last_runs.items())),
-    ]
-    return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
+    )

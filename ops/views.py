@@ -16,6 +16,7 @@ from ops.forms import DashboardFilter
 from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.tasks import enqueue_advance
+from workmail_console.live import unchanged
 from workmail_console.regions import REGIONS
 from workmail_console.tenancy import ConsoleRequest, account_required
 
@@ -64,8 +65,8 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
     now = timezone.now()
     processes = data.processes()
     version = data.version(scope, processes, now)
-    if request.htmx and request.GET.get("since") == version:
-        return HttpResponse(status=204)  # nothing new: htmx leaves the page as it is
+    if nothing_new := unchanged(request, version):
+        return nothing_new
 
     links = Links(scope, sees_all)
     tiles, deleted = data.tiles(scope)

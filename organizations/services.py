@@ -7,7 +7,6 @@ from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
-from directories.lifecycle import Stage as DirectoryStage
 from directories.models import Directory, DirectoryType
 from directories.services import organizations_using
 from keys.models import Key
@@ -135,11 +134,8 @@ def _existing_directory(
     it is for Validating to say, with the reason, as WorkMail does)."""
     if choice != DirectoryChoice.EXISTING:
         return None
-    found = (
-        Directory.objects.filter(account=account, region=region, directory_id=directory_id or "")
-        .exclude(stage=DirectoryStage.DELETED)
-        .first()
-    )
+    live = Directory.objects.in_scope(account, region).live()
+    found = live.filter(directory_id=directory_id or "").first()
     if found is None:
         raise DirectoryUnavailableException(
             f"The directory {directory_id or '(none chosen)'} is unavailable. It might be located"

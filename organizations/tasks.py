@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from directories.lifecycle import Stage as DirectoryStage
 from organizations import health, lifecycle
 from organizations.lifecycle import State
 from organizations.models import Organization
@@ -91,7 +92,7 @@ def check_after_key_change(sender: type, key: object, **kwargs: object) -> None:
 def check_after_directory_change(sender: type, directory: object, **kwargs: object) -> None:
     """directories.signals.directory_changed (sent on commit): check its organizations now, once
     it is somewhere an organization could be on it (not while it is still being set up)."""
-    if directory.stage not in ("Requested", "Creating"):
+    if directory.stage not in (DirectoryStage.REQUESTED, DirectoryStage.CREATING):
         _send_check(directory_pk=directory.pk)
 
 

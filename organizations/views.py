@@ -3,7 +3,6 @@
 Every view here is under `/<region>/organizations/` and works in that Region only.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization, is_organization_id
 from workmail_console.errors import OrganizationNotFoundException, WorkMailError
 from workmail_console.live import render_live as _live
+from workmail_console.live import unchanged, version_tag
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
@@ -43,8 +43,8 @@ def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
     )
     working = any(organization.is_working for organization in page)
     version = _rows_version(page)
-    if request.htmx and request.GET.get("since") == version:
-        return HttpResponse(status=204)  # nothing on this page changed: htmx leaves it as it is
+    if nothing_new := unchanged(request, version):
+        return nothing_new
     query = request.GET.copy()
     query["since"] = version
     context = {
@@ -65,8 +65,7 @@ WORKING_POLL, IDLE_POLL = 2, 10  # seconds between the list's polls
 def _rows_version(page) -> str:
     """What the list's rows show, as a short tag: it changes when a row's state does."""
     rows = [(o.organization_id, o.state, o.default_mail_domain) for o in page]
-    parts = repr((rows, page.number, page.paginator.count)).encode()
-    return hashlib.blake2b(parts, digest_size=8).hexdigest()
+    return version_tag(rows, page.number, page.paginator.count)
 
 
 @dataclass(frozen=True)
@@ -123,8 +122,8 @@ def _history(organization: Organization) -> tuple[list[HistoryRow], list[StateTi
 def organization_detail(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = _get_organization(request, region, organization_id)
     version = _version_of(organization)
-    if request.htmx and request.GET.get("since") == version:
-        return HttpResponse(status=204)  # unchanged: htmx leaves the page as it is
+    if nothing_new := unchanged(request, version):
+        return nothing_new
     history, state_times = _history(organization)
     # Live until Deleted: fast while working, slowly otherwise (Active can still turn Impaired).
     live = organization.state != State.DELETED
@@ -142,11 +141,10 @@ def organization_detail(request: ConsoleRequest, region: str, organization_id: s
 def _version_of(organization: Organization) -> str:
     """What the details page shows of a settled organization changes only with a transition
     (or the minute, which the "so far" durations count in)."""
-    parts = (
+    return version_tag(
         organization.state, organization.state_changed_at, organization.error_message,
         timezone.now().strftime("%Y%m%d%H%M"),
     )  # fmt: skip
-    return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
 
 @require_http_methods(["GET", "POST"])
