@@ -1,5 +1,7 @@
 """AWS KMS's errors, in the console's error family (workmail_console.errors)."""
 
+# KMS has UnsupportedOperationException too: one class serves both services.
+from workmail_console.errors import UnsupportedOperationException as UnsupportedOperationException
 from workmail_console.errors import WorkMailError
 
 
@@ -17,10 +19,6 @@ class InvalidAliasNameException(WorkMailError):
 
 class KMSInvalidStateException(WorkMailError):
     code = "KMSInvalidStateException"
-
-
-class UnsupportedOperationException(WorkMailError):
-    code = "UnsupportedOperationException"
 
 
 class ValidationException(WorkMailError):

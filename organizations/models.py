@@ -65,6 +65,10 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
     def live(self) -> "OrganizationQuerySet":
         return self.exclude(state=State.DELETED)
 
+    def holding_alias(self) -> "OrganizationQuerySet":
+        """The organizations whose alias nobody else may take (unique_live_alias's rows)."""
+        return self.live().filter(alias_released_at__isnull=True)
+
 
 class Organization(models.Model):
     organization_id = models.CharField(
@@ -95,15 +99,23 @@ class Organization(models.Model):
     created_date = models.DateTimeField(default=timezone.now)
     completed_date = models.DateTimeField(null=True, blank=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
+    # Since when no user has been enabled (NULL while one is): after WORKMAIL_INACTIVE_AFTER
+    # an Active organization goes Inactive (users/inactive.py).
+    no_enabled_users_since = models.DateTimeField(null=True, blank=True)
+    # When an Inactive organization gave up its alias and test domain; NULL while it holds them.
+    alias_released_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_date", "organization_id"]
         constraints = [
-            # <alias>.awsapps.com names one live organization in the whole world.
+            # <alias>.awsapps.com names one live organization in the whole world, unless it
+            # released the alias by going Inactive.
             models.UniqueConstraint(
-                Lower("alias"), condition=~models.Q(state="Deleted"), name="unique_live_alias"
+                Lower("alias"),
+                condition=~models.Q(state="Deleted") & models.Q(alias_released_at__isnull=True),
+                name="unique_live_alias",
             ),
             models.UniqueConstraint(
                 fields=["account", "region", "client_token"], name="unique_create_client_token"
@@ -175,9 +187,14 @@ class Organization(models.Model):
                 self.save(force_insert=True)
                 event.save(force_insert=True)
 
-    def transition(self, target: State, *, reason: str, **changes: Any) -> bool:
-        """Move to `target` if the row is still in the state we read; False if another did."""
-        moved_at = Organization.move(self.pk, State(self.state), target, reason=reason, **changes)
+    def transition(
+        self, target: State, *, reason: str, when: models.Q | None = None, **changes: Any
+    ) -> bool:
+        """Move to `target` if the row is still in the state we read (and matches `when`);
+        False if another moved it."""
+        moved_at = Organization.move(
+            self.pk, State(self.state), target, reason=reason, when=when, **changes
+        )
         if moved_at is None:
             return False
         self.state = target
@@ -188,16 +205,25 @@ class Organization(models.Model):
 
     @staticmethod
     def move(
-        organization_id: str, source: State, target: State, *, reason: str, **changes: Any
+        organization_id: str,
+        source: State,
+        target: State,
+        *,
+        reason: str,
+        when: models.Q | None = None,
+        **changes: Any,
     ) -> datetime | None:
         """Compare-and-set `source` -> `target`, writing its LifecycleEvent in the same transaction.
 
-        The update only matches a row still in `source`, so a duplicate or late delivery moves
-        nothing and writes no event. Returns when it moved, or None.
+        The update only matches a row still in `source` (and matching `when`, if given), so a
+        duplicate or late delivery moves nothing and writes no event. Returns when it moved, or
+        None.
         """
         lifecycle.check_transition(source, target)
         now = timezone.now()
         moving = Organization.objects.filter(pk=organization_id, state=source)
+        if when is not None:
+            moving = moving.filter(when)
         changes = {"state": target, "state_changed_at": now, **changes}
         event = LifecycleEvent(
             organization_id=organization_id, from_state=source, to_state=target, at=now,

@@ -58,7 +58,8 @@ def check_alias_availability(alias: str) -> str:
     """Create organization > Alias: valid and not held by any live organization, anywhere."""
     validate_alias_format(alias)
     # LOWER(alias) on live rows: the very expression the unique_live_alias index holds.
-    taken = Organization.objects.live().alias(folded=Lower("alias")).filter(folded=alias.lower())
+    taken = Organization.objects.holding_alias().alias(folded=Lower("alias"))
+    taken = taken.filter(folded=alias.lower())
     if taken.exists():
         raise alias_unavailable(alias)
     return alias

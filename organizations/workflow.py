@@ -7,17 +7,20 @@ from typing import Any
 from django.utils import timezone
 
 from directories.services import create_workmail_directory, delete_directory
+from domains.services import add_test_domain
 from keys.services import workmail_managed_key
 from organizations import health
 from organizations.lifecycle import State
 from organizations.models import DirectoryChoice, Organization
+from users.services import deregister_all
 
 Outcome = tuple[State, str, dict[str, Any]]
 
 
 def _provision(organization: Organization) -> Outcome:
     """Create new Amazon WorkMail directory and the managed key, unless existing ones were
-    chosen at creation (they are on the organization already)."""
+    chosen at creation (they are on the organization already), and the test domain."""
+    add_test_domain(organization)
     changes: dict[str, Any] = {"default_mail_domain": organization.test_domain}
     if organization.directory_id is None:
         directory = create_workmail_directory(
@@ -40,7 +43,10 @@ def _provision(organization: Organization) -> Outcome:
 def _validate(organization: Organization) -> Outcome:
     if problem := health.problem(organization) or alias_mismatch(organization):
         return State.FAILED, "Validation failed", {"error_message": problem[:256]}
-    return State.ACTIVE, "All settings passed validation", {"completed_date": timezone.now()}
+    now = timezone.now()
+    # No user is enabled yet: the Inactive rule's clock starts with the organization.
+    changes = {"completed_date": now, "no_enabled_users_since": now}
+    return State.ACTIVE, "All settings passed validation", changes
 
 
 def alias_mismatch(organization: Organization) -> str | None:
@@ -58,6 +64,7 @@ def alias_mismatch(organization: Organization) -> str | None:
 
 
 def _finish_deleting(organization: Organization) -> Outcome:
+    deregister_all(organization)
     directory = organization.directory
     if organization.delete_directory and directory:
         kept = delete_directory(directory, reason=f"Deleted with organization {organization.alias}")

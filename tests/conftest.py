@@ -90,6 +90,7 @@ def _process_env(**extra: str) -> dict[str, str]:
         "WORKMAIL_STUCK_AFTER": "2",
         "WORKMAIL_SWEEP_INTERVAL": "1",
         "WORKMAIL_HEALTH_INTERVAL": "1",
+        "WORKMAIL_INACTIVE_INTERVAL": "1",
         # How their database sessions show in pg_stat_activity (libpq reads it), so a test can
         # cut theirs off without touching its own.
         "PGAPPNAME": CELERY_APPLICATION_NAME,

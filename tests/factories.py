@@ -1,14 +1,21 @@
 """factory_boy factories for the console's models."""
 
+import itertools
+
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectorySize, DirectoryType, new_directory_id
+from domains.models import MailDomain, VerificationStatus
 from keys.models import Key, KeyAlias, KeyManager
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization
+from users.models import User as MailUser
+from users.models import UserState
 from workmail_console.models import Account, Membership, Role, new_account_id
 
 PASSWORD = "correct-horse-battery-staple"
@@ -105,3 +112,59 @@ class KeyFactory(DjangoModelFactory):
             KeyAlias.objects.create(
                 key=obj, account_id=obj.account_id, region=obj.region, name=extracted
             )
+
+
+class MailDomainFactory(DjangoModelFactory):
+    """A domain of an organization, Pending unless told."""
+
+    class Meta:
+        model = MailDomain
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"mail{n}.example.com")
+    ownership_status = VerificationStatus.PENDING
+
+
+def active_organization(
+    *, directory_type: str = DirectoryType.WORKMAIL, **fields: object
+) -> Organization:
+    """An Active organization as the workflow leaves it: its directory (an Amazon WorkMail
+    directory unless told), its verified test domain as the default, no user enabled since now.
+    No message is sent for it."""
+    fields.setdefault("account", fields.get("account") or AccountFactory())
+    fields.setdefault("region", "us-east-1")
+    fields.setdefault("alias", f"active{next(_active_numbers)}")
+    now = timezone.now()
+    directory = DirectoryFactory(
+        account=fields["account"], region=fields["region"], alias=fields["alias"],
+        directory_type=directory_type,
+    )  # fmt: skip
+    test_domain = f"{str(fields['alias']).lower()}.awsapps.com"
+    organization = OrganizationFactory(
+        **{"state": State.ACTIVE, "completed_date": now, "no_enabled_users_since": now,
+           "default_mail_domain": test_domain, "directory": directory, **fields},
+    )  # fmt: skip
+    MailDomainFactory(
+        organization=organization, name=test_domain, is_test_domain=True,
+        ownership_status=VerificationStatus.VERIFIED,
+    )  # fmt: skip
+    return organization
+
+
+_active_numbers = itertools.count()
+
+
+class MailUserFactory(DjangoModelFactory):
+    """A user of a directory (pass `directory=organization.directory`), disabled and without an
+    address unless told; its password is USER_PASSWORD, which meets WorkMail's policy."""
+
+    class Meta:
+        model = MailUser
+
+    name = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.LazyAttribute(lambda user: user.name.title())
+    password = factory.LazyFunction(lambda: make_password(USER_PASSWORD))
+    state = UserState.DISABLED
+
+
+USER_PASSWORD = "Mailbox-Pass1"

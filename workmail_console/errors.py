@@ -59,3 +59,34 @@ class EntityAlreadyExistsException(WorkMailError):
 
 class EntityDoesNotExistException(WorkMailError):
     code = "EntityDoesNotExistException"
+
+
+# WorkMail's errors for users and mail domains.
+
+
+class InvalidPasswordException(WorkMailError):
+    code = "InvalidPasswordException"
+
+
+class EmailAddressInUseException(WorkMailError):
+    code = "EmailAddressInUseException"
+
+
+class EntityNotFoundException(WorkMailError):
+    code = "EntityNotFoundException"
+
+
+class EntityStateException(WorkMailError):
+    code = "EntityStateException"
+
+
+class MailDomainNotFoundException(WorkMailError):
+    code = "MailDomainNotFoundException"
+
+
+class MailDomainStateException(WorkMailError):
+    code = "MailDomainStateException"
+
+
+class UnsupportedOperationException(WorkMailError):
+    code = "UnsupportedOperationException"

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "organizations",
     "ops",
     "domains",
+    "users",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,11 @@ CELERY_BEAT_SCHEDULER = "ops.heartbeats:HeartbeatScheduler"
 # /metrics (ops/metrics.py) answers staff signed in, or `Authorization: Bearer <this token>`.
 WORKMAIL_METRICS_TOKEN = env_str("WORKMAIL_METRICS_TOKEN", "")
 
+# The Inactive rule: an Active organization with no enabled user for this many days goes
+# Inactive and releases its alias; the beat task looks every WORKMAIL_INACTIVE_INTERVAL seconds.
+WORKMAIL_INACTIVE_AFTER = timedelta(days=env_float("WORKMAIL_INACTIVE_AFTER", 30.0, minimum=0))
+WORKMAIL_INACTIVE_INTERVAL = env_float("WORKMAIL_INACTIVE_INTERVAL", 300.0, minimum=0.5)
+
 CELERY_BEAT_SCHEDULE = {
     "sweep-health": {
         "task": "organizations.tasks.sweep_health",
@@ -230,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directories.tasks.sweep_stuck_directories",
         "schedule": WORKMAIL_SWEEP_INTERVAL,
         "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
+    },
+    "sweep-inactive-organizations": {
+        "task": "users.tasks.sweep_inactive_organizations",
+        "schedule": WORKMAIL_INACTIVE_INTERVAL,
+        "options": {"expires": WORKMAIL_INACTIVE_INTERVAL},
     },
     "delete-due-keys": {
         "task": "keys.tasks.delete_due_keys",

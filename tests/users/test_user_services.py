@@ -1,0 +1,125 @@
+"""The users' services: what each console action does to a user and to its organization."""
+
+import pytest
+from django.contrib.auth.hashers import check_password
+
+from directories.models import DirectoryType
+from organizations.lifecycle import State
+from organizations.models import Organization
+from tests.factories import MailDomainFactory, MailUserFactory, active_organization
+from users import services
+from users.models import UserState
+from workmail_console.errors import (
+    EmailAddressInUseException,
+    EntityStateException,
+    MailDomainNotFoundException,
+    MailDomainStateException,
+    NameAvailabilityException,
+    OrganizationStateException,
+    UnsupportedOperationException,
+)
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Str0ng-Passw0rd"
+
+
+def create(organization: Organization, name: str = "jane", **fields: object):
+    values = {"display_name": name.title(), "password": PASSWORD,
+              "email": f"{name}@{organization.test_domain}", **fields}  # fmt: skip
+    return services.create_user(organization=organization, name=name, **values)
+
+
+def refreshed(organization: Organization) -> Organization:
+    return Organization.objects.get(pk=organization.pk)
+
+
+def test_create_user_enables_it_with_a_hashed_password_and_stops_the_inactive_clock():
+    organization = active_organization()
+    user = create(organization)
+    assert user.state == UserState.ENABLED and user.enabled_date is not None
+    assert user.email == f"jane@{organization.test_domain}"
+    assert user.password != PASSWORD and check_password(PASSWORD, user.password)
+    assert refreshed(organization).no_enabled_users_since is None
+
+
+def test_user_names_are_unique_in_the_directory_whatever_the_case():
+    organization = active_organization()
+    create(organization, "jane")
+    with pytest.raises(NameAvailabilityException):
+        create(organization, "JANE", email=f"other@{organization.test_domain}")
+
+
+def test_addresses_are_unique_in_the_organization():
+    organization = active_organization()
+    create(organization, "jane")
+    with pytest.raises(EmailAddressInUseException):
+        create(organization, "john", email=f"JANE@{organization.test_domain}")
+
+
+def test_the_address_must_be_on_a_verified_domain_of_the_organization():
+    organization = active_organization()
+    MailDomainFactory(organization=organization, name="pending.example.com")
+    with pytest.raises(MailDomainStateException):
+        create(organization, email="jane@pending.example.com")
+    with pytest.raises(MailDomainNotFoundException):
+        create(organization, email="jane@elsewhere.example.com")
+    assert not services.users_of(organization).exists()
+
+
+def test_only_a_disabled_user_can_be_deleted_and_its_name_is_free_again():
+    organization = active_organization()
+    user = create(organization)
+    with pytest.raises(EntityStateException):
+        services.delete_user(organization=organization, user_id=user.pk)
+    services.disable_user(organization=organization, user_id=user.pk)
+    assert refreshed(organization).no_enabled_users_since is not None
+    services.delete_user(organization=organization, user_id=user.pk)
+    again = create(organization)
+    assert again.pk != user.pk
+
+
+def test_users_of_an_organization_that_is_not_active_cannot_be_created():
+    organization = active_organization(state=State.IMPAIRED)
+    with pytest.raises(OrganizationStateException, match="not Active"):
+        create(organization)
+
+
+def test_ad_connector_users_come_from_the_directory_and_can_only_be_enabled_or_disabled():
+    organization = active_organization(directory_type=DirectoryType.AD_CONNECTOR)
+    with pytest.raises(UnsupportedOperationException):
+        create(organization)
+    user = services.add_directory_user(
+        directory=organization.directory, name="jdoe", display_name="J Doe"
+    )
+    enabled = services.enable_user(
+        organization=organization, user_id="jdoe", email=f"jdoe@{organization.test_domain}"
+    )
+    assert enabled.pk == user.pk and enabled.state == UserState.ENABLED
+    with pytest.raises(UnsupportedOperationException):
+        services.reset_password(organization=organization, user_id=user.pk, password=PASSWORD)
+    services.disable_user(organization=organization, user_id=user.pk)
+    with pytest.raises(UnsupportedOperationException):
+        services.delete_user(organization=organization, user_id=user.pk)
+
+
+def test_enabling_a_user_of_an_inactive_organization_makes_it_active_again():
+    organization = active_organization(state=State.INACTIVE)
+    organization.mail_domains.all().delete()
+    Organization.objects.filter(pk=organization.pk).update(
+        alias_released_at=organization.created_date
+    )
+    user = MailUserFactory(directory=organization.directory)
+    services.enable_user(
+        organization=organization, user_id=user.pk, email=f"x@{organization.test_domain}"
+    )
+    back = refreshed(organization)
+    assert (back.state, back.alias_released_at) == (State.ACTIVE, None)
+    assert back.mail_domains.filter(is_test_domain=True, name=back.test_domain).exists()
+
+
+def test_reset_password_applies_the_policy_and_stores_a_hash():
+    organization = active_organization()
+    user = create(organization)
+    services.reset_password(organization=organization, user_id=user.pk, password="N3w-Password")
+    user.refresh_from_db()
+    assert check_password("N3w-Password", user.password)

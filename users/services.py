@@ -1,0 +1,420 @@
+"""User actions: one function per console action / API operation (CreateUser with
+RegisterToWorkMail, RegisterToWorkMail, DeregisterFromWorkMail, ResetPassword, DeleteUser,
+ListUsers, DescribeUser), for the pages and a future API alike.
+
+Every change to who is enabled runs with the organization's row locked (SELECT ... FOR UPDATE;
+SQLite's IMMEDIATE transactions hold its write lock), so "since when has no user been enabled",
+which the Inactive rule reads, is right however many changes run at once; names and addresses
+are unique by constraints (users.models), which the checks here only put into words.
+"""
+
+import re
+import uuid
+
+from django.contrib.auth.hashers import make_password
+from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from directories.models import Directory, DirectoryType
+from domains.models import MailDomain
+from domains.services import add_test_domain
+from organizations.lifecycle import State
+from organizations.models import Organization
+from users.models import User, UserState
+from users.passwords import validate_password
+from workmail_console.errors import (
+    EmailAddressInUseException,
+    EntityNotFoundException,
+    EntityStateException,
+    InvalidParameterException,
+    MailDomainNotFoundException,
+    MailDomainStateException,
+    NameAvailabilityException,
+    OrganizationStateException,
+    UnsupportedOperationException,
+)
+
+# CreateUser's UserName pattern; \w as the API means it, ASCII only.
+NAME_PATTERN = re.compile(r"[\w\-.]+(@[a-zA-Z0-9.\-]+\.[a-zA-Z0-9-]{2,})?", re.ASCII)
+# "WorkMail directory user names have a maximum length of 64. All others ... 20."
+WORKMAIL_NAME_MAX, DIRECTORY_NAME_MAX = 64, 20
+ATTRIBUTE_MAX = 256
+# The EmailAddress pattern, in two halves: the console asks for the local part and the domain.
+LOCAL_PART_PATTERN = re.compile(r"[a-zA-Z0-9._%+-]{1,64}", re.ASCII)
+DOMAIN_PATTERN = re.compile(r"[a-zA-Z0-9.-]+\.[a-zA-Z-]{2,}", re.ASCII)
+EMAIL_MAX = 254
+PAGE_SIZE = 25
+
+
+# --- Rules ----------------------------------------------------------------------------------
+
+
+def is_ad_connector(organization: Organization) -> bool:
+    directory = organization.directory
+    return directory is not None and directory.directory_type == DirectoryType.AD_CONNECTOR
+
+
+def name_max_length(directory: Directory | None) -> int:
+    if directory is None or directory.directory_type == DirectoryType.WORKMAIL:
+        return WORKMAIL_NAME_MAX
+    return DIRECTORY_NAME_MAX
+
+
+def validate_user_name(name: str, *, directory: Directory | None) -> str:
+    if not name:
+        raise InvalidParameterException("Enter a user name.", field="name")
+    limit = name_max_length(directory)
+    if len(name) > limit:
+        raise InvalidParameterException(
+            f"The user name can be up to {limit} characters long.", field="name"
+        )
+    if not NAME_PATTERN.fullmatch(name):
+        raise InvalidParameterException(
+            "The user name can contain only letters (a-z, A-Z), numbers (0-9), underscores (_),"
+            " hyphens (-) and periods (.), optionally followed by @ and a domain.",
+            field="name",
+        )
+    return name
+
+
+def validate_attributes(*, display_name: str, first_name: str = "", last_name: str = "") -> None:
+    if not display_name.strip():
+        raise InvalidParameterException("Enter a display name.", field="display_name")
+    for field, value in (
+        ("display_name", display_name), ("first_name", first_name), ("last_name", last_name),
+    ):  # fmt: skip
+        if len(value) > ATTRIBUTE_MAX:
+            raise InvalidParameterException(
+                f"Enter at most {ATTRIBUTE_MAX} characters.", field=field
+            )
+        if "\x00" in value:
+            raise InvalidParameterException("Remove the null character.", field=field)
+
+
+def validate_email(email: str, *, organization: Organization) -> str:
+    """The address with its domain in lower case, if it is well formed and on one of the
+    organization's verified domains; otherwise the error RegisterToWorkMail gives."""
+    local, at, domain = email.rpartition("@")
+    if not at or not LOCAL_PART_PATTERN.fullmatch(local) or len(email) > EMAIL_MAX:
+        raise InvalidParameterException(
+            "Enter the email address's name (before the @) using only letters (a-z, A-Z),"
+            " numbers (0-9) and . _ % + -, up to 64 characters.",
+            field="email",
+        )
+    domain = domain.lower()
+    if not DOMAIN_PATTERN.fullmatch(domain):
+        raise InvalidParameterException(f"{domain} is not a valid domain.", field="email")
+    found = MailDomain.objects.filter(organization=organization, name=domain).first()
+    if found is None:
+        raise MailDomainNotFoundException(
+            f"The domain {domain} is not a domain of organization {organization.alias}.",
+            field="email",
+        )
+    if not found.is_verified:
+        raise MailDomainStateException(
+            f"The domain {domain} is not verified. Choose a verified domain.", field="email"
+        )
+    return f"{local}@{domain}"
+
+
+def _require_state(organization: Organization, *states: State) -> None:
+    if organization.state not in states:
+        raise OrganizationStateException(
+            f"The organization {organization.alias} is not Active. It is {organization.state}."
+            " You can manage users only in an Active organization."
+        )
+
+
+def _require_managed_users(organization: Organization, action: str) -> None:
+    if is_ad_connector(organization):
+        raise UnsupportedOperationException(
+            f"You can't {action} in an organization that uses an AD Connector directory. Its"
+            " users come from your directory: manage them with your Active Directory tools, and"
+            " enable or disable them here."
+        )
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def users_of(organization: Organization):
+    return User.objects.filter(directory_id=organization.directory_id)
+
+
+def get_user(*, organization: Organization, user_id: str | uuid.UUID) -> User:
+    """DescribeUser: by user ID, user name or email address; a deleted user is still found."""
+    found = None
+    users = users_of(organization)
+    if organization.directory_id is not None:
+        if isinstance(user_id, uuid.UUID) or _is_uuid(user_id):
+            found = users.filter(pk=user_id).first()
+        elif user_id:
+            folded = str(user_id).lower()
+            found = (
+                users.existing()
+                .alias(folded_name=Lower("name"), folded_email=Lower("email"))
+                .filter(Q(folded_name=folded) | Q(folded_email=folded))
+                .first()
+            )
+    if found is None:
+        raise EntityNotFoundException(f"The user {user_id} was not found in {organization.alias}.")
+    return found
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def list_users(
+    *,
+    organization: Organization,
+    search: str = "",
+    state: str = "",
+    page: int | str = 1,
+    per_page: int = PAGE_SIZE,
+) -> Page:
+    """Users page (ListUsers): by name; deleted users only when that state is asked for."""
+    users = users_of(organization)
+    users = users.filter(state=state) if state in UserState.values else users.existing()
+    if search := search.strip():
+        users = users.filter(
+            Q(name__icontains=search) | Q(display_name__icontains=search)
+            | Q(email__icontains=search)
+        )  # fmt: skip
+    return Paginator(users.order_by("name", "user_id"), per_page).get_page(page)
+
+
+# --- Changing -------------------------------------------------------------------------------
+
+
+def _locked(organization: Organization) -> Organization:
+    """The organization's row, read again and locked until the transaction ends."""
+    return (
+        Organization.objects.select_for_update(of=("self",))
+        .select_related("directory")
+        .get(pk=organization.pk)
+    )
+
+
+def _user_for_update(organization: Organization, user_id: str | uuid.UUID) -> User:
+    user = get_user(organization=organization, user_id=user_id)
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _taken(organization: Organization, *, name: str = "", email: str = "") -> None:
+    """Say which of `name` and `email` another user has: the constraints' rules, in words."""
+    users = users_of(organization).existing()
+    if name and users.alias(folded=Lower("name")).filter(folded=name.lower()).exists():
+        raise NameAvailabilityException(
+            f"The user name {name} is already used in this organization's directory.",
+            field="name",
+        )
+    if email:
+        in_use = (
+            users.alias(folded=Lower("email")).filter(folded=email.lower()).exists()
+            or (
+                User.objects.enabled().alias(folded=Lower("email")).filter(folded=email.lower())
+            ).exists()
+        )
+        if in_use:
+            raise EmailAddressInUseException(
+                f"The email address {email} is already used by another user.", field="email"
+            )
+
+
+def _insert_or_explain(organization: Organization, user: User, *, update: list | None) -> None:
+    """Write `user` (insert, or update these fields); a unique constraint it breaks, because
+    another request took the name or address a moment ago, becomes that request's error."""
+    try:
+        with transaction.atomic():
+            if update is None:
+                user.save(force_insert=True)
+            else:
+                user.save(update_fields=update)
+    except IntegrityError:
+        others = users_of(organization).exclude(pk=user.pk)
+        if update is None and others.existing().filter(name__iexact=user.name).exists():
+            _taken(organization, name=user.name)
+        _taken(organization, email=user.email or "")
+        raise
+
+
+def _enabled_now(organization: Organization) -> None:
+    Organization.objects.filter(pk=organization.pk).update(no_enabled_users_since=None)
+    organization.no_enabled_users_since = None
+
+
+def _maybe_none_enabled(organization: Organization) -> None:
+    """After a user stopped being enabled: start the Inactive clock if it was the last one."""
+    if not users_of(organization).enabled().exists():
+        now = timezone.now()
+        Organization.objects.filter(pk=organization.pk, no_enabled_users_since=None).update(
+            no_enabled_users_since=now
+        )
+        organization.no_enabled_users_since = organization.no_enabled_users_since or now
+
+
+def create_user(
+    *,
+    organization: Organization,
+    name: str,
+    display_name: str,
+    password: str,
+    email: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    hidden_from_global_address_list: bool = False,
+) -> User:
+    """Create user: CreateUser and, with an email address, RegisterToWorkMail, as the console
+    does in one step ("Amazon WorkMail automatically creates mailboxes for them")."""
+    _require_state(organization, State.ACTIVE)
+    _require_managed_users(organization, "create users")
+    validate_user_name(name, directory=organization.directory)
+    validate_attributes(display_name=display_name, first_name=first_name, last_name=last_name)
+    validate_password(password, user_name=name)
+    with transaction.atomic():
+        organization = _locked(organization)
+        _require_state(organization, State.ACTIVE)
+        if email is not None:
+            email = validate_email(email, organization=organization)
+        _taken(organization, name=name, email=email or "")
+        now = timezone.now()
+        user = User(
+            directory_id=organization.directory_id, name=name, display_name=display_name,
+            first_name=first_name, last_name=last_name, email=email,
+            password=make_password(password),
+            hidden_from_global_address_list=hidden_from_global_address_list,
+            state=UserState.ENABLED if email else UserState.DISABLED,
+            enabled_date=now if email else None,
+        )  # fmt: skip
+        _insert_or_explain(organization, user, update=None)
+        if user.is_enabled:
+            _enabled_now(organization)
+    return user
+
+
+def add_directory_user(
+    *, directory: Directory, name: str, display_name: str, first_name: str = "",
+    last_name: str = "",
+) -> User:  # fmt: skip
+    """A user made in the directory itself (Active Directory tools, for an AD Connector's
+    on-premises directory): disabled in WorkMail, without an address, until enabled there."""
+    validate_user_name(name, directory=directory)
+    validate_attributes(display_name=display_name, first_name=first_name, last_name=last_name)
+    user = User(
+        directory=directory, name=name, display_name=display_name, first_name=first_name,
+        last_name=last_name,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            user.save(force_insert=True)
+    except IntegrityError:
+        raise NameAvailabilityException(
+            f"The user name {name} is already used in directory {directory.directory_id}.",
+            field="name",
+        ) from None
+    return user
+
+
+def _reactivate(organization: Organization) -> None:
+    """Inactive -> Active, taking back the alias and the test domain, if nobody took them."""
+    try:
+        with transaction.atomic():
+            moved = organization.transition(
+                State.ACTIVE, reason="A user was enabled; the alias and test domain are back",
+                alias_released_at=None, no_enabled_users_since=None,
+            )  # fmt: skip
+    except IntegrityError:
+        raise OrganizationStateException(
+            f"The alias {organization.alias} was taken by another organization while this one"
+            " was Inactive, so this organization can't become Active again. Create a new"
+            " organization with another alias for these users."
+        ) from None
+    if not moved:
+        raise OrganizationStateException(
+            f"The organization {organization.alias} changed state. Reload the page and try again."
+        )
+    add_test_domain(organization)
+
+
+def enable_user(*, organization: Organization, user_id: str | uuid.UUID, email: str) -> User:
+    """Enable (RegisterToWorkMail): give the user this address and a mailbox. An enabled user
+    is left as it is; enabling a user of an Inactive organization makes it Active again."""
+    with transaction.atomic():
+        organization = _locked(organization)
+        _require_state(organization, State.ACTIVE, State.INACTIVE)
+        user = _user_for_update(organization, user_id)
+        if user.state == UserState.DELETED:
+            raise EntityStateException(f"The user {user.name} is deleted and can't be enabled.")
+        if user.is_enabled:
+            return user
+        if organization.state == State.INACTIVE:
+            _reactivate(organization)
+        email = validate_email(email, organization=organization)
+        if (user.email or "").lower() != email.lower():
+            _taken(organization, email=email)
+        user.state, user.email, user.enabled_date = UserState.ENABLED, email, timezone.now()
+        _insert_or_explain(organization, user, update=["state", "email", "enabled_date"])
+        _enabled_now(organization)
+    return user
+
+
+def disable_user(*, organization: Organization, user_id: str | uuid.UUID) -> User:
+    """Disable (DeregisterFromWorkMail): the mailbox goes; a disabled user is left as it is."""
+    with transaction.atomic():
+        organization = _locked(organization)
+        _require_state(organization, State.ACTIVE)
+        user = _user_for_update(organization, user_id)
+        if user.state == UserState.DELETED:
+            raise EntityStateException(f"The user {user.name} is deleted.")
+        if user.is_enabled:
+            user.state, user.disabled_date = UserState.DISABLED, timezone.now()
+            user.save(update_fields=["state", "disabled_date"])
+            _maybe_none_enabled(organization)
+    return user
+
+
+def reset_password(*, organization: Organization, user_id: str | uuid.UUID, password: str) -> User:
+    """Reset password (ResetPassword), under the same policy as Create user."""
+    _require_state(organization, State.ACTIVE)
+    _require_managed_users(organization, "reset passwords")
+    user = get_user(organization=organization, user_id=user_id)
+    if user.state == UserState.DELETED:
+        raise EntityStateException(f"The user {user.name} is deleted.")
+    validate_password(password, user_name=user.name)
+    User.objects.filter(pk=user.pk).exclude(state=UserState.DELETED).update(
+        password=make_password(password)
+    )
+    return user
+
+
+def delete_user(*, organization: Organization, user_id: str | uuid.UUID) -> User:
+    """Delete (DeleteUser): only a disabled user; permanent. Its name is free again."""
+    _require_state(organization, State.ACTIVE)
+    _require_managed_users(organization, "delete users")
+    with transaction.atomic():
+        user = _user_for_update(organization, user_id)
+        if user.state != UserState.DISABLED:
+            raise EntityStateException(
+                f"You can delete only a disabled user. {user.name} is"
+                f" {user.get_state_display().lower()}: disable it first."
+            )
+        user.state = UserState.DELETED
+        user.save(update_fields=["state"])
+    return user
+
+
+def deregister_all(organization: Organization) -> int:
+    """The organization is deleted: its users' mailboxes go (they stay in their directory)."""
+    return (
+        users_of(organization)
+        .enabled()
+        .update(state=UserState.DISABLED, disabled_date=timezone.now())
+    )
