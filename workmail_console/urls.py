@@ -10,7 +10,8 @@ register_converter(RegionConverter, "region")
 
 # Pages of resources that live in a Region: the Region is the first part of their path.
 regional = [
-    path("organizations/", include("organizations.urls")),
+    path("organizations/", include("organizations.urls")),  # registers <organization_id:>
+    path("organizations/<organization_id:organization_id>/users/", include("users.urls")),
     path("directories/", include("directories.urls")),
     path("keys/", include("keys.urls")),
 ]
