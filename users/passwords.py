@@ -4,11 +4,18 @@ five groups, and never the user's name. "Amazon WorkMail directory password poli
 changed." Each rule answers with its own message, as the console's field error."""
 
 import string
+import unicodedata
 
 from workmail_console.errors import InvalidPasswordException
 
 MIN_LENGTH, MAX_LENGTH = 8, 63
 GROUPS_NEEDED = 3
+POLICY = (
+    f"{MIN_LENGTH} to {MAX_LENGTH} characters, only Basic Latin and Latin-1 Supplement characters,"
+    " from at least three of these groups: uppercase letters, lowercase letters, numbers (0-9),"
+    " special characters (such as ~ ! @ # $ %), Latin-1 letters (such as é, ü, ñ). It can't"
+    " contain the user name."
+)
 # The Latin-1 Supplement's letters (é, ü, ñ, ß, ...): the fifth group. The multiplication and
 # division signs among them are symbols.
 LATIN1_LETTERS = frozenset(
@@ -28,11 +35,17 @@ def _group(character: str) -> str:
     return "symbols"
 
 
+def _allowed(character: str) -> bool:
+    """Basic Latin or Latin-1 Supplement, but not a control character: DEL and the C1 controls
+    (U+007F-U+009F) are inside that range and are no more typeable than the C0 ones."""
+    return "\u0020" <= character <= "\u00ff" and unicodedata.category(character) != "Cc"
+
+
 def password_problem(password: str, *, user_name: str = "") -> str | None:
     """What is wrong with `password` under the policy, in the console's words, or None."""
     if not password:
         return "Enter a password."
-    if any(not ("\u0020" <= character <= "\u00ff") for character in password):
+    if any(not _allowed(character) for character in password):
         return (
             "The password can contain only Basic Latin and Latin-1 Supplement characters"
             " (letters such as é, ü and ñ are allowed; other scripts, emoji and control"
