@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from directories.models import Directory
+from workmail_console.lifecycle import Badge
 
 
 class UserState(models.TextChoices):
@@ -18,6 +19,15 @@ class UserState(models.TextChoices):
     ENABLED = "ENABLED", "Enabled"
     DISABLED = "DISABLED", "Disabled"
     DELETED = "DELETED", "Deleted"
+
+
+# The status indicator of each state: Enabled is success (green); Disabled and Deleted are stopped
+# (grey), as the console shows a resource that is not in use.
+STATE_BADGES = {
+    UserState.ENABLED: Badge.SUCCESS,
+    UserState.DISABLED: Badge.STOPPED,
+    UserState.DELETED: Badge.STOPPED,
+}
 
 
 class UserRole(models.TextChoices):
@@ -79,6 +89,10 @@ class User(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def badge(self) -> Badge:
+        return STATE_BADGES[UserState(self.state)]
 
     @property
     def is_enabled(self) -> bool:

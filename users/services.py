@@ -18,14 +18,16 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
 from domains.models import MailDomain
-from domains.services import add_test_domain
+from domains.services import add_test_domain, verified_domain_names
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.models import User, UserState
 from users.passwords import validate_password
 from workmail_console.errors import (
+    DirectoryUnavailableException,
     EmailAddressInUseException,
     EntityNotFoundException,
     EntityStateException,
@@ -47,6 +49,9 @@ LOCAL_PART_PATTERN = re.compile(r"[a-zA-Z0-9._%+-]{1,64}", re.ASCII)
 DOMAIN_PATTERN = re.compile(r"[a-zA-Z0-9.-]+\.[a-zA-Z-]{2,}", re.ASCII)
 EMAIL_MAX = 254
 PAGE_SIZE = 25
+SEARCH_MAX = 256  # ListUsers' filters are up to 256 characters
+# The states whose users can be listed and looked at (an Inactive organization's, to enable one).
+READABLE = (State.ACTIVE, State.INACTIVE)
 
 
 # --- Rules ----------------------------------------------------------------------------------
@@ -97,8 +102,12 @@ def validate_attributes(*, display_name: str, first_name: str = "", last_name: s
 def validate_email(email: str, *, organization: Organization) -> str:
     """The address with its domain in lower case, if it is well formed and on one of the
     organization's verified domains; otherwise the error RegisterToWorkMail gives."""
+    if len(email) > EMAIL_MAX:
+        raise InvalidParameterException(
+            f"The email address can be up to {EMAIL_MAX} characters long.", field="email"
+        )
     local, at, domain = email.rpartition("@")
-    if not at or not LOCAL_PART_PATTERN.fullmatch(local) or len(email) > EMAIL_MAX:
+    if not at or not LOCAL_PART_PATTERN.fullmatch(local):
         raise InvalidParameterException(
             "Enter the email address's name (before the @) using only letters (a-z, A-Z),"
             " numbers (0-9) and . _ % + -, up to 64 characters.",
@@ -107,6 +116,8 @@ def validate_email(email: str, *, organization: Organization) -> str:
     domain = domain.lower()
     if not DOMAIN_PATTERN.fullmatch(domain):
         raise InvalidParameterException(f"{domain} is not a valid domain.", field="email")
+    if organization.state == State.INACTIVE and domain == organization.test_domain:
+        return f"{local}@{domain}"  # released with the alias; enabling a user brings both back
     found = MailDomain.objects.filter(organization=organization, name=domain).first()
     if found is None:
         raise MailDomainNotFoundException(
@@ -120,21 +131,105 @@ def validate_email(email: str, *, organization: Organization) -> str:
     return f"{local}@{domain}"
 
 
+def not_active_problem(
+    organization: Organization, allowed: tuple[State, ...] = (State.ACTIVE,)
+) -> str | None:
+    """The console's error for an organization whose users can't be managed in its state (None
+    in the `allowed` states): an Inactive one can only have users enabled."""
+    if organization.state in allowed:
+        return None
+    said = f"The organization {organization.alias} is not Active. It is {organization.state}."
+    if organization.state == State.INACTIVE:
+        return f"{said} You can only enable users: enabling a user makes it Active again."
+    return f"{said} You can manage users only in an Active organization."
+
+
 def _require_state(organization: Organization, *states: State) -> None:
-    if organization.state not in states:
-        raise OrganizationStateException(
-            f"The organization {organization.alias} is not Active. It is {organization.state}."
-            " You can manage users only in an Active organization."
-        )
+    if problem := not_active_problem(organization, states):
+        raise OrganizationStateException(problem)
+
+
+def read_only_problem(organization: Organization, action: str) -> str | None:
+    """Why `action` ("create users") is not for this organization's directory, or None."""
+    if not is_ad_connector(organization):
+        return None
+    return (
+        f"You can't {action} in an organization that uses an AD Connector directory. Its"
+        " users come from your directory: manage them with your Active Directory tools, and"
+        " enable or disable them here."
+    )
 
 
 def _require_managed_users(organization: Organization, action: str) -> None:
+    if problem := read_only_problem(organization, action):
+        raise UnsupportedOperationException(problem)
+
+
+# What the Users page offers, by the organization's state and directory and the user's state:
+# the rules of the actions below, as buttons.
+ACTIONS_BY_USER_STATE = {
+    UserState.ENABLED: frozenset({"disable", "reset-password"}),
+    UserState.DISABLED: frozenset({"enable", "reset-password", "delete"}),
+    UserState.DELETED: frozenset(),
+}
+
+
+# Why an action does not apply to a user in this state; the actions below raise these when they
+# refuse (enabling an enabled user, or disabling a disabled one, changes nothing instead).
+USER_STATE_PROBLEMS = {
+    ("enable", UserState.ENABLED): "User {name} is already enabled.",
+    ("enable", UserState.DELETED): "User {name} is deleted and can't be enabled.",
+    ("disable", UserState.DISABLED): "User {name} is already disabled.",
+    ("disable", UserState.DELETED): "User {name} is deleted.",
+    ("reset-password", UserState.DELETED): "User {name} is deleted.",
+    ("delete", UserState.ENABLED): (
+        "You can delete only a disabled user. User {name} is enabled: disable it first."
+    ),
+    ("delete", UserState.DELETED): "User {name} is already deleted.",
+}
+ACTION_WORDS = {
+    "create": "create users", "enable": "enable users", "disable": "disable users",
+    "reset-password": "reset passwords", "delete": "delete users",
+}  # fmt: skip
+
+
+def _state_problem(action: str, user: User) -> str:
+    return USER_STATE_PROBLEMS[action, UserState(user.state)].format(name=user.name)
+
+
+def action_problem(organization: Organization, action: str, user: User | None = None) -> str | None:
+    """Why `action` does not apply (to `user`), in the console's words; None when it does."""
+    if action in available_actions(organization, user):
+        return None
+    allowed = READABLE if action == "enable" else (State.ACTIVE,)
+    problem = not_active_problem(organization, allowed)
+    problem = problem or read_only_problem(organization, ACTION_WORDS[action])
+    return problem or _state_problem(action, user)
+
+
+def available_actions(organization: Organization, user: User | None = None) -> frozenset[str]:
+    """The actions that apply to `user`, or without one to some user of the organization
+    ("create" among them)."""
+    if organization.state == State.ACTIVE:
+        actions = {"create", "enable", "disable", "reset-password", "delete"}
+    elif organization.state == State.INACTIVE:
+        actions = {"enable"}
+    else:
+        return frozenset()
     if is_ad_connector(organization):
-        raise UnsupportedOperationException(
-            f"You can't {action} in an organization that uses an AD Connector directory. Its"
-            " users come from your directory: manage them with your Active Directory tools, and"
-            " enable or disable them here."
-        )
+        actions -= {"create", "reset-password", "delete"}
+    if user is not None:
+        actions &= ACTIONS_BY_USER_STATE[UserState(user.state)]
+    return frozenset(actions)
+
+
+def address_domains(organization: Organization) -> list[str]:
+    """The domains a user's address may be on, the default first: the verified ones, and in an
+    Inactive organization its test domain, which comes back when a user is enabled."""
+    names = verified_domain_names(organization)
+    if organization.state == State.INACTIVE and organization.test_domain not in names:
+        names.append(organization.test_domain)
+    return names
 
 
 # --- Reading --------------------------------------------------------------------------------
@@ -142,6 +237,11 @@ def _require_managed_users(organization: Organization, action: str) -> None:
 
 def users_of(organization: Organization):
     return User.objects.filter(directory_id=organization.directory_id)
+
+
+def users_in(directory: Directory):
+    """A directory's users, as its own tools list them: every user that is not deleted."""
+    return User.objects.filter(directory=directory).existing().order_by("name", "user_id")
 
 
 def get_user(*, organization: Organization, user_id: str | uuid.UUID) -> User:
@@ -181,9 +281,11 @@ def list_users(
     per_page: int = PAGE_SIZE,
 ) -> Page:
     """Users page (ListUsers): by name; deleted users only when that state is asked for."""
+    _require_state(organization, *READABLE)
     users = users_of(organization)
     users = users.filter(state=state) if state in UserState.values else users.existing()
-    if search := search.strip():
+    # No database stores a NUL in a query string; nobody types 10 kB to find a user.
+    if search := search.replace("\x00", "").strip()[:SEARCH_MAX]:
         users = users.filter(
             Q(name__icontains=search) | Q(display_name__icontains=search)
             | Q(email__icontains=search)
@@ -279,6 +381,7 @@ def create_user(
     validate_user_name(name, directory=organization.directory)
     validate_attributes(display_name=display_name, first_name=first_name, last_name=last_name)
     validate_password(password, user_name=name)
+    password_hash = make_password(password)  # slow on purpose: not while holding the lock
     with transaction.atomic():
         organization = _locked(organization)
         _require_state(organization, State.ACTIVE)
@@ -289,7 +392,7 @@ def create_user(
         user = User(
             directory_id=organization.directory_id, name=name, display_name=display_name,
             first_name=first_name, last_name=last_name, email=email,
-            password=make_password(password),
+            password=password_hash,
             hidden_from_global_address_list=hidden_from_global_address_list,
             state=UserState.ENABLED if email else UserState.DISABLED,
             enabled_date=now if email else None,
@@ -305,7 +408,15 @@ def add_directory_user(
     last_name: str = "",
 ) -> User:  # fmt: skip
     """A user made in the directory itself (Active Directory tools, for an AD Connector's
-    on-premises directory): disabled in WorkMail, without an address, until enabled there."""
+    on-premises directory): disabled in WorkMail, without an address, until enabled there.
+    Other directories' users are made with Create user, in their organization."""
+    if directory.directory_type != DirectoryType.AD_CONNECTOR:
+        raise UnsupportedOperationException(
+            f"Directory {directory.directory_id} is not an AD Connector. Create its users in"
+            " their Amazon WorkMail organization, with Create user."
+        )
+    if directory.stage == Stage.DELETED:
+        raise DirectoryUnavailableException(f"Directory {directory.directory_id} is deleted.")
     validate_user_name(name, directory=directory)
     validate_attributes(display_name=display_name, first_name=first_name, last_name=last_name)
     user = User(
@@ -352,7 +463,7 @@ def enable_user(*, organization: Organization, user_id: str | uuid.UUID, email: 
         _require_state(organization, State.ACTIVE, State.INACTIVE)
         user = _user_for_update(organization, user_id)
         if user.state == UserState.DELETED:
-            raise EntityStateException(f"The user {user.name} is deleted and can't be enabled.")
+            raise EntityStateException(_state_problem("enable", user))
         if user.is_enabled:
             return user
         if organization.state == State.INACTIVE:
@@ -373,7 +484,7 @@ def disable_user(*, organization: Organization, user_id: str | uuid.UUID) -> Use
         _require_state(organization, State.ACTIVE)
         user = _user_for_update(organization, user_id)
         if user.state == UserState.DELETED:
-            raise EntityStateException(f"The user {user.name} is deleted.")
+            raise EntityStateException(_state_problem("disable", user))
         if user.is_enabled:
             user.state, user.disabled_date = UserState.DISABLED, timezone.now()
             user.save(update_fields=["state", "disabled_date"])
@@ -387,7 +498,7 @@ def reset_password(*, organization: Organization, user_id: str | uuid.UUID, pass
     _require_managed_users(organization, "reset passwords")
     user = get_user(organization=organization, user_id=user_id)
     if user.state == UserState.DELETED:
-        raise EntityStateException(f"The user {user.name} is deleted.")
+        raise EntityStateException(_state_problem("reset-password", user))
     validate_password(password, user_name=user.name)
     User.objects.filter(pk=user.pk).exclude(state=UserState.DELETED).update(
         password=make_password(password)
@@ -402,10 +513,7 @@ def delete_user(*, organization: Organization, user_id: str | uuid.UUID) -> User
     with transaction.atomic():
         user = _user_for_update(organization, user_id)
         if user.state != UserState.DISABLED:
-            raise EntityStateException(
-                f"You can delete only a disabled user. {user.name} is"
-                f" {user.get_state_display().lower()}: disable it first."
-            )
+            raise EntityStateException(_state_problem("delete", user))
         user.state = UserState.DELETED
         user.save(update_fields=["state"])
     return user

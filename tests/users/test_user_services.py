@@ -3,13 +3,21 @@
 import pytest
 from django.contrib.auth.hashers import check_password
 
+from directories.lifecycle import Stage
 from directories.models import DirectoryType
 from organizations.lifecycle import State
 from organizations.models import Organization
-from tests.factories import MailDomainFactory, MailUserFactory, active_organization
+from tests.factories import (
+    DirectoryFactory,
+    MailDomainFactory,
+    MailUserFactory,
+    active_organization,
+)
 from users import services
+from users.models import User as MailUser
 from users.models import UserState
 from workmail_console.errors import (
+    DirectoryUnavailableException,
     EmailAddressInUseException,
     EntityStateException,
     MailDomainNotFoundException,
@@ -17,6 +25,7 @@ from workmail_console.errors import (
     NameAvailabilityException,
     OrganizationStateException,
     UnsupportedOperationException,
+    WorkMailError,
 )
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +132,74 @@ def test_reset_password_applies_the_policy_and_stores_a_hash():
     services.reset_password(organization=organization, user_id=user.pk, password="N3w-Password")
     user.refresh_from_db()
     assert check_password("N3w-Password", user.password)
+
+
+def test_the_list_search_takes_what_a_database_cannot_store_or_nobody_types():
+    organization = active_organization()
+    create(organization, "jane")
+    assert [u.name for u in services.list_users(organization=organization, search="ja\x00ne")] == [
+        "jane"
+    ]
+    assert list(services.list_users(organization=organization, search="j" * 10_000)) == []
+
+
+def test_the_users_of_an_organization_that_is_not_active_or_inactive_are_not_listed():
+    with pytest.raises(OrganizationStateException, match="It is Creating"):
+        services.list_users(organization=active_organization(state=State.CREATING))
+    assert not services.list_users(organization=active_organization(state=State.INACTIVE))
+
+
+def test_a_deleted_user_is_already_deleted():
+    organization = active_organization()
+    user = create(organization)
+    services.disable_user(organization=organization, user_id=user.pk)
+    services.delete_user(organization=organization, user_id=user.pk)
+    with pytest.raises(EntityStateException, match="already deleted"):
+        services.delete_user(organization=organization, user_id=user.pk)
+
+
+def test_only_an_ad_connector_directory_that_is_not_deleted_gets_users_added_to_it():
+    simple_ad = DirectoryFactory(directory_type=DirectoryType.SIMPLE_AD)
+    with pytest.raises(UnsupportedOperationException):
+        services.add_directory_user(directory=simple_ad, name="jdoe", display_name="J Doe")
+    gone = DirectoryFactory(directory_type=DirectoryType.AD_CONNECTOR, stage=Stage.DELETED)
+    with pytest.raises(DirectoryUnavailableException):
+        services.add_directory_user(directory=gone, name="jdoe", display_name="J Doe")
+    assert not MailUser.objects.exists()
+
+
+def _act(organization: Organization, user: MailUser, action: str) -> None:
+    email = f"{user.name}@{organization.test_domain}"
+    calls = {
+        "enable": lambda: services.enable_user(
+            organization=organization, user_id=user.pk, email=email
+        ),
+        "disable": lambda: services.disable_user(organization=organization, user_id=user.pk),
+        "reset-password": lambda: services.reset_password(
+            organization=organization, user_id=user.pk, password="An0ther-Secret"
+        ),
+        "delete": lambda: services.delete_user(organization=organization, user_id=user.pk),
+    }
+    calls[action]()
+
+
+@pytest.mark.parametrize("action", ["enable", "disable", "reset-password", "delete"])
+@pytest.mark.parametrize("user_state", list(UserState))
+@pytest.mark.parametrize("directory_type", [DirectoryType.WORKMAIL, DirectoryType.AD_CONNECTOR])
+@pytest.mark.parametrize("state", [State.ACTIVE, State.INACTIVE, State.IMPAIRED])
+def test_the_page_offers_exactly_the_actions_the_services_carry_out(
+    state: State, directory_type: str, user_state: UserState, action: str
+):
+    organization = active_organization(state=state, directory_type=directory_type)
+    email = f"someone@{organization.test_domain}" if user_state != UserState.DISABLED else None
+    user = MailUserFactory(directory=organization.directory, state=user_state, email=email)
+    before = MailUser.objects.values().get(pk=user.pk)
+    offered = action in services.available_actions(organization, user)
+    try:
+        _act(organization, user, action)
+    except WorkMailError as error:
+        assert not offered, f"offered, but refused: {error.message}"
+        assert services.action_problem(organization, action, user) is not None
+    else:
+        changed = MailUser.objects.values().get(pk=user.pk) != before
+        assert changed == offered
