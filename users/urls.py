@@ -8,6 +8,7 @@ app_name = "users"
 urlpatterns = [
     path("", views.user_list, name="list"),
     path("create/", views.user_create, name="create"),
+    path("selected/", views.user_selected, name="selected"),
     path("<uuid:user_id>/", views.user_detail, name="detail"),
     path("<uuid:user_id>/enable/", views.user_enable, name="enable"),
     path("<uuid:user_id>/disable/", views.user_disable, name="disable"),

@@ -23,13 +23,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from directories.lifecycle import Stage
-from directories.models import Directory
+from directories.models import Directory, DirectoryType
 from keys.models import Key, KeyAlias, KeyState
 from keys.services import create_key
 from organizations.lifecycle import State
 from organizations.models import Organization
 from tests.conftest import signed_in
-from tests.factories import DirectoryFactory, MembershipFactory, OrganizationFactory
+from tests.factories import (
+    DirectoryFactory,
+    MailUserFactory,
+    MembershipFactory,
+    active_organization,
+)
+from users.models import User as MailUser
+from users.models import UserState
 from workmail_console.models import Membership, Role
 
 # Not this account's data: sessions (signing in writes them) and the sign-in throttle's records.
@@ -91,7 +98,12 @@ FORM = {
     "directory": "keep",
     "confirmation": "owned",
     "username": "newcomer",
-    "password": "a-long-enough-secret",
+    "password": "a-long-enough-Secret",
+    "repeat_password": "a-long-enough-Secret",
+    "display_name": "Newcomer",
+    "email": "newcomer",
+    "domain": "owned.awsapps.com",
+    "action": "disable",
     "role": "admin",
     "region": "eu-west-1",
     "directory_type": "SimpleAD",
@@ -125,6 +137,7 @@ class World:
     organization: Organization
     directory: Directory
     key: Key
+    user: MailUser  # the organization's, enabled, named as FORM's confirmation
 
     @property
     def values(self) -> dict[str, str]:
@@ -135,6 +148,7 @@ class World:
             "directory_id": self.directory.directory_id,
             "pk": str(self.ops.pk),
             "key_id": str(self.key.key_id),
+            "user_id": str(self.user.user_id),
         }
 
     def url(self, route: Route) -> str:
@@ -146,16 +160,19 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     owner = MembershipFactory(role=Role.ADMIN, user__username=FORM["administrators"])
+    organization = active_organization(account=owner.account, alias="owned", region="eu-west-1")
     return World(
         owner=owner,
         ops=MembershipFactory(role=Role.OPS, account=owner.account),
         stranger=MembershipFactory(role=Role.ADMIN),
-        organization=OrganizationFactory(
-            account=owner.account, alias="owned", region="eu-west-1", state=State.ACTIVE
-        ),
+        organization=organization,
         directory=DirectoryFactory(account=owner.account, region="eu-west-1"),
         key=create_key(account=owner.account, region="eu-west-1", alias_name="alias/owned"),
-    )
+        user=MailUserFactory(
+            directory=organization.directory, name=FORM["confirmation"],
+            state=UserState.ENABLED, email=f"someone@{organization.test_domain}",
+        ),
+    )  # fmt: skip
 
 
 def digest() -> str:
@@ -172,6 +189,7 @@ def digest() -> str:
 def test_the_resolver_finds_the_console_pages() -> None:
     names = {route.name for route in ROUTES}
     assert {"organizations:list", "organizations:delete", "members", "member-role"} <= names
+    assert {"users:list", "users:create", "users:enable", "users:delete"} <= names
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -187,8 +205,11 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
             assert world.owner.account.account_id not in page
             assert world.ops.user.username not in page
             assert str(world.key.key_id) not in page
+            assert str(world.user.user_id) not in page
     world.organization.refresh_from_db()
     assert world.organization.state == State.ACTIVE
+    world.user.refresh_from_db()
+    assert world.user.state == UserState.ENABLED
     world.key.refresh_from_db()
     assert world.key.key_state == KeyState.ENABLED
     assert Membership.objects.filter(account=world.owner.account).count() == 2
@@ -231,6 +252,16 @@ def _key_in(state: KeyState) -> Callable[[World], None]:
     return lambda world: Key.objects.filter(pk=world.key.pk).update(key_state=state)
 
 
+def _user_disabled(world: World) -> None:
+    MailUser.objects.filter(pk=world.user.pk).update(state=UserState.DISABLED)
+
+
+def _on_premises(world: World) -> None:
+    Directory.objects.filter(pk=world.directory.pk).update(
+        directory_type=DirectoryType.AD_CONNECTOR
+    )
+
+
 def _alias_to_delete(world: World) -> None:
     KeyAlias.objects.create(
         key=world.key, account=world.owner.account, region=world.key.region,
@@ -245,6 +276,9 @@ PREPARE = {
     "keys:enable": _key_in(KeyState.DISABLED),
     "keys:cancel-deletion": _key_in(KeyState.PENDING_DELETION),
     "keys:delete-alias": _alias_to_delete,
+    "users:enable": _user_disabled,  # Enable acts on a disabled user only
+    "users:delete": _user_disabled,  # and Delete too
+    "directories:add-user": _on_premises,  # an AD Connector's users are added on its page
 }
 
 

@@ -1,0 +1,181 @@
+"""The Users pages' forms, with the Amazon WorkMail console's labels.
+
+Each field is checked with the rule the service applies (users.services, users.passwords), so that
+every field's error shows at once, under its field; the service checks again, and alone decides
+what needs the database's locks (a name or an address someone else just took).
+"""
+
+from typing import Any
+
+from django import forms
+
+from directories.models import Directory
+from organizations.models import Organization
+from users import services
+from users.models import User
+from users.passwords import POLICY, password_problem
+from workmail_console.errors import WorkMailError
+from workmail_console.formtools import ConsoleForm
+
+ATTRIBUTE = {"max_length": services.ATTRIBUTE_MAX, "required": False}
+MISMATCH = "The passwords don't match."
+
+
+def _checked(check: Any, *args: Any, **kwargs: Any) -> Any:
+    """A service's check as a form field's: its error, in its words, under the field."""
+    try:
+        return check(*args, **kwargs)
+    except WorkMailError as error:
+        raise forms.ValidationError(error.message) from None
+
+
+def _password_field(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        strip=False,
+        required=False,  # the policy's own "Enter a password." says it
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+
+class UserDetailsForm(ConsoleForm):
+    """User details: what Create user and a directory's Add user both ask."""
+
+    name = forms.CharField(label="User name", required=False)
+    first_name = forms.CharField(label="First name", **ATTRIBUTE)
+    last_name = forms.CharField(label="Last name", **ATTRIBUTE)
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=services.ATTRIBUTE_MAX,
+        error_messages={"required": "Enter a display name."},
+    )
+
+    def __init__(self, *args: Any, directory: Directory | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.directory = directory
+        self.fields["name"].help_text = (
+            f"Up to {services.name_max_length(directory)} characters: letters (a-z, A-Z), numbers"
+            " (0-9), underscores (_), hyphens (-) and periods (.)."
+        )
+
+    def clean_name(self) -> str:
+        return _checked(
+            services.validate_user_name, self.cleaned_data["name"], directory=self.directory
+        )
+
+
+class AddressFields(ConsoleForm):
+    """Email address: a local part and one of the organization's domains, in one field."""
+
+    email = forms.CharField(  # the part before the @
+        label="Email address",
+        required=False,
+        help_text="The user's primary email address, on one of the organization's verified"
+        " domains.",
+    )
+    domain = forms.CharField(
+        label="Domain",
+        required=False,
+        widget=forms.Select,  # a domain not offered still reaches the service, which says why
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.domains = services.address_domains(organization)
+        self.fields["domain"].widget.choices = [(name, name) for name in self.domains]
+        self.fields["domain"].initial = self.domains[0] if self.domains else ""
+
+    def local_part(self, data: dict[str, Any]) -> str:
+        return data.get("email", "")
+
+    def clean_address(self, data: dict[str, Any]) -> None:
+        """The whole address, as the service will take it, into cleaned_data["address"]."""
+        domain = data.get("domain", "")
+        if not domain:
+            self.add_error("email", "Choose a domain for the email address.")
+            return
+        try:
+            data["address"] = services.validate_email(
+                f"{self.local_part(data)}@{domain}", organization=self.organization
+            )
+        except WorkMailError as error:
+            self.add_error("email", error.message)
+
+
+class PasswordFields(ConsoleForm):
+    password = _password_field("Password", POLICY)
+    repeat_password = _password_field("Repeat password", "Enter the password again.")
+
+    def clean_passwords(self, data: dict[str, Any], user_name: str) -> None:
+        password = data.get("password", "")
+        if problem := password_problem(password, user_name=user_name):
+            self.add_error("password", problem)
+        elif data.get("repeat_password", "") != password:
+            self.add_error("repeat_password", MISMATCH)
+
+
+class CreateUserForm(UserDetailsForm, AddressFields, PasswordFields):
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(
+            *args, organization=organization, directory=organization.directory, **kwargs
+        )
+        self.fields["email"].help_text += " Leave it empty to use the user name."
+
+    def local_part(self, data: dict[str, Any]) -> str:
+        """The console pre-fills the address with the user name: empty means that."""
+        return data.get("email") or data.get("name", "").partition("@")[0]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("email") or "name" not in self.errors:  # else the name's error says it
+            self.clean_address(data)
+        self.clean_passwords(data, data.get("name", ""))
+        return data
+
+
+class AddDirectoryUserForm(UserDetailsForm):
+    """A directory's Add user: a user made with the on-premises Active Directory's tools."""
+
+
+class EnableUserForm(AddressFields):
+    def __init__(self, *args: Any, organization: Organization, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, organization=organization, **kwargs)
+        # The user's address, or its name at the default domain.
+        self.initial["email"] = user.local_part or user.name.partition("@")[0]
+        if user.domain:
+            self.initial["domain"] = user.domain
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.clean_address(data)
+        return data
+
+
+class ResetPasswordForm(PasswordFields):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.clean_passwords(data, self.user.name)
+        return data
+
+
+class DeleteUserForm(ConsoleForm):
+    confirmation = forms.CharField(label="", required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["confirmation"].label = f"To confirm deletion, enter {user.name}"
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"].strip()
+        if value != self.user.name:
+            raise forms.ValidationError(
+                f"Enter {self.user.name} exactly as shown to confirm deletion."
+            )
+        return value
