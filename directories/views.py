@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from directories import services
 from directories.forms import CreateAliasForm, SetUpDirectoryForm
-from directories.models import Directory
+from directories.models import Directory, DirectoryType
+from users import services as users
+from users.forms import AddDirectoryUserForm
 from workmail_console.errors import EntityDoesNotExistException, WorkMailError
 from workmail_console.live import render_live
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
@@ -48,14 +50,61 @@ def directory_list(request: ConsoleRequest, region: str) -> HttpResponse:
 @account_required
 def directory_detail(request: ConsoleRequest, region: str, directory_id: str) -> HttpResponse:
     directory = _get_directory(request, region, directory_id)
+    return _detail(request, directory, AddDirectoryUserForm(directory=directory))
+
+
+def _detail(
+    request: ConsoleRequest,
+    directory: Directory,
+    user_form: AddDirectoryUserForm,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "directory": directory,
         "events": directory.events.order_by("at", "pk"),
         "organizations": services.organizations_using(directory).order_by("alias"),
         "unsupported_reason": services.unsupported_reason(directory),
         "polling": directory.is_working,
+        # An AD Connector's users live on premises: the page stands in for that directory.
+        "on_premises": directory.directory_type == DirectoryType.AD_CONNECTOR,
+        "user_form": user_form,
     }
-    return render_live(request, "directories/detail.html", context, working=directory.is_working)
+    if context["on_premises"]:
+        context["directory_users"] = users.users_in(directory)
+    response = render_live(
+        request, "directories/detail.html", context, working=directory.is_working
+    )
+    response.status_code = status
+    return response
+
+
+@require_POST
+@admin_required
+def directory_add_user(request: ConsoleRequest, region: str, directory_id: str) -> HttpResponse:
+    """Directory users > Add user: a user made in an AD Connector's on-premises directory."""
+    directory = _get_directory(request, region, directory_id)
+    form = AddDirectoryUserForm(request.POST, directory=directory)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = users.add_directory_user(
+                directory=directory,
+                name=data["name"],
+                display_name=data["display_name"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except WorkMailError as error:
+            if error.field not in form.fields:  # the directory's own: say so on its page
+                messages.error(request, error.message)
+                return redirect(directory)
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request, f"User {user.name} was added to directory {directory.directory_id}."
+            )
+            return redirect(directory)
+    return _detail(request, directory, form, status=400)
 
 
 def _kind_options() -> list[dict]:
