@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.db import IntegrityError, transaction
 
 from directories.lifecycle import Stage
 from directories.models import DirectoryType
@@ -203,3 +204,22 @@ def test_the_page_offers_exactly_the_actions_the_services_carry_out(
     else:
         changed = MailUser.objects.values().get(pk=user.pk) != before
         assert changed == offered
+
+
+def test_the_database_holds_the_name_and_address_rules_without_the_checks():
+    """The constraints behind NameAvailabilityException and EmailAddressInUseException, which a
+    request that skipped the checks (or raced past them) still meets."""
+    organization = active_organization()
+    directory, domain = organization.directory, organization.test_domain
+    MailUserFactory(
+        directory=directory, name="jane", state=UserState.ENABLED, email=f"jane@{domain}"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MailUserFactory(directory=directory, name="JANE")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MailUserFactory(directory=directory, name="john", email=f"JANE@{domain}")
+    other = active_organization()
+    with pytest.raises(IntegrityError), transaction.atomic():  # one mailbox per address anywhere
+        MailUserFactory(directory=other.directory, state=UserState.ENABLED, email=f"jane@{domain}")
+    MailUserFactory(directory=directory, name="gone", state=UserState.DELETED)
+    MailUserFactory(directory=directory, name="GONE")  # a deleted user's name is free
