@@ -71,11 +71,9 @@ def _detail(
     }
     if context["on_premises"]:
         context["directory_users"] = users.users_in(directory)
-    response = render_live(
-        request, "directories/detail.html", context, working=directory.is_working
-    )
-    response.status_code = status
-    return response
+    if status != 200:  # a refused Add user: the page, with its errors
+        return render(request, "directories/detail.html", context, status=status)
+    return render_live(request, "directories/detail.html", context, working=directory.is_working)
 
 
 @require_POST
