@@ -2,8 +2,12 @@
 
 import pytest
 
+from directories.models import DirectoryType
 from organizations.forms import CreateOrganizationForm
+from organizations.lifecycle import State
+from organizations.models import Organization
 from organizations.services import create_organization
+from tests.factories import DirectoryFactory, KeyFactory
 from workmail_console.errors import IdempotentParameterMismatchException, InvalidParameterException
 from workmail_console.models import Account
 
@@ -39,5 +43,20 @@ def test_the_same_token_with_another_alias_raises_a_parameter_mismatch(db) -> No
 def test_the_same_token_with_the_same_parameters_returns_the_first_organization(db) -> None:
     account = Account.create()
     first = create_organization(account=account, region="us-east-1", alias="acme", client_token="t")
+    again = create_organization(account=account, region="us-east-1", alias="acme", client_token="t")
+    assert again.pk == first.pk
+
+
+def test_the_same_token_after_the_workflow_made_the_directory_and_key_is_the_same_request(
+    db,
+) -> None:
+    """A retry that arrives once Creating has made the directory and chosen the managed key."""
+    account = Account.create()
+    first = create_organization(account=account, region="us-east-1", alias="acme", client_token="t")
+    Organization.objects.filter(pk=first.pk).update(
+        state=State.CREATING,
+        directory=DirectoryFactory(account=account, directory_type=DirectoryType.WORKMAIL),
+        encryption_key=KeyFactory(account=account),
+    )
     again = create_organization(account=account, region="us-east-1", alias="acme", client_token="t")
     assert again.pk == first.pk
