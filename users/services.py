@@ -272,6 +272,12 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def search_text(search: str) -> str:
+    """What the list searches for: no database stores a NUL in a query, and nobody types 10 kB
+    to find a user."""
+    return search.replace("\x00", "").strip()[:SEARCH_MAX]
+
+
 def list_users(
     *,
     organization: Organization,
@@ -284,8 +290,7 @@ def list_users(
     _require_state(organization, *READABLE)
     users = users_of(organization)
     users = users.filter(state=state) if state in UserState.values else users.existing()
-    # No database stores a NUL in a query string; nobody types 10 kB to find a user.
-    if search := search.replace("\x00", "").strip()[:SEARCH_MAX]:
+    if search := search_text(search):
         users = users.filter(
             Q(name__icontains=search) | Q(display_name__icontains=search)
             | Q(email__icontains=search)

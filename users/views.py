@@ -118,7 +118,7 @@ def user_list(request: ConsoleRequest, region: str, organization_id: str) -> Htt
     except OrganizationStateException as error:
         return _unavailable(request, organization, error.message)
     actions = services.available_actions(organization)
-    filters = {"search": search.strip()[: services.SEARCH_MAX], "state": state}
+    filters = {"search": services.search_text(search), "state": state}
     context = {
         "organization": organization,
         "page": page,

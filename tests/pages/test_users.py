@@ -291,7 +291,7 @@ def test_ad_connector_organizations_have_no_create_user(admin_client: Client, ad
         admin_client.post(url("create", organization), form(organization)),
     ):
         assert "You can't create users in an organization that uses an AD Connector" in text(
-            response.content.decode(), "not-active"
+            response.content.decode(), "unavailable"
         )
     assert users_of(organization) == []
 
@@ -311,7 +311,7 @@ def test_an_organization_that_is_not_active_shows_the_consoles_error_and_writes_
     someone = user(organization, name="someone", state=UserState.DISABLED)
     error = f"The organization {organization.alias} is not Active. It is {state}."
     page = admin_client.get(url("list", organization)).content.decode()
-    assert text(page, "not-active").startswith(error)
+    assert text(page, "unavailable").startswith(error)
     assert "someone" not in page and "Create user" not in page
     responses = [admin_client.post(url("create", organization), form(organization))]
     for action in ("enable", "disable", "reset-password", "delete"):
@@ -319,7 +319,7 @@ def test_an_organization_that_is_not_active_shows_the_consoles_error_and_writes_
         data = {**form(organization), "confirmation": "someone"}
         responses.append(admin_client.post(url(action, organization, someone), data))
     for response in responses:
-        assert text(response.content.decode(), "not-active").startswith(error)
+        assert text(response.content.decode(), "unavailable").startswith(error)
     someone.refresh_from_db()
     assert someone.state == UserState.DISABLED and users_of(organization) == [("someone",)]
 
