@@ -121,11 +121,17 @@ def validate_email(email: str, *, organization: Organization) -> str:
 
 
 def _require_state(organization: Organization, *states: State) -> None:
-    if organization.state not in states:
+    if organization.state in states:
+        return
+    if organization.state == State.INACTIVE:  # then the way back is worth saying
         raise OrganizationStateException(
-            f"The organization {organization.alias} is not Active. It is {organization.state}."
-            " You can manage users only in an Active organization."
+            f"The organization {organization.alias} is not Active. It is Inactive because it had"
+            " no enabled user for too long. Enable one of its users to make it Active again."
         )
+    raise OrganizationStateException(
+        f"The organization {organization.alias} is not Active. It is {organization.state}."
+        " You can manage users only in an Active organization."
+    )
 
 
 def _require_managed_users(organization: Organization, action: str) -> None:

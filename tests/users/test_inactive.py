@@ -23,7 +23,7 @@ from tests.factories import (
 from users import services
 from users.inactive import becomes_inactive_on, make_idle_organizations_inactive
 from users.models import UserState
-from workmail_console.errors import NameAvailabilityException
+from workmail_console.errors import NameAvailabilityException, OrganizationStateException
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Str0ng-Passw0rd"
@@ -130,6 +130,18 @@ def test_an_inactive_organization_shows_on_its_tile_and_needs_no_attention():
     counts = {tile.state: tile.total for tile in tiles}
     assert (counts[State.ACTIVE], counts[State.INACTIVE]) == (0, 1)
     assert dashboard.needs_attention(scope, tiles) == ([], 0)
+
+
+def test_an_inactive_organization_takes_no_new_user_and_says_how_to_come_back():
+    organization = idle_for(active_organization(), days=31)
+    make_idle_organizations_inactive()
+    with pytest.raises(OrganizationStateException) as refused:
+        create_user(fresh(organization))
+    assert refused.value.message == (
+        f"The organization {organization.alias} is not Active. It is Inactive because it had no"
+        " enabled user for too long. Enable one of its users to make it Active again."
+    )
+    assert not services.users_of(organization).exists()
 
 
 # --- The workflow's part --------------------------------------------------------------------
