@@ -164,10 +164,12 @@ def _by_client_token(account: Account, region: str, client_token: str) -> Organi
 
 def _same_request(existing: Organization, request: Organization) -> Organization:
     """The organization this client token created, if it was asked with the same parameters."""
-    parameters = (
-        "alias", "directory_choice", "encryption_choice", "directory_id", "encryption_key_id",
-        "interoperability_enabled",
-    )  # fmt: skip
+    parameters = ["alias", "directory_choice", "encryption_choice", "interoperability_enabled"]
+    # The directory and key the request named; those Creating made since are no difference.
+    if request.directory_choice == DirectoryChoice.EXISTING:
+        parameters.append("directory_id")
+    if request.encryption_choice == EncryptionChoice.EXISTING:
+        parameters.append("encryption_key_id")
     if any(getattr(existing, name) != getattr(request, name) for name in parameters):
         raise IdempotentParameterMismatchException(
             f"A request with this client token already created organization {existing.alias}"
