@@ -164,7 +164,8 @@ def test_becoming_active_starts_the_inactive_clock():
         advance(organization.pk, state)
     active = fresh(organization)
     assert active.state == State.ACTIVE
-    assert active.no_enabled_users_since == active.completed_date is not None
+    assert active.completed_date is not None
+    assert active.no_enabled_users_since == active.completed_date
     assert becomes_inactive_on(active) == active.completed_date + timedelta(days=30)
 
 
