@@ -138,10 +138,13 @@ def not_active_problem(
     in the `allowed` states): an Inactive one can only have users enabled."""
     if organization.state in allowed:
         return None
-    said = f"The organization {organization.alias} is not Active. It is {organization.state}."
-    if organization.state == State.INACTIVE:
-        return f"{said} You can only enable users: enabling a user makes it Active again."
-    return f"{said} You can manage users only in an Active organization."
+    said = f"The organization {organization.alias} is not Active."
+    if organization.state == State.INACTIVE:  # then the way back is worth saying
+        return (
+            f"{said} It is Inactive because it had no enabled user for too long. Enable one of"
+            " its users to make it Active again."
+        )
+    return f"{said} It is {organization.state}. You can manage users only in an Active organization."
 
 
 def _require_state(organization: Organization, *states: State) -> None:

@@ -1,5 +1,6 @@
 """Typed readers for settings that come from environment variables; a bad value fails loudly."""
 
+import math
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -24,7 +25,7 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use true or false.")
 
 
-def env_float(name: str, default: float, *, minimum: float = 0) -> float:
+def env_float(name: str, default: float, *, minimum: float = 0, maximum: float = math.inf) -> float:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -32,8 +33,12 @@ def env_float(name: str, default: float, *, minimum: float = 0) -> float:
         value = float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not math.isfinite(value):  # nan and inf parse, and break every use
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.")
     if value < minimum:
         raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    if value > maximum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at most {maximum:g}.")
     return value
 
 

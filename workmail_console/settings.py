@@ -218,7 +218,10 @@ WORKMAIL_METRICS_TOKEN = env_str("WORKMAIL_METRICS_TOKEN", "")
 
 # The Inactive rule: an Active organization with no enabled user for this many days goes
 # Inactive and releases its alias; the beat task looks every WORKMAIL_INACTIVE_INTERVAL seconds.
-WORKMAIL_INACTIVE_AFTER = timedelta(days=env_float("WORKMAIL_INACTIVE_AFTER", 30.0, minimum=0))
+# At most a century: the sweep subtracts it from today.
+WORKMAIL_INACTIVE_AFTER = timedelta(
+    days=env_float("WORKMAIL_INACTIVE_AFTER", 30.0, minimum=0, maximum=36500)
+)
 WORKMAIL_INACTIVE_INTERVAL = env_float("WORKMAIL_INACTIVE_INTERVAL", 300.0, minimum=0.5)
 
 CELERY_BEAT_SCHEDULE = {

@@ -3,8 +3,9 @@
 """The Inactive rule: when an organization last had no enabled user, and whether it released its
 alias; the alias is unique only among the organizations still holding theirs.
 
-No organization had users before this migration, so every Active one has had none since it became
-Active.
+No organization had users before this migration, so every Active or Impaired one has had none since
+it was completed. Impaired ones need their clock too: back to Active (the health sweep), they must
+not stay Active with no user forever.
 """
 
 import django.db.models.functions.text
@@ -15,7 +16,7 @@ from django.db.models.functions import Coalesce
 
 def start_the_clocks(apps, schema_editor):
     Organization = apps.get_model("organizations", "Organization")
-    Organization.objects.filter(state="Active").update(
+    Organization.objects.filter(state__in=["Active", "Impaired"]).update(
         no_enabled_users_since=Coalesce(F("completed_date"), F("state_changed_at"))
     )
 

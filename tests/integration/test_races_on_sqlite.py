@@ -1,5 +1,6 @@
-"""The race tests again on SQLite, where IMMEDIATE transactions, not row locks, keep order; and
-the lifecycle events' SQLite write path."""
+"""The race tests again on SQLite, where IMMEDIATE transactions, not row locks, keep order; the
+lifecycle events' SQLite write path; and the Inactive rule's migrations, where SQLite must keep the
+organizations table's triggers."""
 
 import os
 import subprocess
@@ -17,6 +18,7 @@ PYTEST = [
     "pytest",
     "tests/races",
     "tests/ops/test_events.py",
+    "tests/integration/test_inactive_migration.py",
     "-q",
     "-p",
     "no:cacheprovider",

@@ -7,6 +7,7 @@ from organizations.forms import CreateOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.services import create_organization
+from organizations.workflow import advance
 from tests.factories import DirectoryFactory, KeyFactory
 from workmail_console.errors import IdempotentParameterMismatchException, InvalidParameterException
 from workmail_console.models import Account
@@ -60,3 +61,14 @@ def test_the_same_token_after_the_workflow_made_the_directory_and_key_is_the_sam
     )
     again = create_organization(account=account, region="us-east-1", alias="acme", client_token="t")
     assert again.pk == first.pk
+
+
+def test_the_same_token_once_the_organization_is_active_returns_it(db) -> None:
+    """Creating gave it a new directory and the managed key, which the request did not name."""
+    account = Account.create()
+    first = create_organization(account=account, region="us-east-1", alias="acme", client_token="t")
+    for state in (State.REQUESTED, State.CREATING, State.VALIDATING):
+        advance(first.pk, state)
+    again = create_organization(account=account, region="us-east-1", alias="acme", client_token="t")
+    assert (again.pk, again.state) == (first.pk, State.ACTIVE)
+    assert again.directory_id is not None and again.encryption_key_id is not None

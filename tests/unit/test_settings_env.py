@@ -1,0 +1,56 @@
+"""Settings from environment variables: read in their unit, and a bad value fails loudly with the
+variable's name."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from workmail_console.env import env_float
+
+SHOW_INACTIVE_RULE = (
+    "from django.conf import settings;"
+    " print(settings.WORKMAIL_INACTIVE_AFTER.total_seconds(), settings.WORKMAIL_INACTIVE_INTERVAL)"
+)
+
+
+@pytest.mark.parametrize("raw", ["soon", "nan", "inf", "-inf", "1e400"])
+def test_a_number_setting_refuses_what_is_not_a_finite_number(monkeypatch, raw: str) -> None:
+    monkeypatch.setenv("WORKMAIL_SOMETHING", raw)
+    with pytest.raises(ImproperlyConfigured, match=r"WORKMAIL_SOMETHING=.* is not a number"):
+        env_float("WORKMAIL_SOMETHING", 1.0)
+
+
+def test_a_number_setting_keeps_to_its_bounds(monkeypatch) -> None:
+    monkeypatch.setenv("WORKMAIL_SOMETHING", "101")
+    with pytest.raises(ImproperlyConfigured, match="must be at most 100"):
+        env_float("WORKMAIL_SOMETHING", 1.0, maximum=100)
+    monkeypatch.setenv("WORKMAIL_SOMETHING", "0.1")
+    with pytest.raises(ImproperlyConfigured, match=r"must be at least 0\.5"):
+        env_float("WORKMAIL_SOMETHING", 1.0, minimum=0.5)
+    monkeypatch.setenv("WORKMAIL_SOMETHING", " ")
+    assert env_float("WORKMAIL_SOMETHING", 1.0) == 1.0
+
+
+def inactive_rule(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    """The Inactive rule's settings as a process started with `env` reads them."""
+    unset = {"WORKMAIL_INACTIVE_AFTER", "WORKMAIL_INACTIVE_INTERVAL"}
+    environ = {key: value for key, value in os.environ.items() if key not in unset}
+    environ.update(DJANGO_SETTINGS_MODULE="workmail_console.settings", **env)
+    environ.update(WORKMAIL_VAR_DIR=str(tmp_path))
+    return subprocess.run(
+        [sys.executable, "-c", SHOW_INACTIVE_RULE],
+        cwd=settings.BASE_DIR, env=environ, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_the_inactive_period_is_in_days_and_the_sweep_interval_in_seconds(tmp_path) -> None:
+    assert inactive_rule(tmp_path).stdout.split() == [str(30 * 86400.0), "300.0"]
+    shorter = inactive_rule(tmp_path, WORKMAIL_INACTIVE_AFTER="0.5", WORKMAIL_INACTIVE_INTERVAL="5")
+    assert shorter.stdout.split() == [str(43200.0), "5.0"]
+    too_long = inactive_rule(tmp_path, WORKMAIL_INACTIVE_AFTER="1000000")
+    assert "WORKMAIL_INACTIVE_AFTER='1000000' must be at most 36500." in too_long.stderr
