@@ -5,7 +5,7 @@ messages also provide the first step that you follow to set up a given email cli
 Each message is there only while its condition holds. The page's version tag is made from the
 messages themselves, so a poll brings new HTML exactly when what they say changes. Reading them
 costs at most three queries whatever the organization holds: whether a user is enabled (EXISTS),
-the unverified domains, and for a Failed or Impaired organization the directory's other users
+the unverified domains, and for a Failed or Impaired organization the directory's organizations
 (directory_problem's in-use check); the directory and key come with the organization.
 """
 
@@ -157,7 +157,10 @@ def _problem(organization: Organization, *, admin: bool) -> SetupMessage:
             " create it again."
         )
         if not fixes:
-            closing = f"Its directory and key pass the checks now. {closing}"
+            closing = (
+                "Its directory and key pass the checks now, but creation can't be retried:"
+                " delete this organization and create it again."
+            )
         action = Link("Delete organization", organization.delete_url) if admin else None
         return SetupMessage(
             "problem", Kind.ERROR, "Your organization could not be created",

@@ -315,7 +315,10 @@ def test_a_failed_organization_whose_causes_are_fixed_still_must_be_created_agai
     admin_client, admin
 ) -> None:
     found = problem(admin_client, failed(admin))
-    assert "Its directory and key pass the checks now. Creation can't be retried" in found
+    assert (
+        "Its directory and key pass the checks now, but creation can't be retried: delete this"
+        " organization and create it again."
+    ) in found
 
 
 def test_an_impaired_organization_returns_to_active_once_fixed(admin_client, admin) -> None:
