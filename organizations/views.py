@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +17,7 @@ from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization, is_organization_id
+from organizations.setup import SetupMessage, setup_messages
 from workmail_console.errors import OrganizationNotFoundException, WorkMailError
 from workmail_console.live import render_live as _live
 from workmail_console.live import unchanged, version_tag
@@ -121,14 +123,19 @@ def _history(organization: Organization) -> tuple[list[HistoryRow], list[StateTi
 @account_required
 def organization_detail(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = _get_organization(request, region, organization_id)
-    version = _version_of(organization)
+    setup = setup_messages(organization, admin=request.membership.is_admin)
+    version = _version_of(organization, setup)
     if nothing_new := unchanged(request, version):
         return nothing_new
     history, state_times = _history(organization)
-    # Live until Deleted: fast while working, slowly otherwise (Active can still turn Impaired).
+    # Live until Deleted: fast while working, slowly otherwise (Active can still turn Impaired,
+    # a user can be enabled elsewhere).
     live = organization.state != State.DELETED
+    has_users = organization.state in (State.ACTIVE, State.INACTIVE)
     context = {
         "organization": organization,
+        "setup_messages": setup,
+        "users_url": reverse("users:list", args=[region, organization_id]) if has_users else None,
         "history": history,
         "state_times": state_times,
         "polling": live,
@@ -138,11 +145,12 @@ def organization_detail(request: ConsoleRequest, region: str, organization_id: s
     return _live(request, "organizations/detail.html", context, working=live)
 
 
-def _version_of(organization: Organization) -> str:
-    """What the details page shows of a settled organization changes only with a transition
-    (or the minute, which the "so far" durations count in)."""
+def _version_of(organization: Organization, setup: list[SetupMessage]) -> str:
+    """What the details page shows of a settled organization changes with a transition, with
+    its setup messages (a user enabled elsewhere, a domain verified), or with the minute, which
+    the "so far" durations count in."""
     return version_tag(
-        organization.state, organization.state_changed_at, organization.error_message,
+        organization.state, organization.state_changed_at, organization.error_message, setup,
         timezone.now().strftime("%Y%m%d%H%M"),
     )  # fmt: skip
 
