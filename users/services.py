@@ -144,7 +144,9 @@ def not_active_problem(
             f"{said} It is Inactive because it had no enabled user for too long. Enable one of"
             " its users to make it Active again."
         )
-    return f"{said} It is {organization.state}. You can manage users only in an Active organization."
+    return (
+        f"{said} It is {organization.state}. You can manage users only in an Active organization."
+    )
 
 
 def _require_state(organization: Organization, *states: State) -> None:
