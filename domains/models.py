@@ -1,11 +1,119 @@
-"""An organization's mail domains. Every organization has its test domain `<alias>.awsapps.com`,
-verified from the start; the domains issue adds the others, their DNS records and verification."""
+"""Mail domains and the emulated Route 53.
+
+An organization's mail domains: its test domain `<alias>.awsapps.com`, verified from the start,
+and the domains added to it, each with the DNS records WorkMail asks for (made once, stored) and
+their last verification. Route 53, per account: hosted zones with their record sets, and the
+emulated registrar's domain registrations.
+"""
+
+import re
+import secrets
+import string
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from domains.records import Group, Kind
 from organizations.models import Organization
+from workmail_console.models import Account
+
+# --- Route 53 -------------------------------------------------------------------------------
+
+HOSTED_ZONE_ID_PATTERN = re.compile(r"Z[0-9A-Z]{13,32}")
+_ZONE_ID_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def new_hosted_zone_id() -> str:
+    return "Z" + "".join(secrets.choice(_ZONE_ID_ALPHABET) for _ in range(20))
+
+
+class RecordType(models.TextChoices):
+    A = "A"
+    AAAA = "AAAA"
+    CNAME = "CNAME"
+    MX = "MX"
+    TXT = "TXT"
+    NS = "NS"
+    SOA = "SOA"
+
+
+class HostedZoneQuerySet(models.QuerySet["HostedZone"]):
+    def public(self) -> "HostedZoneQuerySet":
+        return self.filter(private=False)
+
+
+class HostedZone(models.Model):
+    zone_id = models.CharField(max_length=33, unique=True, default=new_hosted_zone_id)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="hosted_zones")
+    name = models.CharField(max_length=255)  # lower case, no trailing dot
+    private = models.BooleanField(default=False)
+    comment = models.CharField(max_length=256, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = HostedZoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "zone_id"]
+        constraints = [
+            # The emulator's DNS server answers for one public zone per name, whoever owns it.
+            models.UniqueConstraint(
+                Lower("name"), condition=Q(private=False), name="unique_public_zone_name"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.zone_id})"
+
+
+class ResourceRecordSet(models.Model):
+    zone = models.ForeignKey(HostedZone, on_delete=models.CASCADE, related_name="record_sets")
+    name = models.CharField(max_length=255)  # fully qualified, lower case, no trailing dot
+    type = models.CharField(max_length=5, choices=RecordType.choices)
+    ttl = models.PositiveIntegerField(default=300)
+    # The records' values in zone-file syntax (TXT quoted, names absolute with their dot).
+    values = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["name", "type"]
+        constraints = [
+            models.UniqueConstraint("zone", Lower("name"), "type", name="unique_record_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.type}"
+
+
+class RegistrationStatus(models.TextChoices):
+    IN_PROGRESS = "IN_PROGRESS", "In progress"
+    SUCCESSFUL = "SUCCESSFUL", "Successful"
+
+
+class DomainRegistration(models.Model):
+    """The emulated registrar: a name registered once in the whole emulator, with its public
+    hosted zone made by a Celery task."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=11, choices=RegistrationStatus.choices, default=RegistrationStatus.IN_PROGRESS
+    )
+    zone = models.ForeignKey(HostedZone, on_delete=models.SET_NULL, null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="unique_registered_domain"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Mail domains ---------------------------------------------------------------------------
 
 
 class VerificationStatus(models.TextChoices):
@@ -14,6 +122,16 @@ class VerificationStatus(models.TextChoices):
     PENDING = "PENDING", "Pending"
     VERIFIED = "VERIFIED", "Verified"
     FAILED = "FAILED", "Failed"
+
+
+class RecordStatus(models.TextChoices):
+    """A record row's Status on the console's records page (add_domain.md's words)."""
+
+    VERIFIED = "VERIFIED", "Verified"
+    PENDING = "PENDING", "Pending"
+    FAILED = "FAILED", "Failed"
+    MISSING = "MISSING", "Missing"
+    INCONSISTENT = "INCONSISTENT", "Inconsistent"
 
 
 class MailDomainQuerySet(models.QuerySet["MailDomain"]):
@@ -28,12 +146,23 @@ class MailDomain(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="mail_domains"
     )
+    region = models.CharField(max_length=16)  # the organization's, for the Region-wide rule
     name = models.CharField(max_length=255)  # lower case, no trailing dot
     is_test_domain = models.BooleanField(default=False)
     ownership_status = models.CharField(
         max_length=8, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
     )
+    dkim_status = models.CharField(
+        max_length=8, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    # The Route 53 zone the domain's records go to, when the account has one for it.
+    hosted_zone = models.ForeignKey(
+        HostedZone, on_delete=models.SET_NULL, null=True, blank=True, related_name="mail_domains"
+    )
     created_date = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)  # the last finished check
+    next_check_at = models.DateTimeField(null=True, blank=True)  # when beat checks it again
+    check_requested_at = models.DateTimeField(null=True, blank=True)  # Verify now, until done
 
     objects = MailDomainQuerySet.as_manager()
 
@@ -43,7 +172,14 @@ class MailDomain(models.Model):
             models.UniqueConstraint(
                 "organization", Lower("name"), name="unique_mail_domain_in_organization"
             ),
-        ]
+            # MailDomainInUseException: a domain is one organization's in its Region (test
+            # domains are guarded by their organization's alias).
+            models.UniqueConstraint(
+                "region", Lower("name"), condition=Q(is_test_domain=False),
+                name="unique_mail_domain_in_region",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["next_check_at"])]
 
     def __str__(self) -> str:
         return self.name
@@ -51,3 +187,24 @@ class MailDomain(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.ownership_status == VerificationStatus.VERIFIED
+
+
+class DomainRecord(models.Model):
+    """One record WorkMail asks for on a domain (domains.records), with what the last check found."""
+
+    domain = models.ForeignKey(MailDomain, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField(max_length=12, choices=[(k.value, k.value) for k in Kind])
+    group = models.CharField(max_length=32, choices=[(g.value, g.value) for g in Group])
+    type = models.CharField(max_length=5)
+    hostname = models.CharField(max_length=255)
+    value = models.CharField(max_length=255)
+    status = models.CharField(max_length=12, choices=RecordStatus.choices)
+    found = models.CharField(max_length=1024, blank=True)  # what DNS answered, as text
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["domain", "pk"]
+        constraints = [models.UniqueConstraint("domain", "kind", name="unique_domain_record")]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} {self.type}"

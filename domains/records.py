@@ -1,0 +1,108 @@
+"""The DNS records WorkMail asks for on a domain (workmail-console.md §1.2), made once per domain
+and stored: the tokens are random, so the records can't be recomputed later."""
+
+import base64
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+import dns.name
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+import dns.zone
+
+TTL = 3600  # "Set the TTL of the MX and autodiscover CNAME records to 3600"
+SPF = "v=spf1 include:amazonses.com ~all"
+DMARC = "v=DMARC1;p=quarantine;pct=100;fo=1"
+DKIM_TOKENS = 3
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+class Group(StrEnum):
+    """The console's four sections of a domain's records page, in its order."""
+
+    OWNERSHIP = "Domain ownership"
+    CONFIGURATION = "WorkMail configuration"
+    SECURITY = "Improved security"
+    DELIVERY = "Improved email delivery"
+
+
+class Kind(StrEnum):
+    OWNERSHIP = "ownership"
+    MX = "mx"
+    AUTODISCOVER = "autodiscover"
+    DKIM1 = "dkim1"
+    DKIM2 = "dkim2"
+    DKIM3 = "dkim3"
+    SPF = "spf"
+    DMARC = "dmarc"
+
+
+# Which vocabulary each record's status uses: Verified/Pending/Failed for what proves ownership
+# or signs mail (it may still be on its way), Verified/Missing/Inconsistent for the rest.
+PENDING_KINDS = frozenset({Kind.OWNERSHIP, Kind.DKIM1, Kind.DKIM2, Kind.DKIM3})
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: Kind
+    group: Group
+    type: str  # TXT, MX, CNAME
+    hostname: str  # fully qualified, no trailing dot
+    value: str  # as the console shows it: TXT unquoted, MX "10 host"
+
+    @property
+    def zone_value(self) -> str:
+        """The value in zone-file syntax: TXT quoted, names absolute."""
+        if self.type == "TXT":
+            return '"' + self.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return self.value + "."
+
+
+def new_ownership_token() -> str:
+    """An SES verification token: 32 random bytes, base64 (44 characters)."""
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def new_dkim_tokens() -> list[str]:
+    """Three Easy DKIM tokens: 32 lower-case base32 characters each."""
+    return ["".join(secrets.choice(_BASE32) for _ in range(32)) for _ in range(DKIM_TOKENS)]
+
+
+def records_for(
+    domain: str, *, region: str, ownership_token: str, dkim_tokens: list[str]
+) -> list[Record]:
+    """Every record WorkMail asks for on `domain`, grouped and ordered as the console lists them."""
+    records = [
+        Record(Kind.OWNERSHIP, Group.OWNERSHIP, "TXT", f"_amazonses.{domain}", ownership_token),
+        Record(Kind.MX, Group.CONFIGURATION, "MX", domain, f"10 inbound-smtp.{region}.amazonaws.com"),
+        Record(
+            Kind.AUTODISCOVER, Group.CONFIGURATION, "CNAME", f"autodiscover.{domain}",
+            f"autodiscover.mail.{region}.awsapps.com",
+        ),
+    ]  # fmt: skip
+    for kind, token in zip((Kind.DKIM1, Kind.DKIM2, Kind.DKIM3), dkim_tokens, strict=True):
+        records.append(
+            Record(
+                kind, Group.SECURITY, "CNAME", f"{token}._domainkey.{domain}",
+                f"{token}.dkim.amazonses.com",
+            )  # fmt: skip
+        )
+    records += [
+        Record(Kind.SPF, Group.SECURITY, "TXT", domain, SPF),
+        Record(Kind.DMARC, Group.SECURITY, "TXT", f"_dmarc.{domain}", DMARC),
+    ]
+    return records
+
+
+def zone_file(domain: str, records: list[Record], *, ttl: int = TTL) -> str:
+    """Copy all: the records as a zone file a DNS provider can import (absolute names)."""
+    lines = [f"; Amazon WorkMail records for {domain}", f"$ORIGIN {domain}.", f"$TTL {ttl}"]
+    lines += [f"{r.hostname}. {ttl} IN {r.type} {r.zone_value}" for r in records]
+    return "\n".join(lines) + "\n"
+
+
+def parse_zone_file(text: str, origin: str) -> dns.zone.Zone:
+    """dnspython's reading of a zone file (what the tests parse "Copy all" back with)."""
+    return dns.zone.from_text(text, origin=dns.name.from_text(origin), check_origin=False)
