@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from domains.records import Group, Kind
+from domains.records import Group, Kind, Record, records_for
 from organizations.models import Organization
 from workmail_console.models import Account
 
@@ -155,6 +155,9 @@ class MailDomain(models.Model):
     dkim_status = models.CharField(
         max_length=8, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
     )
+    # Made once when the domain is added (domains.records); the test domain has none.
+    ownership_token = models.CharField(max_length=64, blank=True)
+    dkim_tokens = models.JSONField(default=list, blank=True)
     # The Route 53 zone the domain's records go to, when the account has one for it.
     hosted_zone = models.ForeignKey(
         HostedZone, on_delete=models.SET_NULL, null=True, blank=True, related_name="mail_domains"
@@ -188,9 +191,23 @@ class MailDomain(models.Model):
     def is_verified(self) -> bool:
         return self.ownership_status == VerificationStatus.VERIFIED
 
+    @property
+    def is_default(self) -> bool:
+        return self.organization.default_mail_domain == self.name
+
+    def expected_records(self) -> list[Record]:
+        """The records WorkMail asks for on this domain, from its stored tokens."""
+        if self.is_test_domain:
+            return []
+        return records_for(
+            self.name, region=self.region, ownership_token=self.ownership_token,
+            dkim_tokens=self.dkim_tokens,
+        )  # fmt: skip
+
 
 class DomainRecord(models.Model):
-    """One record WorkMail asks for on a domain (domains.records), with what the last check found."""
+    """One record WorkMail asks for on a domain (domains.records), and what the last check
+    found."""
 
     domain = models.ForeignKey(MailDomain, on_delete=models.CASCADE, related_name="records")
     kind = models.CharField(max_length=12, choices=[(k.value, k.value) for k in Kind])

@@ -76,7 +76,9 @@ def records_for(
     """Every record WorkMail asks for on `domain`, grouped and ordered as the console lists them."""
     records = [
         Record(Kind.OWNERSHIP, Group.OWNERSHIP, "TXT", f"_amazonses.{domain}", ownership_token),
-        Record(Kind.MX, Group.CONFIGURATION, "MX", domain, f"10 inbound-smtp.{region}.amazonaws.com"),
+        Record(
+            Kind.MX, Group.CONFIGURATION, "MX", domain, f"10 inbound-smtp.{region}.amazonaws.com"
+        ),
         Record(
             Kind.AUTODISCOVER, Group.CONFIGURATION, "CNAME", f"autodiscover.{domain}",
             f"autodiscover.mail.{region}.awsapps.com",
@@ -85,9 +87,12 @@ def records_for(
     for kind, token in zip((Kind.DKIM1, Kind.DKIM2, Kind.DKIM3), dkim_tokens, strict=True):
         records.append(
             Record(
-                kind, Group.SECURITY, "CNAME", f"{token}._domainkey.{domain}",
+                kind,
+                Group.SECURITY,
+                "CNAME",
+                f"{token}._domainkey.{domain}",
                 f"{token}.dkim.amazonses.com",
-            )  # fmt: skip
+            )
         )
     records += [
         Record(Kind.SPF, Group.SECURITY, "TXT", domain, SPF),

@@ -121,6 +121,7 @@ class MailDomainFactory(DjangoModelFactory):
         model = MailDomain
 
     organization = factory.SubFactory(OrganizationFactory)
+    region = factory.LazyAttribute(lambda domain: domain.organization.region)
     name = factory.Sequence(lambda n: f"mail{n}.example.com")
     ownership_status = VerificationStatus.PENDING
 

@@ -90,3 +90,7 @@ class MailDomainStateException(WorkMailError):
 
 class UnsupportedOperationException(WorkMailError):
     code = "UnsupportedOperationException"
+
+
+class MailDomainInUseException(WorkMailError):
+    code = "MailDomainInUseException"
