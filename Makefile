@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 .PHONY: help run test test-fast lint format bench services clean
 
 help:
-	@echo "make run        start the console (web, worker and beat) on http://$(WEB_BIND)"
+	@echo "make run        start the console (web, worker, beat, DNS server) on http://$(WEB_BIND)"
 	@echo "make test       run the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
 	@echo "make test-fast  the same without the slow fault tests"
 	@echo "make lint       ruff lint and format check"
@@ -30,7 +30,8 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py ensure_superuser
-	@echo "==> Starting web, worker and beat: open http://$(WEB_BIND) (Ctrl-C stops all three)"
+	@echo "==> Starting web, worker, beat and the DNS server: open http://$(WEB_BIND);" \
+		"Route 53 zones answer DNS on 127.0.0.1 port $${WORKMAIL_DNS_PORT:-8053} (Ctrl-C stops all four)"
 	@WEB_BIND=$(WEB_BIND) exec $(PY) scripts/run
 
 services:

@@ -224,6 +224,25 @@ WORKMAIL_INACTIVE_AFTER = timedelta(
 )
 WORKMAIL_INACTIVE_INTERVAL = env_float("WORKMAIL_INACTIVE_INTERVAL", 300.0, minimum=0.5)
 
+# Domain verification (domains/verification.py, domains/checks.py): the resolvers asked
+# (comma-separated `host` or `host:port`; empty: the system's), how long one answer may take,
+# how many domains are checked at once, how long ownership and DKIM stay Pending before Failed,
+# how often beat looks for due domains, and when a domain is checked again (seconds, spread by
+# up to a fifth more at random). WORKMAIL_DNS_PORT: the loopback port the project's DNS server
+# (domains/dnsserver.py, `manage.py dnsserver`) answers on under `make run`.
+WORKMAIL_DNS_NAMESERVERS = env_str("WORKMAIL_DNS_NAMESERVERS", "")
+WORKMAIL_DNS_TIMEOUT = env_float("WORKMAIL_DNS_TIMEOUT", 2.0, minimum=0.05, maximum=60)
+WORKMAIL_DNS_CONCURRENCY = env_int("WORKMAIL_DNS_CONCURRENCY", 200, minimum=1)
+WORKMAIL_DNS_VERIFY_WINDOW_HOURS = env_float(
+    "WORKMAIL_DNS_VERIFY_WINDOW_HOURS", 72.0, minimum=0, maximum=24 * 365
+)
+WORKMAIL_DNS_CHECK_INTERVAL = env_float("WORKMAIL_DNS_CHECK_INTERVAL", 30.0, minimum=0.5)
+WORKMAIL_DNS_CHECK_BATCH = env_int("WORKMAIL_DNS_CHECK_BATCH", 2000, minimum=1)
+WORKMAIL_DNS_RECHECK_PENDING = env_float("WORKMAIL_DNS_RECHECK_PENDING", 300.0, minimum=1)
+WORKMAIL_DNS_RECHECK_VERIFIED = env_float("WORKMAIL_DNS_RECHECK_VERIFIED", 86400.0, minimum=1)
+WORKMAIL_DNS_RECHECK_UNANSWERED = env_float("WORKMAIL_DNS_RECHECK_UNANSWERED", 60.0, minimum=1)
+WORKMAIL_DNS_PORT = env_int("WORKMAIL_DNS_PORT", 8053, minimum=0)
+
 CELERY_BEAT_SCHEDULE = {
     "sweep-health": {
         "task": "organizations.tasks.sweep_health",
@@ -249,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "keys.tasks.delete_due_keys",
         "schedule": WORKMAIL_KEY_DELETION_INTERVAL,
         "options": {"expires": WORKMAIL_KEY_DELETION_INTERVAL},
+    },
+    "verify-due-domains": {
+        "task": "domains.tasks.verify_due_domains",
+        "schedule": WORKMAIL_DNS_CHECK_INTERVAL,
+        "options": {"expires": WORKMAIL_DNS_CHECK_INTERVAL},
     },
 }
 

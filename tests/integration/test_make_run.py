@@ -39,7 +39,9 @@ def test_ctrl_c_stops_web_worker_and_beat_warm_without_sigkill(tmp_path: Path) -
         # Its own session and process group, like a job in the foreground of a terminal.
         make = subprocess.Popen(
             ["make", "--no-print-directory", "run"],
-            cwd=settings.BASE_DIR, env=embedded_env(tmp_path / "var", WEB_BIND=bind),
+            cwd=settings.BASE_DIR, env=embedded_env(
+                tmp_path / "var", WEB_BIND=bind, WORKMAIL_DNS_PORT=str(free_port())
+            ),
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     stack: set[int] = set()
@@ -81,5 +83,6 @@ def test_ctrl_c_stops_web_worker_and_beat_warm_without_sigkill(tmp_path: Path) -
         "web": "0",
         "worker": "0",
         "beat": "0",
+        "dns": "0",
     }
     assert took < STOPS_WITHIN, f"took {took:.1f} s"
