@@ -1,12 +1,119 @@
 """Running verification (domains.verification) on stored domains and writing what it found.
 
-To be written: check_domain(pk) and check_due() -- see the domains brief.
+A check reads the domains and their DomainRecord rows (two queries), asks DNS for every record
+of every domain concurrently, and writes the results back with two bulk updates. A record whose
+answer never came (timeout, dead resolver) keeps its status and its last check time; its domain
+is checked again soon.
 """
+
+import asyncio
+import logging
+import random
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from domains import verification
+from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
+from domains.records import Kind
+from domains.verification import Expected, Finding
+
+log = logging.getLogger(__name__)
+
+DKIM_KINDS = (Kind.DKIM1, Kind.DKIM2, Kind.DKIM3)
+JITTER = 0.2  # the next check comes up to a fifth of its interval later, at random
 
 
 def check_domain(domain_pk: int) -> str | None:
-    raise NotImplementedError
+    """Verify now: check one domain at once; its ownership status after (None: no such domain,
+    or a test domain, which has nothing to check)."""
+    domains = list(MailDomain.objects.filter(pk=domain_pk, is_test_domain=False))
+    _check(domains)
+    return domains[0].ownership_status if domains else None
 
 
-def check_due() -> int:
-    raise NotImplementedError
+def due() -> "Q":
+    """The domains beat should check now: next check due, or Verify now asked."""
+    return Q(next_check_at__lte=timezone.now()) | Q(check_requested_at__isnull=False)
+
+
+def check_due(batch: int | None = None) -> int:
+    """Check up to `batch` (WORKMAIL_DNS_CHECK_BATCH) due domains, the longest overdue first;
+    how many were checked. A checked domain is not due again for minutes at least, so calling
+    this again takes the next batch."""
+    batch = batch or settings.WORKMAIL_DNS_CHECK_BATCH
+    domains = list(
+        MailDomain.objects.filter(due(), is_test_domain=False).order_by(
+            "-check_requested_at", "next_check_at", "pk"
+        )[:batch]
+    )
+    _check(domains)
+    return len(domains)
+
+
+def _check(domains: Sequence[MailDomain]) -> None:
+    if not domains:
+        return
+    records: dict[int, list[DomainRecord]] = {domain.pk: [] for domain in domains}
+    for record in DomainRecord.objects.filter(domain__in=list(records)).order_by("pk"):
+        records[record.domain_id].append(record)
+    now = timezone.now()
+    work = [
+        (
+            domain.pk,
+            [Expected(r.kind, r.type, r.hostname, r.value) for r in records[domain.pk]],
+            verification.window_passed(domain.created_date, now),
+        )
+        for domain in domains
+    ]
+    findings = asyncio.run(verification.check_many(work))
+    checked_at = timezone.now()
+    changed_records = []
+    for domain in domains:
+        domain_findings = findings.get(domain.pk) or [Finding(None, "")] * len(records[domain.pk])
+        for record, finding in zip(records[domain.pk], domain_findings, strict=True):
+            if finding.status is not None:
+                record.status, record.found, record.checked_at = (
+                    finding.status, finding.found, checked_at,
+                )  # fmt: skip
+                changed_records.append(record)
+        unanswered = any(finding.status is None for finding in domain_findings)
+        _roll_up(domain, records[domain.pk], checked_at, unanswered=unanswered)
+    DomainRecord.objects.bulk_update(
+        changed_records, ["status", "found", "checked_at"], batch_size=1000
+    )
+    MailDomain.objects.bulk_update(
+        domains,
+        ["ownership_status", "dkim_status", "checked_at", "check_requested_at", "next_check_at"],
+        batch_size=1000,
+    )
+
+
+def _roll_up(
+    domain: MailDomain, records: list[DomainRecord], now: datetime, *, unanswered: bool
+) -> None:
+    """The domain's statuses from its records' (unanswered ones as they were), and its next
+    check: soon when DNS did not answer, often while pending, rarely once settled."""
+    by_kind = {record.kind: record.status for record in records}
+    if Kind.OWNERSHIP in by_kind:
+        domain.ownership_status = by_kind[Kind.OWNERSHIP]
+    dkim = [by_kind.get(kind) for kind in DKIM_KINDS]
+    if all(status == RecordStatus.VERIFIED for status in dkim):
+        domain.dkim_status = VerificationStatus.VERIFIED
+    elif any(status == RecordStatus.FAILED for status in dkim):
+        domain.dkim_status = VerificationStatus.FAILED
+    elif all(status is not None for status in dkim):
+        domain.dkim_status = VerificationStatus.PENDING
+    if not unanswered:
+        domain.checked_at = now
+    domain.check_requested_at = None
+    if unanswered:
+        interval = settings.WORKMAIL_DNS_RECHECK_UNANSWERED
+    elif domain.ownership_status == VerificationStatus.PENDING:
+        interval = settings.WORKMAIL_DNS_RECHECK_PENDING
+    else:
+        interval = settings.WORKMAIL_DNS_RECHECK_VERIFIED
+    domain.next_check_at = now + timedelta(seconds=interval * (1 + random.uniform(0, JITTER)))

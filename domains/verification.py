@@ -33,6 +33,10 @@ FOUND_LIMIT = 1024
 class TryAgain(Exception):
     """No answer (timeout, resolver down, SERVFAIL): nothing is known about the record."""
 
+    def __init__(self, message: str, *, timed_out: bool) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -48,6 +52,7 @@ class Expected:
 class Finding:
     status: str | None  # None: unknown (try again); the record keeps what it had
     found: str
+    timed_out: bool = False  # unknown because nothing answered in time
 
 
 def parse_nameservers(setting: str) -> list[tuple[str, int]]:
@@ -99,9 +104,10 @@ async def _answers(resolver: dns.asyncresolver.Resolver, name: str, rdtype: str)
         answer = await resolver.resolve(name, rdtype, raise_on_no_answer=False, search=False)
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return None
-    except (dns.exception.Timeout, dns.resolver.NoNameservers, dns.resolver.LifetimeTimeout,
-            OSError) as error:  # fmt: skip
-        raise TryAgain(str(error)) from None
+    except dns.exception.Timeout as error:  # LifetimeTimeout too
+        raise TryAgain(str(error), timed_out=True) from None
+    except (dns.resolver.NoNameservers, OSError) as error:  # SERVFAIL, REFUSED, unreachable
+        raise TryAgain(str(error), timed_out=False) from None
     if answer.rrset is None:
         return None
     # A CNAME asked for as TXT/MX is followed by the resolver; keep the type asked for only.
@@ -153,8 +159,8 @@ async def check_one(
     async def one(expected: Expected) -> Finding:
         try:
             rdatas = await _answers(resolver, expected.hostname, expected.type)
-        except TryAgain:
-            return Finding(None, "")
+        except TryAgain as unknown:
+            return Finding(None, "", timed_out=unknown.timed_out)
         return judge(expected, rdatas, window_passed=window_passed)
 
     return list(await asyncio.gather(*(one(expected) for expected in records)))
@@ -166,16 +172,32 @@ async def check_many(
     resolver: dns.asyncresolver.Resolver | None = None,
     concurrency: int | None = None,
 ) -> dict[object, list[Finding]]:
-    """Check many domains with at most `concurrency` of them in flight: {key: findings}."""
+    """Check many domains with at most `concurrency` of them in flight: {key: findings}.
+
+    When the first domains to finish got no answer at all in time, the resolver is taken for
+    dead: the domains still waiting are not asked (their findings are all unknown), so a dead
+    resolver costs one timeout, not one per round of `concurrency` domains."""
     resolver = resolver or make_resolver()
     limit = asyncio.Semaphore(concurrency or settings.WORKMAIL_DNS_CONCURRENCY)
     results: dict[object, list[Finding]] = {}
+    answered = dead = False
 
     async def bounded(key: object, records: Sequence[Expected], window_passed: bool) -> None:
+        nonlocal answered, dead
         async with limit:
-            results[key] = await check_one(resolver, records, window_passed=window_passed)
+            if dead:
+                results[key] = [Finding(None, "")] * len(records)
+                return
+            findings = await check_one(resolver, records, window_passed=window_passed)
+            results[key] = findings
+            if any(finding.status is not None for finding in findings):
+                answered = True
+            elif records and not answered and all(finding.timed_out for finding in findings):
+                dead = True
 
     await asyncio.gather(*(bounded(*domain) for domain in domains))
+    if dead:
+        log.warning("DNS did not answer (%s); the checks are retried later", resolver.nameservers)
     return results
 
 
