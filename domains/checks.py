@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -82,14 +83,21 @@ def _check(domains: Sequence[MailDomain]) -> None:
                 changed_records.append(record)
         unanswered = any(finding.status is None for finding in domain_findings)
         _roll_up(domain, records[domain.pk], checked_at, unanswered=unanswered)
-    DomainRecord.objects.bulk_update(
-        changed_records, ["status", "found", "checked_at"], batch_size=1000
-    )
-    MailDomain.objects.bulk_update(
-        domains,
-        ["ownership_status", "dkim_status", "checked_at", "check_requested_at", "next_check_at"],
-        batch_size=1000,
-    )
+    with transaction.atomic():
+        DomainRecord.objects.bulk_update(
+            changed_records, ["status", "found", "checked_at"], batch_size=1000
+        )
+        MailDomain.objects.bulk_update(
+            domains,
+            [
+                "ownership_status",
+                "dkim_status",
+                "checked_at",
+                "check_requested_at",
+                "next_check_at",
+            ],
+            batch_size=1000,
+        )
 
 
 def _roll_up(
