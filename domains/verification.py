@@ -106,7 +106,7 @@ async def _answers(resolver: dns.asyncresolver.Resolver, name: str, rdtype: str)
         return None
     except dns.exception.Timeout as error:  # LifetimeTimeout too
         raise TryAgain(str(error), timed_out=True) from None
-    except (dns.resolver.NoNameservers, OSError) as error:  # SERVFAIL, REFUSED, unreachable
+    except (dns.exception.DNSException, OSError) as error:  # SERVFAIL, REFUSED, unreachable
         raise TryAgain(str(error), timed_out=False) from None
     if answer.rrset is None:
         return None

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 
 from tests.factories import MembershipFactory
-from tests.processes import CeleryProcess, broker_problem, forget_queue
+from tests.processes import CeleryProcess, broker_problem, forget_queue, free_port
 from workmail_console.celery import app as celery_app
 from workmail_console.models import Membership, Role
 
@@ -24,6 +24,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # Every test run sends to its own queue, so a stray worker from another run can't take its messages.
 QUEUE = f"workmail-test-{uuid.uuid4().hex[:8]}"
 CELERY_APPLICATION_NAME = f"{QUEUE}-celery"
+# The workers resolve through the project's DNS server on this port, when a test starts one there
+# (tests/domains/conftest.py, worker_dns_server).
+WORKER_DNS_PORT = free_port()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -91,6 +94,8 @@ def _process_env(**extra: str) -> dict[str, str]:
         "WORKMAIL_SWEEP_INTERVAL": "1",
         "WORKMAIL_HEALTH_INTERVAL": "1",
         "WORKMAIL_INACTIVE_INTERVAL": "1",
+        "WORKMAIL_DNS_NAMESERVERS": f"127.0.0.1:{WORKER_DNS_PORT}",
+        "WORKMAIL_DNS_TIMEOUT": "1",
         # How their database sessions show in pg_stat_activity (libpq reads it), so a test can
         # cut theirs off without touching its own.
         "PGAPPNAME": CELERY_APPLICATION_NAME,
