@@ -4,18 +4,22 @@
 `dig @127.0.0.1 -p 8053 _amazonses.example.com TXT` works and WORKMAIL_DNS_NAMESERVERS can point
 at it. Answers come from the database at every query (no cache: an UPSERT shows at once), with
 one SQL query per question: the record sets at the name and the SOA of every zone that could
-hold it, the longest zone winning.
+hold it, the longest zone winning; under load, one query for a whole burst of questions.
 
 Answers, with the AA flag: the record set asked for; the name's CNAME for any other type;
 NXDOMAIN with the zone's SOA in the authority section when the name has nothing; NOERROR with
 the SOA (NODATA) when it has other types; REFUSED for a name in no public zone.
 """
 
+import contextlib
+import functools
 import logging
+import select
 import socket
 import socketserver
 import struct
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import dns.exception
@@ -30,6 +34,7 @@ import dns.rdatatype
 import dns.rrset
 from django.db import DatabaseError, close_old_connections, connection
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from domains.models import ResourceRecordSet
 
@@ -37,6 +42,8 @@ log = logging.getLogger(__name__)
 
 UDP_LIMIT = 512  # without EDNS (RFC 1035)
 TCP_IDLE_SECONDS = 10
+UDP_BATCH = 256  # datagrams answered together, with one SQL query
+POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -46,46 +53,66 @@ class Found:
     soa: tuple[int, list[str]] | None
 
 
-def lookup(name: str) -> Found | None:
-    """The record sets at `name` in the public zone holding it (the longest suffix), or None."""
+def _suffixes(name: str) -> list[str]:
     labels = name.split(".")
-    suffixes = [".".join(labels[i:]) for i in range(len(labels))]
-    rows = ResourceRecordSet.objects.filter(zone__private=False, zone__name__in=suffixes).filter(
-        Q(name=name) | Q(type="SOA", name=F("zone__name"))
+    return [".".join(labels[i:]) for i in range(len(labels))]
+
+
+def lookup(names: Iterable[str]) -> dict[str, Found | None]:
+    """For each name (lower case, no dot), its record sets in the public zone holding it (the
+    longest suffix with a zone), or None: one SQL query for them all, on the zones' and the
+    record sets' lower(name) indexes."""
+    names = set(names)
+    suffixes = {suffix for name in names for suffix in _suffixes(name)}
+    rows = (
+        ResourceRecordSet.objects.alias(zone_name=Lower("zone__name"), lower_name=Lower("name"))
+        .filter(zone__private=False, zone_name__in=suffixes)
+        .filter(Q(lower_name__in=names) | Q(type="SOA", lower_name=F("zone_name")))
+        .order_by()
+        .values_list("zone__name", "name", "type", "ttl", "values")
     )
-    rows = list(rows.values_list("zone__name", "name", "type", "ttl", "values"))
-    if not rows:
+    zones: dict[str, tuple[int, list[str]] | None] = {}
+    at: dict[tuple[str, str], dict[str, tuple[int, list[str]]]] = {}
+    for zone, name, rtype, ttl, values in rows:
+        zone, name = zone.lower(), name.lower()
+        zones.setdefault(zone, None)
+        if rtype == "SOA" and name == zone:
+            zones[zone] = (ttl, values)
+        if name in names:
+            at.setdefault((zone, name), {})[rtype] = (ttl, values)
+    found: dict[str, Found | None] = {}
+    for name in names:
+        zone = next((suffix for suffix in _suffixes(name) if suffix in zones), None)
+        found[name] = None if zone is None else Found(zone, at.get((zone, name), {}), zones[zone])
+    return found
+
+
+@functools.lru_cache(maxsize=65536)
+def _rdata(rtype: str, value: str) -> dns.rdata.Rdata | None:
+    """A value in zone-file syntax, parsed once (values repeat: every MX, SPF, SOA)."""
+    try:
+        return dns.rdata.from_text(
+            dns.rdataclass.IN, rtype, value, origin=dns.name.root, relativize=False
+        )
+    except (dns.exception.DNSException, ValueError):
+        log.warning("Skipping a %s value that is not zone-file syntax: %r", rtype, value)
         return None
-    zone = max((row[0] for row in rows), key=len)
-    sets = {}
-    soa = None
-    for zone_name, rr_name, rtype, ttl, values in rows:
-        if zone_name != zone:
-            continue
-        if rr_name == name:
-            sets[rtype] = (ttl, values)
-        if rtype == "SOA" and rr_name == zone:
-            soa = (ttl, values)
-    return Found(zone, sets, soa)
 
 
 def _rrset(name: dns.name.Name, rtype: str, ttl: int, values: list[str]) -> dns.rrset.RRset:
     rrset = dns.rrset.RRset(name, dns.rdataclass.IN, dns.rdatatype.from_text(rtype))
     for value in values:
-        try:
-            rdata = dns.rdata.from_text(
-                dns.rdataclass.IN, rrset.rdtype, value, origin=dns.name.root, relativize=False
-            )
+        if (rdata := _rdata(rtype, value)) is not None:
             rrset.add(rdata, ttl)
-        except (dns.exception.DNSException, ValueError):
-            log.warning(
-                "Skipping a value that is not zone-file syntax: %s %s %r", name, rtype, value
-            )
     return rrset
 
 
-def answer(query: dns.message.Message) -> dns.message.Message:
-    """The response to one query (what a Route 53 name server would say)."""
+def _name(question: dns.rrset.RRset) -> str:
+    return question.name.to_text(omit_final_dot=True).lower()
+
+
+def answer(query: dns.message.Message, found: dict[str, Found | None]) -> dns.message.Message:
+    """The response to one query (what a Route 53 name server would say), from lookup()."""
     response = dns.message.make_response(query)
     response.flags |= dns.flags.AA
     response.flags &= ~dns.flags.RA
@@ -96,53 +123,65 @@ def answer(query: dns.message.Message) -> dns.message.Message:
         response.set_rcode(dns.rcode.FORMERR)
         return response
     question = query.question[0]
-    if question.rdclass != dns.rdataclass.IN:
-        response.set_rcode(dns.rcode.REFUSED)
-        return response
-    name = question.name.to_text(omit_final_dot=True).lower()
-    try:
-        found = lookup(name)
-    except DatabaseError:
-        log.exception("The DNS server could not read the hosted zones")
-        connection.close()  # a fresh one at the next query
-        response.set_rcode(dns.rcode.SERVFAIL)
-        return response
-    if found is None:
+    here = found.get(_name(question))
+    if question.rdclass != dns.rdataclass.IN or here is None:
         response.flags &= ~dns.flags.AA
         response.set_rcode(dns.rcode.REFUSED)
         return response
     qtype = dns.rdatatype.to_text(question.rdtype)
     if question.rdtype == dns.rdatatype.ANY:
-        wanted = list(found.sets)
-    elif qtype in found.sets:
+        wanted = list(here.sets)
+    elif qtype in here.sets:
         wanted = [qtype]
-    elif "CNAME" in found.sets:
+    elif "CNAME" in here.sets:
         wanted = ["CNAME"]
     else:
         wanted = []
     for rtype in wanted:
-        rrset = _rrset(question.name, rtype, *found.sets[rtype])
+        rrset = _rrset(question.name, rtype, *here.sets[rtype])
         if rrset:
             response.answer.append(rrset)
     if not response.answer:
-        if not found.sets:
+        if not here.sets:
             response.set_rcode(dns.rcode.NXDOMAIN)
-        if found.soa is not None:
-            soa_ttl, soa_values = found.soa
-            zone = dns.name.from_text(found.zone)
+        if here.soa is not None:
             # Negative answers are cached for min(SOA TTL, SOA minimum) (RFC 2308).
-            response.authority.append(_rrset(zone, "SOA", soa_ttl, soa_values))
+            zone = dns.name.from_text(here.zone)
+            response.authority.append(_rrset(zone, "SOA", *here.soa))
     return response
 
 
-def respond(wire: bytes, *, limit: int | None) -> bytes | None:
-    """The response's wire form to a query's (None: not a DNS query; no answer at all)."""
-    try:
-        query = dns.message.from_wire(wire)
-    except dns.exception.DNSException:
-        return _formerr(wire)
+def respond(wires: list[bytes], *, limit: int | None) -> list[bytes | None]:
+    """The responses' wire forms to queries' (None: not even a DNS header; no reply), with one
+    SQL query for them all."""
+    queries: list[dns.message.Message | None] = []
+    for wire in wires:
+        try:
+            queries.append(dns.message.from_wire(wire))
+        except dns.exception.DNSException:
+            queries.append(None)
+    names = [_name(q.question[0]) for q in queries if q is not None and len(q.question) == 1]
     close_old_connections()
-    response = answer(query)
+    try:
+        found = lookup(names) if names else {}
+    except DatabaseError:
+        log.exception("The DNS server could not read the hosted zones")
+        connection.close()  # a fresh one at the next query
+        found = None
+    return [
+        _formerr(wire) if query is None else _wire(query, found, limit)
+        for wire, query in zip(wires, queries, strict=True)
+    ]
+
+
+def _wire(
+    query: dns.message.Message, found: dict[str, Found | None] | None, limit: int | None
+) -> bytes:
+    if found is None:
+        response = dns.message.make_response(query)
+        response.set_rcode(dns.rcode.SERVFAIL)
+    else:
+        response = answer(query, found)
     if limit is None:
         return response.to_wire()
     if query.edns >= 0:
@@ -166,14 +205,6 @@ def _formerr(wire: bytes) -> bytes | None:
     return struct.pack("!HHHHHH", query_id, flags, 0, 0, 0, 0)
 
 
-class _UdpHandler(socketserver.BaseRequestHandler):
-    def handle(self) -> None:
-        wire, sock = self.request
-        reply = respond(wire, limit=UDP_LIMIT)
-        if reply is not None:
-            sock.sendto(reply, self.client_address)
-
-
 class _TcpHandler(socketserver.StreamRequestHandler):
     timeout = TCP_IDLE_SECONDS
 
@@ -187,7 +218,7 @@ class _TcpHandler(socketserver.StreamRequestHandler):
                 wire = self.rfile.read(length)
             except OSError:
                 return
-            reply = respond(wire, limit=None)
+            [reply] = respond([wire], limit=None)
             if reply is None:
                 return
             self.wfile.write(struct.pack("!H", len(reply)) + reply)
@@ -197,56 +228,67 @@ class _TcpHandler(socketserver.StreamRequestHandler):
         connection.close()  # this connection's thread ends here, and its database session too
 
 
-class _UdpServer(socketserver.UDPServer):
-    allow_reuse_address = True
-    max_packet_size = 65535
-
-    def server_bind(self) -> None:
-        # A burst of thousands of queries waits in the socket, not on the floor.
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
-        super().server_bind()
-
-
 class _TcpServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
 
 
 class DnsServer:
-    """UDP and TCP on one port of `address` (port 0: a free one, see .port)."""
+    """UDP and TCP on one port of `address` (port 0: a free one, see .port).
+
+    UDP is one loop that takes every datagram waiting (up to UDP_BATCH) and answers them with
+    one SQL query: under load, a burst of queries costs a few database round trips, not one
+    each. TCP connections get a thread each."""
 
     def __init__(self, address: str = "127.0.0.1", port: int = 0) -> None:
         for _ in range(20):  # port 0: the UDP port may be taken for TCP; pick another
-            udp = _UdpServer((address, port), _UdpHandler)
+            udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            # A burst of thousands of queries waits in the socket, not on the floor.
+            udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
+            udp.bind((address, port))
             try:
-                tcp = _TcpServer((address, udp.server_address[1]), _TcpHandler)
+                tcp = _TcpServer((address, udp.getsockname()[1]), _TcpHandler)
             except OSError:
-                udp.server_close()
+                udp.close()
                 if port:
                     raise
                 continue
             break
         else:
             raise OSError("No free port for both UDP and TCP")
+        udp.setblocking(False)
         self.udp, self.tcp = udp, tcp
-        self.address, self.port = address, udp.server_address[1]
+        self.address, self.port = address, udp.getsockname()[1]
+        self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> "DnsServer":
         """Serve in two background threads."""
-        for server in (self.udp, self.tcp):
-            thread = threading.Thread(
-                target=self._serve, args=(server,), daemon=True, name=f"dns-{self.port}"
-            )
+        for target in (self._serve_udp, self._serve_tcp):
+            thread = threading.Thread(target=target, daemon=True, name=f"dns-{self.port}")
             thread.start()
             self._threads.append(thread)
         return self
 
-    def _serve(self, server: socketserver.BaseServer) -> None:
+    def _serve_udp(self) -> None:
         try:
-            server.serve_forever(poll_interval=0.05)
+            while not self._stopping.is_set():
+                if not select.select([self.udp], [], [], POLL_SECONDS)[0]:
+                    continue
+                batch: list[tuple[bytes, tuple]] = []
+                with contextlib.suppress(BlockingIOError):
+                    while len(batch) < UDP_BATCH:
+                        batch.append(self.udp.recvfrom(65535))
+                replies = respond([wire for wire, _ in batch], limit=UDP_LIMIT)
+                for reply, (_, client) in zip(replies, batch, strict=True):
+                    if reply is not None:
+                        with contextlib.suppress(OSError):
+                            self.udp.sendto(reply, client)
         finally:
             connection.close()
+
+    def _serve_tcp(self) -> None:
+        self.tcp.serve_forever(poll_interval=POLL_SECONDS)
 
     def serve_forever(self) -> None:
         """Serve until interrupted (the management command)."""
@@ -258,8 +300,9 @@ class DnsServer:
             self.stop()
 
     def stop(self) -> None:
-        for server in (self.udp, self.tcp):
-            server.shutdown()
-            server.server_close()
+        self._stopping.set()
+        self.tcp.shutdown()
+        self.tcp.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        self.udp.close()

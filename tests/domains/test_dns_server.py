@@ -127,6 +127,6 @@ def test_one_query_reads_the_database_once(zone, django_assert_num_queries) -> N
     from domains.dnsserver import lookup
 
     with django_assert_num_queries(1):
-        lookup("_amazonses.example.com")
+        lookup(["_amazonses.example.com"])
     with django_assert_num_queries(1):
-        lookup("a.b.c.d.e.f.nothing.example.com")
+        lookup(["a.b.c.d.e.f.nothing.example.com", "example.com", "x.org"])
