@@ -22,6 +22,7 @@ Progress goes to stderr, the table to stdout.
 """
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -78,7 +79,7 @@ def seed(domains: int) -> None:
                     dkim_tokens=new_dkim_tokens(),
                     created_date=now,
                     next_check_at=now,
-                )  # fmt: skip
+                )
                 for zone in zones
             ],
             batch_size=5000,
@@ -96,7 +97,7 @@ def seed(domains: int) -> None:
                         hostname=record.hostname,
                         value=record.value,
                         status=status,
-                    )  # fmt: skip
+                    )
                 )
             zone = domain.hosted_zone
             record_sets += [
@@ -114,7 +115,7 @@ def seed(domains: int) -> None:
                 record_sets += [
                     ResourceRecordSet(
                         zone=zone, name=s.name, type=s.type, ttl=s.ttl, values=list(s.values)
-                    )  # fmt: skip
+                    )
                     for s in mail_domain_record_sets(domain)
                 ]
             else:
@@ -125,7 +126,7 @@ def seed(domains: int) -> None:
                         type="MX",
                         ttl=300,
                         values=["10 mx.elsewhere.example."],
-                    )  # fmt: skip
+                    )
                 )
         DomainRecord.objects.bulk_create(records, batch_size=5000)
         ResourceRecordSet.objects.bulk_create(record_sets, batch_size=5000)
@@ -202,10 +203,8 @@ def floor(port: int, sample: int) -> tuple[float, list[float]]:
     for questions in by_domain.values():
         one = time.perf_counter()
         for hostname, rtype in questions:
-            try:
+            with contextlib.suppress(dns.resolver.NXDOMAIN):
                 resolver.resolve(hostname, rtype, raise_on_no_answer=False, search=False)
-            except dns.resolver.NXDOMAIN:
-                pass
         per_domain.append(time.perf_counter() - one)
     return time.perf_counter() - started, per_domain
 

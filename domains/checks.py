@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -84,20 +84,9 @@ def _check(domains: Sequence[MailDomain]) -> None:
         unanswered = any(finding.status is None for finding in domain_findings)
         _roll_up(domain, records[domain.pk], checked_at, unanswered=unanswered)
     with transaction.atomic():
-        DomainRecord.objects.bulk_update(
-            changed_records, ["status", "found", "checked_at"], batch_size=1000
-        )
-        MailDomain.objects.bulk_update(
-            domains,
-            [
-                "ownership_status",
-                "dkim_status",
-                "checked_at",
-                "check_requested_at",
-                "next_check_at",
-            ],
-            batch_size=1000,
-        )
+        _update(DomainRecord, changed_records, ["status", "found", "checked_at"])
+        _update(MailDomain, domains, ["ownership_status", "dkim_status", "checked_at",
+                                      "check_requested_at", "next_check_at"])  # fmt: skip
 
 
 def _roll_up(
@@ -125,3 +114,36 @@ def _roll_up(
     else:
         interval = settings.WORKMAIL_DNS_RECHECK_VERIFIED
     domain.next_check_at = now + timedelta(seconds=interval * (1 + random.uniform(0, JITTER)))
+
+
+UPDATE_CHUNK = 5000
+
+
+def _update(model: type, objects: Sequence, fields: list[str]) -> None:
+    """bulk_update, as PostgreSQL's UPDATE ... FROM (VALUES ...): Django's bulk_update spent
+    9 s of Python building CASE WHEN expressions for a batch of 2,000 domains' 16,000 records."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields, batch_size=500)
+        return
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    row = "(" + ", ".join(f"%s::{column.db_type(connection)}" for column in columns) + ")"
+    names = ", ".join(connection.ops.quote_name(column.column) for column in columns)
+    sets = ", ".join(
+        f"{connection.ops.quote_name(c.column)} = v.{connection.ops.quote_name(c.column)}"
+        for c in columns[1:]
+    )
+    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), UPDATE_CHUNK):
+            chunk = objects[start : start + UPDATE_CHUNK]
+            params = [
+                column.get_db_prep_save(getattr(obj, column.attname), connection)
+                for obj in chunk
+                for column in columns
+            ]
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([row] * len(chunk))})"
+                f" AS v({names}) WHERE t.{pk} = v.{pk}",
+                params,
+            )
