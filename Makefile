@@ -17,7 +17,7 @@ help:
 	@echo "make test       run the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
 	@echo "make test-fast  the same without the slow fault tests"
 	@echo "make lint       ruff lint and format check"
-	@echo "make bench      measure the lifecycle against the Celery floor, and the dashboard at 100k"
+	@echo "make bench      the lifecycle against the Celery floor, the dashboard at 100k, DNS checks at 10k"
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) && echo "==> Creating $(VENV) with $$python" && \
@@ -59,6 +59,7 @@ bench: $(VENV)/.installed services
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	$(PY) bench/lifecycle.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/dashboard.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/domains.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
