@@ -92,6 +92,17 @@ def test_missing_dkim_cnames_leave_dkim_pending_and_ownership_verified(domain) -
     assert statuses(domain)[Kind.DKIM1] == RecordStatus.PENDING
 
 
+def test_dkim_fails_when_its_cnames_are_still_missing_after_the_window(domain) -> None:
+    put(domain, *[s for s in mail_domain_record_sets(domain) if "_domainkey" not in s.name])
+    MailDomain.objects.filter(pk=domain.pk).update(
+        created_date=timezone.now() - timedelta(hours=73)
+    )
+    checks.check_domain(domain.pk)
+    domain.refresh_from_db()
+    assert (domain.ownership_status, domain.dkim_status) == ("VERIFIED", "FAILED")
+    assert statuses(domain)[Kind.DKIM2] == RecordStatus.FAILED
+
+
 def test_a_wrong_mx_is_inconsistent_and_an_absent_one_missing(domain) -> None:
     put(domain, RecordSet("example.com", "MX", 300, ("10 mx.other-provider.net.",)))
     checks.check_domain(domain.pk)
