@@ -9,7 +9,8 @@ is checked again soon.
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -70,7 +71,7 @@ def _check(domains: Sequence[MailDomain]) -> None:
         )
         for domain in domains
     ]
-    findings = asyncio.run(verification.check_many(work))
+    findings = _run(verification.check_many(work))
     checked_at = timezone.now()
     changed_records = []
     for domain in domains:
@@ -87,6 +88,17 @@ def _check(domains: Sequence[MailDomain]) -> None:
         _update(DomainRecord, changed_records, ["status", "found", "checked_at"])
         _update(MailDomain, domains, ["ownership_status", "dkim_status", "checked_at",
                                       "check_requested_at", "next_check_at"])  # fmt: skip
+
+
+def _run[T](coroutine: Coroutine[object, object, T]) -> T:
+    """asyncio.run, also from a thread that already runs an event loop (an async view,
+    Playwright's sync API): there, in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _roll_up(
