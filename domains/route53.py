@@ -347,7 +347,11 @@ def _checked_values(rtype: str, values: Iterable[str]) -> tuple[str, ...]:
             )
         try:
             rdata = dns.rdata.from_text(
-                dns.rdataclass.IN, dns.rdatatype.from_text(rtype), text, origin=dns.name.root
+                dns.rdataclass.IN,
+                dns.rdatatype.from_text(rtype),
+                text,
+                origin=dns.name.root,
+                relativize=False,
             )
         except (dns.exception.DNSException, ValueError, UnicodeError) as error:
             raise InvalidChangeBatch(
