@@ -66,7 +66,7 @@ class RecordSetForm(ConsoleForm):
 
 
 class DeleteRecordSetForm(ConsoleForm):
-    record_name = forms.CharField(max_length=NAME_MAX)
+    record_name = forms.CharField(max_length=NAME_MAX, required=False)  # empty: the apex
     record_type = forms.ChoiceField(choices=RecordType.choices)
 
 

@@ -117,7 +117,8 @@ def record_delete(request: ConsoleRequest, zone_id: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a record to delete.")
         return redirect("route53:zone", zone.zone_id)
-    name, rtype = form.cleaned_data["record_name"], form.cleaned_data["record_type"]
+    name = route53.record_name(zone, form.cleaned_data["record_name"])
+    rtype = form.cleaned_data["record_type"]
     current = zone.record_sets.filter(name=name, type=rtype).first()
     try:
         if current is None:
