@@ -3,9 +3,17 @@ public hosted zone and marks the registration Successful."""
 
 import pytest
 
-from domains.models import DomainRegistration, HostedZone, RegistrationStatus
+from domains.models import DomainRegistration, HostedZone, RegistrationStatus, ResourceRecordSet
 from domains.registrar import DomainNotAvailable, complete_registration, register_domain
-from domains.route53 import InvalidInput, create_hosted_zone
+from domains.route53 import (
+    Action,
+    Change,
+    InvalidChangeBatch,
+    InvalidInput,
+    RecordSet,
+    change_record_sets,
+    create_hosted_zone,
+)
 from tests.factories import AccountFactory
 from tests.races.harness import race
 from tests.waiting import wait_for
@@ -95,3 +103,21 @@ def test_twenty_registrations_of_one_name_make_one() -> None:
     assert sorted(outcomes).count("registered") == 1
     assert outcomes.count("refused") == 19
     assert DomainRegistration.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_record_changes_at_one_name_never_put_a_cname_beside_another_type() -> None:
+    zone = create_hosted_zone(account=AccountFactory(), name="race.com")
+
+    def attempt(index: int) -> str:
+        rtype, value = ("CNAME", "target.example.net") if index % 2 else ("TXT", f'"t{index}"')
+        record_set = RecordSet("x.race.com", rtype, 300, (value,))
+        try:
+            change_record_sets(zone, [Change(Action.CREATE, record_set)])
+        except InvalidChangeBatch:
+            return "refused"
+        return rtype
+
+    outcomes = race(attempt, writes_to=ResourceRecordSet)
+    assert outcomes.count("refused") == 19
+    assert ResourceRecordSet.objects.filter(name="x.race.com").count() == 1
