@@ -65,6 +65,15 @@ def test_the_task_makes_the_zone_once_however_often_it_is_delivered() -> None:
 
 
 @pytest.mark.django_db
+def test_a_late_second_delivery_does_not_bring_back_a_deleted_zone() -> None:
+    registration = register_domain(account=AccountFactory(), name="late.com")
+    complete_registration(registration.pk)
+    HostedZone.objects.all().delete()  # the owner deleted it (it had only its SOA and NS)
+    complete_registration(registration.pk)
+    assert not HostedZone.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_task_adopts_the_accounts_own_zone_of_the_name() -> None:
     account = AccountFactory()
     zone = create_hosted_zone(account=account, name="mine.com")
