@@ -23,6 +23,7 @@ from workmail_console.errors import (
     MailDomainStateException,
     OrganizationStateException,
 )
+from workmail_console.lifecycle import Badge
 
 DOMAIN_MIN, DOMAIN_MAX = 3, 209  # WorkMailDomainName
 LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII)
@@ -121,6 +122,16 @@ def get_mail_domain(*, organization: Organization, domain_name: str) -> MailDoma
     return domain
 
 
+# The status indicator of each verification and record status (STYLE: colour by meaning).
+BADGES = {
+    RecordStatus.VERIFIED: Badge.SUCCESS,
+    RecordStatus.PENDING: Badge.IN_PROGRESS,
+    RecordStatus.FAILED: Badge.ERROR,
+    RecordStatus.MISSING: Badge.WARNING,
+    RecordStatus.INCONSISTENT: Badge.WARNING,
+}
+
+
 @dataclass(frozen=True)
 class DomainRow:
     """A row of the Domains list (ListMailDomains, with the console's markers)."""
@@ -132,6 +143,14 @@ class DomainRow:
     def status(self) -> str:
         """The rolled-up status: the ownership verification's."""
         return self.domain.ownership_status
+
+    @property
+    def badge(self) -> str:
+        return BADGES[RecordStatus(self.status)]
+
+    @property
+    def label(self) -> str:
+        return self.domain.get_ownership_status_display()
 
 
 def list_mail_domains(organization: Organization) -> list[DomainRow]:

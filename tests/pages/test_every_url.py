@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
+from domains.models import MailDomain, VerificationStatus
+from domains.route53 import create_hosted_zone
 from keys.models import Key, KeyAlias, KeyState
 from keys.services import create_key
 from organizations.lifecycle import State
@@ -31,6 +33,7 @@ from organizations.models import Organization
 from tests.conftest import signed_in
 from tests.factories import (
     DirectoryFactory,
+    MailDomainFactory,
     MailUserFactory,
     MembershipFactory,
     active_organization,
@@ -126,6 +129,9 @@ FORM = {
     "description": "A key for the test",
     "administrators": "owner",
     "pending_window_in_days": "7",
+    "domain_name": "added.example.com",
+    "mail_domain": "owned.example.com",
+    "domain_confirmation": "owned.example.com",
 }
 
 
@@ -138,6 +144,7 @@ class World:
     directory: Directory
     key: Key
     user: MailUser  # the organization's, enabled, named as FORM's confirmation
+    domain: MailDomain  # the organization's, verified, not the default, named as FORM's mail_domain
 
     @property
     def values(self) -> dict[str, str]:
@@ -149,6 +156,7 @@ class World:
             "pk": str(self.ops.pk),
             "key_id": str(self.key.key_id),
             "user_id": str(self.user.user_id),
+            "domain_name": self.domain.name,
         }
 
     def url(self, route: Route) -> str:
@@ -171,6 +179,10 @@ def world(db) -> World:
         user=MailUserFactory(
             directory=organization.directory, name=FORM["confirmation"],
             state=UserState.ENABLED, email=f"someone@{organization.test_domain}",
+        ),
+        domain=MailDomainFactory(
+            organization=organization, name=FORM["mail_domain"],
+            ownership_status=VerificationStatus.VERIFIED,
         ),
     )  # fmt: skip
 
@@ -269,6 +281,11 @@ def _alias_to_delete(world: World) -> None:
     )  # fmt: skip
 
 
+def _domain_in_a_zone(world: World) -> None:
+    zone = create_hosted_zone(account=world.owner.account, name=world.domain.name)
+    MailDomain.objects.filter(pk=world.domain.pk).update(hosted_zone=zone)
+
+
 # What a route needs of the world for an admin's request to do something.
 PREPARE = {
     "ops:retry": _stuck,  # Retry now acts on a stuck organization only
@@ -279,6 +296,7 @@ PREPARE = {
     "users:enable": _user_disabled,  # Enable acts on a disabled user only
     "users:delete": _user_disabled,  # and Delete too
     "directories:add-user": _on_premises,  # an AD Connector's users are added on its page
+    "domains:update-route53": _domain_in_a_zone,  # only with the account's hosted zone
 }
 
 
