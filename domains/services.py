@@ -13,7 +13,7 @@ from domains import route53
 from domains.models import DomainRecord, HostedZone, MailDomain, RecordStatus, VerificationStatus
 from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
 from organizations.lifecycle import State
-from organizations.models import TEST_DOMAIN_SUFFIX, Organization
+from organizations.models import TEST_DOMAIN_SUFFIX, DomainChoice, Organization
 from users.models import User
 from workmail_console.errors import (
     InvalidParameterException,
@@ -24,6 +24,7 @@ from workmail_console.errors import (
     OrganizationStateException,
 )
 from workmail_console.lifecycle import Badge
+from workmail_console.models import Account
 
 DOMAIN_MIN, DOMAIN_MAX = 3, 209  # WorkMailDomainName
 LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII)
@@ -74,6 +75,10 @@ def register_mail_domain(*, organization: Organization, domain_name: str) -> Mai
     made now and stored; linked to the account's public hosted zone of that name, if any."""
     name = validate_domain_name(domain_name)
     require_active(organization)
+    return _register(organization, name)
+
+
+def _register(organization: Organization, name: str) -> MailDomain:
     domain = MailDomain(
         organization=organization, region=organization.region, name=name,
         ownership_token=new_ownership_token(), dkim_tokens=new_dkim_tokens(),
@@ -98,6 +103,67 @@ def register_mail_domain(*, organization: Organization, domain_name: str) -> Mai
             f"The domain {name} is already in use by an organization in {organization.region}.",
             field="domain_name",
         ) from None
+    return domain
+
+
+def account_hosted_zones(account: Account) -> list[HostedZone]:
+    """The account's public hosted zones, which its domains can be in."""
+    return list(HostedZone.objects.public().filter(account=account))
+
+
+def chosen_domain(
+    *, account_id: str, region: str, choice: str, domain_name: str = "", zone_id: str = ""
+) -> tuple[str, HostedZone | None]:
+    """Create organization > Email domain: the name and the hosted zone the choice names (""
+    and None for the free test domain), or why it can't be used."""
+    if choice == DomainChoice.TEST:
+        return "", None
+    if choice == DomainChoice.EXISTING_ROUTE53:
+        zone = HostedZone.objects.public().filter(account_id=account_id, zone_id=zone_id).first()
+        if zone is None:
+            raise InvalidParameterException("Choose a Route 53 hosted zone.", field="hosted_zone")
+        name = zone.name
+    else:
+        name = validate_domain_name(domain_name)
+        zone = None
+        if (
+            choice == DomainChoice.NEW_ROUTE53
+            and HostedZone.objects.public().filter(name=name).exists()
+        ):
+            raise InvalidParameterException(
+                f"The domain {name} is already registered. Enter a different domain name.",
+                field="domain_name",
+            )
+    in_use = MailDomain.objects.filter(region=region, name=name, is_test_domain=False)
+    if in_use.exists():
+        raise MailDomainInUseException(
+            f"The domain {name} is already in use by an organization in {region}.",
+            field="hosted_zone" if zone else "domain_name",
+        )
+    return name, zone
+
+
+def add_chosen_domain(organization: Organization) -> MailDomain | None:
+    """Creating: the Email domain chosen at creation, registered (a second run finds it); for a
+    Route 53 domain, its zone (made now for a new one) gets every record."""
+    choice, name = organization.domain_choice, organization.requested_domain
+    if choice == DomainChoice.TEST or not name:
+        return None
+    if choice == DomainChoice.NEW_ROUTE53:
+        # No registrar here yet: the new domain's public hosted zone is made directly.
+        zone = HostedZone.objects.public().filter(
+            account_id=organization.account_id, name=name
+        ).first() or route53.create_hosted_zone(
+            account=organization.account, name=name, comment=f"WorkMail {organization.alias}"
+        )  # fmt: skip
+    else:
+        zone = organization.hosted_zone
+    domain = organization.mail_domains.filter(name=name).first() or _register(organization, name)
+    if zone is not None and choice != DomainChoice.EXTERNAL:
+        if domain.hosted_zone_id != zone.pk:
+            MailDomain.objects.filter(pk=domain.pk).update(hosted_zone=zone)
+            domain.hosted_zone = zone
+        route53.upsert_record_sets(zone, route53.mail_domain_record_sets(domain))
     return domain
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from domains import services
 from domains.forms import AddDomainForm, RemoveDomainForm
-from domains.models import HostedZone, MailDomain
+from domains.models import MailDomain
 from domains.records import Group, zone_file
 from organizations import services as organizations
 from organizations.lifecycle import State
@@ -111,8 +111,8 @@ def domain_add(request: ConsoleRequest, region: str, organization_id: str) -> Ht
         else:
             messages.success(request, f"Domain {domain.name} was added. Add its DNS records.")
             return redirect(records_url(domain))
-    zones = HostedZone.objects.public().filter(account=request.account).values_list("name")
-    context = {"organization": organization, "form": form, "zones": [n for (n,) in zones]}
+    zones = [zone.name for zone in services.account_hosted_zones(request.account)]
+    context = {"organization": organization, "form": form, "zones": zones}
     return render(request, "domains/add.html", context, status=400 if form.errors else 200)
 
 
