@@ -153,12 +153,6 @@ class CreateOrganizationForm(ConsoleForm):
             field = None
         super().add_error(field, error)
 
-    def clean_email_domain(self) -> str:
-        value = self.cleaned_data["email_domain"]
-        if value not in AVAILABLE_EMAIL_DOMAINS:
-            raise forms.ValidationError("This email domain option is not available yet.")
-        return value
-
     def clean(self) -> dict:
         data = super().clean()
         choice = data.get("email_domain")

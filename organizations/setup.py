@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat
 
 from directories.lifecycle import Stage
@@ -144,9 +144,11 @@ def _unverified(organization: Organization, domain: MailDomain) -> SetupMessage:
     else:
         then = "Add the domain's DNS records at your DNS provider so that it can be verified."
     text = f"Ownership verification: {status}. {then} Users get addresses only on verified domains."
-    records = reverse(
-        "domains:detail", args=[organization.region, organization.organization_id, domain.name]
-    )
+    where = [organization.region, organization.organization_id]
+    try:
+        records = reverse("domains:detail", args=[*where, domain.name])
+    except NoReverseMatch:  # a name no URL can hold (never one the rules let in): the list
+        records = reverse("domains:list", args=where)
     return SetupMessage(
         "domain", Kind.WARNING, f"Domain {domain.name} is not verified", text,
         action=Link("View DNS records", records),
