@@ -102,10 +102,12 @@ class Organization(models.Model):
     )
     default_mail_domain = models.CharField(max_length=255, blank=True)
     # The Email domain chosen at creation, which Creating adds beside the test domain.
+    # Database defaults too: bulk loads that predate these columns (bench/seed.py) still fit.
     domain_choice = models.CharField(
-        max_length=16, choices=DomainChoice.choices, default=DomainChoice.TEST
-    )
-    requested_domain = models.CharField(max_length=255, blank=True)
+        max_length=16, choices=DomainChoice.choices, default=DomainChoice.TEST,
+        db_default=DomainChoice.TEST,
+    )  # fmt: skip
+    requested_domain = models.CharField(max_length=255, blank=True, db_default="")
     hosted_zone = models.ForeignKey(
         "domains.HostedZone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
