@@ -12,6 +12,7 @@ register_converter(RegionConverter, "region")
 regional = [
     path("organizations/", include("organizations.urls")),  # registers <organization_id:>
     path("organizations/<organization_id:organization_id>/users/", include("users.urls")),
+    path("organizations/<organization_id:organization_id>/domains/", include("domains.urls")),
     path("directories/", include("directories.urls")),
     path("keys/", include("keys.urls")),
 ]

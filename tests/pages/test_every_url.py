@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
-from domains.models import HostedZone
+from domains.models import HostedZone, MailDomain, VerificationStatus
 from domains.route53 import create_hosted_zone
 from keys.models import Key, KeyAlias, KeyState
 from keys.services import create_key
@@ -33,6 +33,7 @@ from organizations.models import Organization
 from tests.conftest import signed_in
 from tests.factories import (
     DirectoryFactory,
+    MailDomainFactory,
     MailUserFactory,
     MembershipFactory,
     active_organization,
@@ -134,6 +135,9 @@ FORM = {
     "record_type": "A",
     "ttl": "300",
     "values": "192.0.2.1",
+    "domain_name": "added.example.com",
+    "mail_domain": "owned.example.com",
+    "domain_confirmation": "owned.example.com",
 }
 
 
@@ -147,6 +151,7 @@ class World:
     key: Key
     user: MailUser  # the organization's, enabled, named as FORM's confirmation
     zone: HostedZone  # the owner's, with only its SOA and NS
+    domain: MailDomain  # the organization's, verified, not the default, named as FORM's mail_domain
 
     @property
     def values(self) -> dict[str, str]:
@@ -159,6 +164,7 @@ class World:
             "key_id": str(self.key.key_id),
             "user_id": str(self.user.user_id),
             "zone_id": self.zone.zone_id,
+            "domain_name": self.domain.name,
         }
 
     def url(self, route: Route) -> str:
@@ -183,6 +189,10 @@ def world(db) -> World:
             state=UserState.ENABLED, email=f"someone@{organization.test_domain}",
         ),
         zone=create_hosted_zone(account=owner.account, name="owned-zone.example"),
+        domain=MailDomainFactory(
+            organization=organization, name=FORM["mail_domain"],
+            ownership_status=VerificationStatus.VERIFIED,
+        ),
     )  # fmt: skip
 
 
@@ -294,6 +304,11 @@ def _record_to_delete(world: World) -> None:
     )  # fmt: skip
 
 
+def _domain_in_a_zone(world: World) -> None:
+    zone = create_hosted_zone(account=world.owner.account, name=world.domain.name)
+    MailDomain.objects.filter(pk=world.domain.pk).update(hosted_zone=zone)
+
+
 # What a route needs of the world for an admin's request to do something.
 PREPARE = {
     "ops:retry": _stuck,  # Retry now acts on a stuck organization only
@@ -305,6 +320,7 @@ PREPARE = {
     "users:delete": _user_disabled,  # and Delete too
     "directories:add-user": _on_premises,  # an AD Connector's users are added on its page
     "route53:delete-record": _record_to_delete,
+    "domains:update-route53": _domain_in_a_zone,  # only with the account's hosted zone
 }
 
 
