@@ -335,8 +335,8 @@ def test_an_inactive_organization_lists_its_users_and_only_enables_them(
     someone = user(organization, name="someone", state=UserState.DISABLED)
     page = admin_client.get(url("list", organization)).content.decode()
     assert text(page, "not-active") == (
-        f"The organization {organization.alias} is not Active. It is Inactive. You can only"
-        " enable users: enabling a user makes it Active again."
+        f"The organization {organization.alias} is not Active. It is Inactive because it had no"
+        " enabled user for too long. Enable one of its users to make it Active again."
     )
     assert text(page, "user-actions") == "Enable"
     assert text(page, "user") == "someone Someone - Disabled User"
