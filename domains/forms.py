@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from domains.services import DOMAIN_MAX, validate_domain_name
+from domains.names import DOMAIN_MAX, validate_domain_name
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 

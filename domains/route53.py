@@ -26,7 +26,7 @@ from domains.models import (
     RecordType,
     ResourceRecordSet,
 )
-from domains.services import validate_domain_name
+from domains.names import validate_domain_name
 from workmail_console.errors import WorkMailError
 from workmail_console.models import Account
 

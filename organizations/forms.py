@@ -9,7 +9,8 @@ from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
 from directories.services import unsupported_reason
 from domains.models import HostedZone
-from domains.services import DOMAIN_MAX, account_hosted_zones, chosen_domain
+from domains.names import DOMAIN_MAX
+from domains.services import account_hosted_zones, chosen_domain
 from keys.models import Key
 from keys.services import list_keys
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
