@@ -2,74 +2,42 @@
 GetMailDomain, ListMailDomains, UpdateDefaultMailDomain, DeregisterMailDomain), and what the
 organization lifecycle and users' addresses ask of domains."""
 
-import re
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from domains import route53
 from domains.models import DomainRecord, HostedZone, MailDomain, RecordStatus, VerificationStatus
+from domains.names import validate_domain_name
 from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
 from organizations.lifecycle import State
-from organizations.models import TEST_DOMAIN_SUFFIX, Organization
+from organizations.models import DomainChoice, Organization
+from users.models import User
 from workmail_console.errors import (
     InvalidParameterException,
     LimitExceededException,
     MailDomainInUseException,
+    MailDomainNotFoundException,
+    MailDomainStateException,
     OrganizationStateException,
 )
+from workmail_console.lifecycle import Badge
+from workmail_console.models import Account
 
-DOMAIN_MIN, DOMAIN_MAX = 3, 209  # WorkMailDomainName
-LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII)
 DOMAINS_PER_ORGANIZATION = 100  # "You can add up to 100 domains to your organization"
-
-
-def validate_domain_name(name: str) -> str:
-    """The name in lower case without a trailing dot, or InvalidParameterException saying what
-    is wrong, in the console's words."""
-    if "\x00" in name:
-        raise InvalidParameterException("Remove the null character.", field="domain_name")
-    name = name.strip().rstrip(".").lower()
-    if not name:
-        raise InvalidParameterException("Enter a domain name.", field="domain_name")
-    if not name.isascii():
-        raise InvalidParameterException(
-            "Domain names can contain only Basic Latin (ASCII) characters. For an"
-            " internationalized name, enter its xn-- (Punycode) form.",
-            field="domain_name",
-        )
-    if not DOMAIN_MIN <= len(name) <= DOMAIN_MAX:
-        raise InvalidParameterException(
-            f"The domain name must be {DOMAIN_MIN} to {DOMAIN_MAX} characters long.",
-            field="domain_name",
-        )
-    labels = name.split(".")
-    if len(labels) < 2 or not all(LABEL.fullmatch(label) for label in labels):
-        raise InvalidParameterException(
-            "Enter a domain name such as example.com: labels of 1 to 63 letters (a-z), numbers"
-            " (0-9) and hyphens (-), separated by periods, not beginning or ending with a hyphen.",
-            field="domain_name",
-        )
-    if labels[-1].isdigit():
-        raise InvalidParameterException(
-            "The last label of a domain name can't be all numbers.", field="domain_name"
-        )
-    if name == TEST_DOMAIN_SUFFIX or name.endswith("." + TEST_DOMAIN_SUFFIX):
-        raise InvalidParameterException(
-            f"Domains under {TEST_DOMAIN_SUFFIX} are Amazon WorkMail test domains; you can't add"
-            " one.",
-            field="domain_name",
-        )
-    return name
 
 
 def register_mail_domain(*, organization: Organization, domain_name: str) -> MailDomain:
     """Add domain (RegisterMailDomain): the domain, Pending, with every record WorkMail asks for
     made now and stored; linked to the account's public hosted zone of that name, if any."""
     name = validate_domain_name(domain_name)
-    if organization.state != State.ACTIVE:
-        raise OrganizationStateException(
-            f"The organization {organization.alias} is not Active. It is {organization.state}."
-        )
+    require_active(organization)
+    return _register(organization, name)
+
+
+def _register(organization: Organization, name: str) -> MailDomain:
     domain = MailDomain(
         organization=organization, region=organization.region, name=name,
         ownership_token=new_ownership_token(), dkim_tokens=new_dkim_tokens(),
@@ -97,13 +65,213 @@ def register_mail_domain(*, organization: Organization, domain_name: str) -> Mai
     return domain
 
 
-def _stored(domain: MailDomain, record) -> DomainRecord:
-    """A record as first stored: not checked yet, so Pending or Missing by its vocabulary."""
-    unchecked = RecordStatus.PENDING if record.kind in PENDING_KINDS else RecordStatus.MISSING
-    return DomainRecord(
-        domain=domain, kind=record.kind, group=record.group, type=record.type,
-        hostname=record.hostname, value=record.value, status=unchecked,
-    )  # fmt: skip
+def account_hosted_zones(account: Account) -> list[HostedZone]:
+    """The account's public hosted zones, which its domains can be in."""
+    return list(HostedZone.objects.public().filter(account=account))
+
+
+def chosen_domain(
+    *, account_id: str, region: str, choice: str, domain_name: str = "", zone_id: str = ""
+) -> tuple[str, HostedZone | None]:
+    """Create organization > Email domain: the name and the hosted zone the choice names (""
+    and None for the free test domain), or why it can't be used."""
+    if choice == DomainChoice.TEST:
+        return "", None
+    if choice == DomainChoice.EXISTING_ROUTE53:
+        zone = HostedZone.objects.public().filter(account_id=account_id, zone_id=zone_id).first()
+        if zone is None:
+            raise InvalidParameterException("Choose a Route 53 hosted zone.", field="hosted_zone")
+        name = zone.name
+    else:
+        name = validate_domain_name(domain_name)
+        zone = None
+        if (
+            choice == DomainChoice.NEW_ROUTE53
+            and HostedZone.objects.public().filter(name=name).exists()
+        ):
+            raise InvalidParameterException(
+                f"The domain {name} is already registered. Enter a different domain name.",
+                field="domain_name",
+            )
+    in_use = MailDomain.objects.filter(region=region, name=name, is_test_domain=False)
+    if in_use.exists():
+        raise MailDomainInUseException(
+            f"The domain {name} is already in use by an organization in {region}.",
+            field="hosted_zone" if zone else "domain_name",
+        )
+    return name, zone
+
+
+def add_chosen_domain(organization: Organization) -> MailDomain | None:
+    """Creating: the Email domain chosen at creation, registered (a second run finds it); for a
+    Route 53 domain, its zone (made now for a new one) gets every record."""
+    choice, name = organization.domain_choice, organization.requested_domain
+    if choice == DomainChoice.TEST or not name:
+        return None
+    if choice == DomainChoice.NEW_ROUTE53:
+        # No registrar here yet: the new domain's public hosted zone is made directly.
+        zone = HostedZone.objects.public().filter(
+            account_id=organization.account_id, name=name
+        ).first() or route53.create_hosted_zone(
+            account=organization.account, name=name, comment=f"WorkMail {organization.alias}"
+        )  # fmt: skip
+    else:
+        zone = organization.hosted_zone
+    domain = organization.mail_domains.filter(name=name).first() or _register(organization, name)
+    if zone is not None and choice != DomainChoice.EXTERNAL:
+        if domain.hosted_zone_id != zone.pk:
+            MailDomain.objects.filter(pk=domain.pk).update(hosted_zone=zone)
+            domain.hosted_zone = zone
+        route53.upsert_record_sets(zone, route53.mail_domain_record_sets(domain))
+    return domain
+
+
+def require_active(organization: Organization) -> None:
+    """Domains change only in an Active organization (OrganizationStateException)."""
+    if organization.state != State.ACTIVE:
+        raise OrganizationStateException(
+            f"The organization {organization.alias} is not Active. It is {organization.state}."
+        )
+
+
+def get_mail_domain(*, organization: Organization, domain_name: str) -> MailDomain:
+    """GetMailDomain: the organization's domain of that name, or MailDomainNotFoundException."""
+    name = domain_name.strip().rstrip(".").lower()
+    domain = organization.mail_domains.filter(name=name).first() if "\x00" not in name else None
+    if domain is None:
+        raise MailDomainNotFoundException(
+            f"The domain {domain_name[:255]} was not found in the organization.",
+            field="domain_name",
+        )
+    domain.organization = organization
+    return domain
+
+
+# The status indicator of each verification and record status (STYLE: colour by meaning).
+BADGES = {
+    RecordStatus.VERIFIED: Badge.SUCCESS,
+    RecordStatus.PENDING: Badge.IN_PROGRESS,
+    RecordStatus.FAILED: Badge.ERROR,
+    RecordStatus.MISSING: Badge.WARNING,
+    RecordStatus.INCONSISTENT: Badge.WARNING,
+}
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    """A row of the Domains list (ListMailDomains, with the console's markers)."""
+
+    domain: MailDomain
+    is_default: bool
+
+    @property
+    def status(self) -> str:
+        """The rolled-up status: the ownership verification's."""
+        return self.domain.ownership_status
+
+    @property
+    def badge(self) -> str:
+        return BADGES[RecordStatus(self.status)]
+
+    @property
+    def label(self) -> str:
+        return self.domain.get_ownership_status_display()
+
+
+def list_mail_domains(organization: Organization) -> list[DomainRow]:
+    """ListMailDomains: the test domain first, then the others by name; one query."""
+    default = organization.default_mail_domain
+    return [DomainRow(domain, domain.name == default) for domain in organization.mail_domains.all()]
+
+
+def update_default_mail_domain(*, organization: Organization, domain_name: str) -> MailDomain:
+    """Set as default (UpdateDefaultMailDomain): only a verified domain."""
+    with transaction.atomic():
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        require_active(locked)
+        domain = get_mail_domain(organization=locked, domain_name=domain_name)
+        if not domain.is_verified:
+            raise MailDomainStateException(
+                f"The domain {domain.name} is not verified.", field="domain_name"
+            )
+        Organization.objects.filter(pk=locked.pk).update(default_mail_domain=domain.name)
+    organization.default_mail_domain = domain.name
+    return domain
+
+
+def deregister_mail_domain(*, organization: Organization, domain_name: str) -> None:
+    """Remove (DeregisterMailDomain): not the default domain, not the test domain, not a domain
+    a user's address is on; the domain goes with its records."""
+    with transaction.atomic():
+        # The organization's lock orders this against Set as default and against enabling a
+        # user on the domain (users.services locks the organization too).
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        require_active(locked)
+        domain = get_mail_domain(organization=locked, domain_name=domain_name)
+        if domain.is_test_domain:
+            raise MailDomainInUseException(
+                f"The domain {domain.name} is the organization's test domain; it can't be removed.",
+                field="domain_name",
+            )
+        if domain.name == locked.default_mail_domain:
+            raise MailDomainInUseException(
+                f"The domain {domain.name} is the default domain. Set another domain as default"
+                " first.",
+                field="domain_name",
+            )
+        if _users_on(locked, domain.name).exists():
+            raise MailDomainInUseException(
+                f"The domain {domain.name} is in use by a user's email address. Change the"
+                " address first.",
+                field="domain_name",
+            )
+        domain.delete()
+
+
+def _users_on(organization: Organization, name: str) -> QuerySet[User]:
+    if organization.directory_id is None:
+        return User.objects.none()
+    return User.objects.existing().filter(
+        directory_id=organization.directory_id, email__iendswith="@" + name
+    )
+
+
+def request_verification(domain: MailDomain) -> MailDomain:
+    """Verify now: mark the check requested (the records page polls until it is done) and queue
+    it once the request commits."""
+    require_active(domain.organization)
+    now = timezone.now()
+    MailDomain.objects.filter(pk=domain.pk).update(check_requested_at=now)
+    domain.check_requested_at = now
+    transaction.on_commit(lambda: _send_verify(domain.pk))
+    return domain
+
+
+def _send_verify(domain_pk: int) -> None:
+    from domains.tasks import verify_domain  # tasks import checks, which imports this module
+
+    verify_domain.delay(domain_pk)
+
+
+def route53_zone(domain: MailDomain) -> HostedZone | None:
+    """The account's hosted zone holding the domain's records, if it has one."""
+    zone = domain.hosted_zone
+    if zone is None or zone.account_id != domain.organization.account_id:
+        return None
+    return zone
+
+
+def update_all_in_route53(domain: MailDomain) -> int:
+    """Update all in Route 53: upsert every record into the account's hosted zone; how many
+    record sets."""
+    require_active(domain.organization)
+    zone = route53_zone(domain)
+    if zone is None:
+        raise MailDomainStateException(
+            f"The domain {domain.name} has no hosted zone in Route 53 in this account.",
+            field="domain_name",
+        )
+    return route53.upsert_record_sets(zone, route53.mail_domain_record_sets(domain))
 
 
 def _stored(domain: MailDomain, record) -> DomainRecord:

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
+from domains.models import MailDomain, VerificationStatus
 from ops.heartbeats import alive_since
 from ops.models import Heartbeat, ProcessKind
 from ops.queue import queue_depth
@@ -25,6 +26,7 @@ from workmail_console.live import version_tag
 from workmail_console.regions import REGIONS
 
 ATTENTION_ROWS = 20
+PENDING_DOMAIN_AFTER = timedelta(days=1)
 STATE_ROWS = 20
 FEED_ROWS = 20
 HOUR = timedelta(hours=1)
@@ -150,6 +152,28 @@ def needs_attention(scope: Scope, tiles: list[Tile]) -> tuple[list[Organization]
     )
     stuck = rows.filter(state__in=lifecycle.WORKING, state_changed_at__lt=cutoff).count()
     return _mark_stuck(listed, cutoff), broken + stuck
+
+
+def domains_pending(scope: Scope, now: datetime) -> tuple[list[MailDomain], int]:
+    """Domains still pending verification PENDING_DOMAIN_AFTER after they were added, in live
+    organizations: the longest-waiting first (at most ATTENTION_ROWS), and how many in all."""
+    rows = MailDomain.objects.order_by().filter(
+        is_test_domain=False, ownership_status=VerificationStatus.PENDING,
+        created_date__lt=now - PENDING_DOMAIN_AFTER,
+    ).exclude(organization__state=State.DELETED)  # fmt: skip
+    if scope.account_id:
+        rows = rows.filter(organization__account_id=scope.account_id)
+    if scope.region:
+        rows = rows.filter(region=scope.region)
+    listed = list(
+        rows.select_related("organization")
+        .only(
+            "name", "region", "created_date", "checked_at", "organization__organization_id",
+            "organization__alias", "organization__region", "organization__account_id",
+        )
+        .order_by("created_date", "pk")[:ATTENTION_ROWS]
+    )  # fmt: skip
+    return listed, rows.count()
 
 
 def _mark_stuck(rows: list[Organization], cutoff: datetime) -> list[Organization]:

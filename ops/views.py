@@ -91,6 +91,7 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         "deleted": deleted,
         "attention": attention,
         "attention_total": attention_total,
+        "pending_domains": data.domains_pending(scope, now),
         "in_state": in_state,
         "in_state_total": next(
             (

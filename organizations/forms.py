@@ -8,6 +8,9 @@ from django import forms
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
 from directories.services import unsupported_reason
+from domains.models import HostedZone
+from domains.names import DOMAIN_MAX
+from domains.services import account_hosted_zones, chosen_domain
 from keys.models import Key
 from keys.services import list_keys
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
@@ -40,8 +43,7 @@ EMAIL_DOMAIN_OPTIONS = [
         " a test domain, and then add a domain to your organization later.",
     ),
 ]
-# The other email domain options arrive with mail domains; until then only this one is offered.
-AVAILABLE_EMAIL_DOMAINS = {"test"}
+AVAILABLE_EMAIL_DOMAINS = {value for value, _, _ in EMAIL_DOMAIN_OPTIONS}
 
 DIRECTORY_OPTIONS = [
     (
@@ -96,6 +98,8 @@ class CreateOrganizationForm(ConsoleForm):
         choices=[(value, label) for value, label, _ in EMAIL_DOMAIN_OPTIONS],
         initial="test",
     )
+    hosted_zone = forms.CharField(label="Route 53 hosted zone", required=False, max_length=33)
+    domain_name = forms.CharField(label="Domain name", required=False, max_length=DOMAIN_MAX + 1)
     alias = forms.CharField(label="Alias", required=False, strip=True)
     directory_choice = forms.ChoiceField(
         label="User directory", choices=DirectoryChoice.choices, initial=DirectoryChoice.CREATE
@@ -150,14 +154,18 @@ class CreateOrganizationForm(ConsoleForm):
             field = None
         super().add_error(field, error)
 
-    def clean_email_domain(self) -> str:
-        value = self.cleaned_data["email_domain"]
-        if value not in AVAILABLE_EMAIL_DOMAINS:
-            raise forms.ValidationError("This email domain option is not available yet.")
-        return value
-
     def clean(self) -> dict:
         data = super().clean()
+        choice = data.get("email_domain")
+        if choice and not {"domain_name", "hosted_zone"} & set(self.errors):
+            try:
+                chosen_domain(
+                    account_id=self.account.pk, region=self.region, choice=choice,
+                    domain_name=data.get("domain_name") or "",
+                    zone_id=data.get("hosted_zone") or "",
+                )  # fmt: skip
+            except WorkMailError as error:
+                self.add_error(error.field, error.message)
         if data.get("directory_choice") == DirectoryChoice.EXISTING:
             chosen = self.directories_by_id.get(data.get("directory_id") or "")
             if chosen is None:
@@ -172,6 +180,10 @@ class CreateOrganizationForm(ConsoleForm):
         else:
             data["kms_key_arn"] = None
         return data
+
+    def hosted_zone_list(self) -> list[HostedZone]:
+        """Existing Route 53 domain: the account's public hosted zones."""
+        return account_hosted_zones(self.account)
 
     def directory_list(self) -> list[dict]:
         """Use existing directory: the Region's directories, those WorkMail can't use disabled

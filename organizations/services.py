@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 
 from directories.models import Directory, DirectoryType
 from directories.services import organizations_using
+from domains.services import chosen_domain
 from keys.models import Key
 from keys.services import describe_key
 from organizations import lifecycle
@@ -16,6 +17,7 @@ from organizations.aliases import validate_alias_format
 from organizations.lifecycle import State
 from organizations.models import (
     DirectoryChoice,
+    DomainChoice,
     EncryptionChoice,
     Organization,
     is_organization_id,
@@ -76,6 +78,9 @@ def create_organization(
     directory_id: str | None = None,
     kms_key_arn: str | None = None,
     enable_interoperability: bool = False,
+    domain_choice: str = DomainChoice.TEST,
+    domain_name: str = "",
+    hosted_zone_id: str = "",
 ) -> Organization:
     """Create organization (CreateOrganization): written as Requested, then the workers take over.
 
@@ -94,7 +99,14 @@ def create_organization(
             field="enable_interoperability",
         )
     validate_alias_format(alias)  # availability: the unique_live_alias index, below
+    requested_domain, zone = chosen_domain(
+        account_id=account.pk, region=region, choice=domain_choice, domain_name=domain_name,
+        zone_id=hosted_zone_id,
+    )  # fmt: skip
     organization = Organization(
+        domain_choice=domain_choice,
+        requested_domain=requested_domain,
+        hosted_zone=zone,
         account=account,
         region=region,
         alias=alias,
@@ -164,7 +176,10 @@ def _by_client_token(account: Account, region: str, client_token: str) -> Organi
 
 def _same_request(existing: Organization, request: Organization) -> Organization:
     """The organization this client token created, if it was asked with the same parameters."""
-    parameters = ["alias", "directory_choice", "encryption_choice", "interoperability_enabled"]
+    parameters = [
+        "alias", "directory_choice", "encryption_choice", "interoperability_enabled",
+        "domain_choice", "requested_domain",
+    ]  # fmt: skip
     # The directory and key the request named; those the workflow made since are no difference.
     if request.directory_choice == DirectoryChoice.EXISTING:
         parameters.append("directory_id")

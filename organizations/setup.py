@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat
 
 from directories.lifecycle import Stage
@@ -85,7 +85,7 @@ def setup_messages(organization: Organization, *, admin: bool) -> list[SetupMess
         messages.append(_no_enabled_users(organization, admin=admin))
     if state in WITH_DOMAINS:
         unverified = organization.mail_domains.unverified().only("name", "ownership_status")
-        messages.extend(_unverified(domain) for domain in unverified)
+        messages.extend(_unverified(organization, domain) for domain in unverified)
     if state == State.ACTIVE:
         messages.append(_email_clients(organization))
     return messages
@@ -137,15 +137,22 @@ def _inactive(organization: Organization, *, admin: bool) -> SetupMessage:
     )
 
 
-def _unverified(domain: MailDomain) -> SetupMessage:
+def _unverified(organization: Organization, domain: MailDomain) -> SetupMessage:
     status = domain.get_ownership_status_display()
     if domain.ownership_status == VerificationStatus.FAILED:
         then = "Check the domain's DNS records, then verify it again."
     else:
         then = "Add the domain's DNS records at your DNS provider so that it can be verified."
     text = f"Ownership verification: {status}. {then} Users get addresses only on verified domains."
-    # The domains issue adds the link to the domain's records page as this message's `action`.
-    return SetupMessage("domain", Kind.WARNING, f"Domain {domain.name} is not verified", text)
+    where = [organization.region, organization.organization_id]
+    try:
+        records = reverse("domains:detail", args=[*where, domain.name])
+    except NoReverseMatch:  # a name no URL can hold (never one the rules let in): the list
+        records = reverse("domains:list", args=where)
+    return SetupMessage(
+        "domain", Kind.WARNING, f"Domain {domain.name} is not verified", text,
+        action=Link("View DNS records", records),
+    )  # fmt: skip
 
 
 def _problem(organization: Organization, *, admin: bool) -> SetupMessage:

@@ -172,6 +172,9 @@ def organization_create(request: ConsoleRequest, region: str) -> HttpResponse:
                 directory_id=data["directory_id"],
                 kms_key_arn=data["kms_key_arn"],
                 enable_interoperability=data["enable_interoperability"],
+                domain_choice=data["email_domain"],
+                domain_name=data["domain_name"],
+                hosted_zone_id=data["hosted_zone"],
             )
         except WorkMailError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -180,6 +183,14 @@ def organization_create(request: ConsoleRequest, region: str) -> HttpResponse:
             return redirect("organizations:list", region=region)
     status = 400 if form.errors else 200
     return render(request, "organizations/create.html", {"form": form}, status=status)
+
+
+@require_GET
+@account_required
+def hosted_zones(request: ConsoleRequest, region: str) -> HttpResponse:
+    """Existing Route 53 domain: the hosted zone select, loaded when the choice is made."""
+    form = CreateOrganizationForm(account=request.account, region=region)
+    return render(request, "organizations/create.html#hosted-zones", {"form": form})
 
 
 @require_GET

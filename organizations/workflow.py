@@ -7,20 +7,30 @@ from typing import Any
 from django.utils import timezone
 
 from directories.services import create_workmail_directory, delete_directory
-from domains.services import add_test_domain
+from domains.services import add_chosen_domain, add_test_domain
 from keys.services import workmail_managed_key
 from organizations import health
 from organizations.lifecycle import State
 from organizations.models import DirectoryChoice, Organization
 from users.services import deregister_all
+from workmail_console.errors import WorkMailError
 
 Outcome = tuple[State, str, dict[str, Any]]
 
 
 def _provision(organization: Organization) -> Outcome:
     """Create new Amazon WorkMail directory and the managed key, unless existing ones were
-    chosen at creation (they are on the organization already), and the test domain."""
+    chosen at creation (they are on the organization already), the test domain and the Email
+    domain chosen, with its records in its Route 53 zone."""
     add_test_domain(organization)
+    try:
+        add_chosen_domain(organization)
+    except WorkMailError as error:  # taken in the Region since the request, say
+        return (
+            State.FAILED,
+            "Adding the email domain failed",
+            {"error_message": error.message[:256]},
+        )
     changes: dict[str, Any] = {"default_mail_domain": organization.test_domain}
     if organization.directory_id is None:
         directory = create_workmail_directory(
@@ -87,7 +97,9 @@ class Step:
 
 STEPS: dict[State, Step] = {
     State.REQUESTED: Step(_start_creating, reads=None),
-    State.CREATING: Step(_provision, reads=("directory", "encryption_key")),
+    State.CREATING: Step(
+        _provision, reads=("directory", "encryption_key", "account", "hosted_zone")
+    ),
     State.VALIDATING: Step(_validate, reads=("directory", "encryption_key")),
     State.DELETING: Step(_finish_deleting, reads=("directory",)),
 }

@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectorySize, DirectoryType, new_directory_id
 from domains.models import MailDomain, VerificationStatus
+from domains.records import new_dkim_tokens, new_ownership_token
 from keys.models import Key, KeyAlias, KeyManager
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization
@@ -124,6 +125,8 @@ class MailDomainFactory(DjangoModelFactory):
     region = factory.LazyAttribute(lambda domain: domain.organization.region)
     name = factory.Sequence(lambda n: f"mail{n}.example.com")
     ownership_status = VerificationStatus.PENDING
+    ownership_token = factory.LazyFunction(new_ownership_token)
+    dkim_tokens = factory.LazyFunction(new_dkim_tokens)
 
 
 def active_organization(

@@ -12,6 +12,7 @@ register_converter(RegionConverter, "region")
 regional = [
     path("organizations/", include("organizations.urls")),  # registers <organization_id:>
     path("organizations/<organization_id:organization_id>/users/", include("users.urls")),
+    path("organizations/<organization_id:organization_id>/domains/", include("domains.urls")),
     path("directories/", include("directories.urls")),
     path("keys/", include("keys.urls")),
 ]
@@ -25,6 +26,7 @@ urlpatterns = [
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("metrics", metrics, name="metrics"),
+    path("route53/", include("domains.route53_urls")),  # global, before the Regions' pages
     path("<region:region>/", include(regional)),
     path("dashboard/", include("ops.urls")),  # after the regional pages: it uses their converters
     path("admin/", admin.site.urls),

@@ -137,10 +137,10 @@ def test_a_taken_alias_is_refused_even_in_another_account(admin_client, stranger
     assert Organization.objects.count() == 1
 
 
-def test_email_domain_options_that_are_not_available_yet_are_refused(admin_client) -> None:
+def test_an_external_domain_needs_its_name(admin_client) -> None:
     response = admin_client.post(URL, form(email_domain="external"))
     assert response.status_code == 400
-    assert "This email domain option is not available yet." in response.content.decode()
+    assert "Enter a domain name." in response.content.decode()
     assert not Organization.objects.exists()
 
 

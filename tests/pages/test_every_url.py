@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
+from domains.models import HostedZone, MailDomain, VerificationStatus
+from domains.route53 import create_hosted_zone
 from keys.models import Key, KeyAlias, KeyState
 from keys.services import create_key
 from organizations.lifecycle import State
@@ -31,6 +33,7 @@ from organizations.models import Organization
 from tests.conftest import signed_in
 from tests.factories import (
     DirectoryFactory,
+    MailDomainFactory,
     MailUserFactory,
     MembershipFactory,
     active_organization,
@@ -126,6 +129,15 @@ FORM = {
     "description": "A key for the test",
     "administrators": "owner",
     "pending_window_in_days": "7",
+    "zone_type": "public",
+    "comment": "A zone for the test",
+    "record_name": "www",
+    "record_type": "A",
+    "ttl": "300",
+    "values": "192.0.2.1",
+    "domain_name": "added.example.com",
+    "mail_domain": "owned.example.com",
+    "domain_confirmation": "owned.example.com",
 }
 
 
@@ -138,6 +150,8 @@ class World:
     directory: Directory
     key: Key
     user: MailUser  # the organization's, enabled, named as FORM's confirmation
+    zone: HostedZone  # the owner's, with only its SOA and NS
+    domain: MailDomain  # the organization's, verified, not the default, named as FORM's mail_domain
 
     @property
     def values(self) -> dict[str, str]:
@@ -149,6 +163,8 @@ class World:
             "pk": str(self.ops.pk),
             "key_id": str(self.key.key_id),
             "user_id": str(self.user.user_id),
+            "zone_id": self.zone.zone_id,
+            "domain_name": self.domain.name,
         }
 
     def url(self, route: Route) -> str:
@@ -172,6 +188,11 @@ def world(db) -> World:
             directory=organization.directory, name=FORM["confirmation"],
             state=UserState.ENABLED, email=f"someone@{organization.test_domain}",
         ),
+        zone=create_hosted_zone(account=owner.account, name="owned-zone.example"),
+        domain=MailDomainFactory(
+            organization=organization, name=FORM["mail_domain"],
+            ownership_status=VerificationStatus.VERIFIED,
+        ),
     )  # fmt: skip
 
 
@@ -190,6 +211,7 @@ def test_the_resolver_finds_the_console_pages() -> None:
     names = {route.name for route in ROUTES}
     assert {"organizations:list", "organizations:delete", "members", "member-role"} <= names
     assert {"users:list", "users:create", "users:enable", "users:delete"} <= names
+    assert {"route53:zones", "route53:zone", "route53:upsert-record", "route53:register"} <= names
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -206,6 +228,7 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
             assert world.ops.user.username not in page
             assert str(world.key.key_id) not in page
             assert str(world.user.user_id) not in page
+            assert world.zone.zone_id not in page and world.zone.name not in page
     world.organization.refresh_from_db()
     assert world.organization.state == State.ACTIVE
     world.user.refresh_from_db()
@@ -213,8 +236,13 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
     world.key.refresh_from_db()
     assert world.key.key_state == KeyState.ENABLED
     assert Membership.objects.filter(account=world.owner.account).count() == 2
+    assert HostedZone.objects.filter(pk=world.zone.pk).exists()
     # Those make the stranger's own.
-    if route.name not in {"organizations:create", "members", "directories:setup", "keys:create"}:
+    makes_their_own = {
+        "organizations:create", "members", "directories:setup", "keys:create",
+        "route53:create-zone", "route53:register",
+    }  # fmt: skip
+    if route.name not in makes_their_own:
         assert digest() == before
 
 
@@ -269,6 +297,18 @@ def _alias_to_delete(world: World) -> None:
     )  # fmt: skip
 
 
+def _record_to_delete(world: World) -> None:
+    world.zone.record_sets.create(
+        name=f"{FORM['record_name']}.{world.zone.name}", type=FORM["record_type"], ttl=300,
+        values=[FORM["values"]],
+    )  # fmt: skip
+
+
+def _domain_in_a_zone(world: World) -> None:
+    zone = create_hosted_zone(account=world.owner.account, name=world.domain.name)
+    MailDomain.objects.filter(pk=world.domain.pk).update(hosted_zone=zone)
+
+
 # What a route needs of the world for an admin's request to do something.
 PREPARE = {
     "ops:retry": _stuck,  # Retry now acts on a stuck organization only
@@ -279,6 +319,8 @@ PREPARE = {
     "users:enable": _user_disabled,  # Enable acts on a disabled user only
     "users:delete": _user_disabled,  # and Delete too
     "directories:add-user": _on_premises,  # an AD Connector's users are added on its page
+    "route53:delete-record": _record_to_delete,
+    "domains:update-route53": _domain_in_a_zone,  # only with the account's hosted zone
 }
 
 

@@ -203,7 +203,8 @@ def test_addresses_are_unique_in_the_organization_whatever_the_case(
 def test_an_address_another_organizations_user_has_on_a_shared_domain_is_in_use(
     admin_client: Client, admin: Membership, organization: Organization
 ) -> None:
-    other = active_organization(account=admin.account)
+    # One domain is one organization's per Region: the other has it in another Region.
+    other = active_organization(account=admin.account, region="eu-west-1")
     for owner in (organization, other):
         MailDomainFactory(organization=owner, name="shared.example.com",
                           ownership_status=VerificationStatus.VERIFIED)  # fmt: skip
@@ -335,8 +336,8 @@ def test_an_inactive_organization_lists_its_users_and_only_enables_them(
     someone = user(organization, name="someone", state=UserState.DISABLED)
     page = admin_client.get(url("list", organization)).content.decode()
     assert text(page, "not-active") == (
-        f"The organization {organization.alias} is not Active. It is Inactive. You can only"
-        " enable users: enabling a user makes it Active again."
+        f"The organization {organization.alias} is not Active. It is Inactive because it had no"
+        " enabled user for too long. Enable one of its users to make it Active again."
     )
     assert text(page, "user-actions") == "Enable"
     assert text(page, "user") == "someone Someone - Disabled User"
