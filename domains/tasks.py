@@ -4,20 +4,11 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from domains import checks
-from domains.models import MailDomain
 
 log = logging.getLogger(__name__)
-
-
-def request_check(domain_pk: int) -> None:
-    """Verify now: mark the domain as asked (the page polls until a check clears the mark) and
-    queue its check; if the broker is down, beat's next run takes it (a marked domain is due)."""
-    MailDomain.objects.filter(pk=domain_pk).update(check_requested_at=timezone.now())
-    _send(verify_domain, domain_pk)
 
 
 @shared_task
@@ -32,11 +23,11 @@ def verify_due_domains() -> int:
     sends the next one as its own task, so thousands of checks are several short tasks."""
     checked = checks.check_due()
     if checked >= settings.WORKMAIL_DNS_CHECK_BATCH:
-        _send(verify_due_domains)
+        send(verify_due_domains)
     return checked
 
 
-def _send(task, *args: object) -> None:
+def send(task, *args: object) -> None:
     try:
         task.apply_async(args)
     except (OperationalError, OSError) as error:

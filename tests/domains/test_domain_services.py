@@ -149,15 +149,13 @@ def test_writes_need_an_active_organization(organization) -> None:
 
 
 def test_verify_now_marks_the_check_and_sends_it_after_commit(
-    organization, monkeypatch, django_capture_on_commit_callbacks
+    organization, published_tasks, django_capture_on_commit_callbacks
 ) -> None:
     domain = services.register_mail_domain(organization=organization, domain_name="example.com")
-    sent = []
-    monkeypatch.setattr("domains.tasks.verify_domain.delay", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         services.request_verification(domain)
-        assert sent == []
-    assert sent == [domain.pk]
+        assert published_tasks == []
+    assert published_tasks == [("domains.tasks.verify_domain", [domain.pk])]
     domain.refresh_from_db()
     assert domain.check_requested_at is not None
 

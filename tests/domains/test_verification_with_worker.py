@@ -2,7 +2,7 @@
 
 import pytest
 
-from domains import tasks
+from domains import services, tasks
 from domains.models import MailDomain, VerificationStatus
 from domains.route53 import create_hosted_zone, mail_domain_record_sets, upsert_record_sets
 from domains.services import register_mail_domain
@@ -23,7 +23,7 @@ def domain_in_its_zone(worker_dns_server) -> MailDomain:
 def test_verify_now_turns_a_domain_verified_through_real_dns(
     celery_worker, domain_in_its_zone
 ) -> None:
-    tasks.request_check(domain_in_its_zone.pk)
+    services.request_verification(domain_in_its_zone)
     assert MailDomain.objects.get(pk=domain_in_its_zone.pk).check_requested_at is not None
 
     def verified() -> MailDomain | None:
