@@ -94,6 +94,7 @@ def _process_env(**extra: str) -> dict[str, str]:
         "WORKMAIL_SWEEP_INTERVAL": "1",
         "WORKMAIL_HEALTH_INTERVAL": "1",
         "WORKMAIL_INACTIVE_INTERVAL": "1",
+        "WORKMAIL_DNS_CHECK_INTERVAL": "1",
         "WORKMAIL_DNS_NAMESERVERS": f"127.0.0.1:{WORKER_DNS_PORT}",
         "WORKMAIL_DNS_TIMEOUT": "1",
         # How their database sessions show in pg_stat_activity (libpq reads it), so a test can

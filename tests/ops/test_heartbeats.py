@@ -321,6 +321,7 @@ def test_on_the_embedded_default_worker_and_beat_record_heartbeats(tmp_path: Pat
         "WORKMAIL_HEALTH_INTERVAL": "1",
         "WORKMAIL_KEY_DELETION_INTERVAL": "1",
         "WORKMAIL_INACTIVE_INTERVAL": "1",
+        "WORKMAIL_DNS_CHECK_INTERVAL": "1",
     }
     env = embedded_env(tmp_path / "var", **every_second, **HEARTBEATS)
     assert manage(env, "migrate", "--noinput").returncode == 0
