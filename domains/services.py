@@ -254,11 +254,16 @@ def _send_verify(domain_pk: int) -> None:
 
 
 def route53_zone(domain: MailDomain) -> HostedZone | None:
-    """The account's hosted zone holding the domain's records, if it has one."""
+    """The account's hosted zone holding the domain's records, if it has one: the zone linked
+    when the domain was added, or the account's public zone of that name made since."""
     zone = domain.hosted_zone
-    if zone is None or zone.account_id != domain.organization.account_id:
-        return None
-    return zone
+    if zone is not None and zone.account_id == domain.organization.account_id:
+        return zone
+    return (
+        HostedZone.objects.public()
+        .filter(account_id=domain.organization.account_id, name=domain.name)
+        .first()
+    )
 
 
 def update_all_in_route53(domain: MailDomain) -> int:
@@ -271,6 +276,9 @@ def update_all_in_route53(domain: MailDomain) -> int:
             f"The domain {domain.name} has no hosted zone in Route 53 in this account.",
             field="domain_name",
         )
+    if domain.hosted_zone_id != zone.pk:  # a zone made after the domain was added
+        MailDomain.objects.filter(pk=domain.pk).update(hosted_zone=zone)
+        domain.hosted_zone = zone
     return route53.upsert_record_sets(zone, route53.mail_domain_record_sets(domain))
 
 
