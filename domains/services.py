@@ -9,7 +9,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from domains import route53
-from domains.models import DomainRecord, HostedZone, MailDomain, RecordStatus, VerificationStatus
+from domains.models import (
+    DomainRecord,
+    DomainRegistration,
+    HostedZone,
+    MailDomain,
+    RecordStatus,
+    VerificationStatus,
+)
 from domains.names import validate_domain_name
 from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
 from organizations.lifecycle import State
@@ -85,9 +92,9 @@ def chosen_domain(
     else:
         name = validate_domain_name(domain_name)
         zone = None
-        if (
-            choice == DomainChoice.NEW_ROUTE53
-            and HostedZone.objects.public().filter(name=name).exists()
+        if choice == DomainChoice.NEW_ROUTE53 and (
+            HostedZone.objects.public().filter(name=name).exists()
+            or DomainRegistration.objects.filter(name=name).exists()
         ):
             raise InvalidParameterException(
                 f"The domain {name} is already registered. Enter a different domain name.",
@@ -109,12 +116,7 @@ def add_chosen_domain(organization: Organization) -> MailDomain | None:
     if choice == DomainChoice.TEST or not name:
         return None
     if choice == DomainChoice.NEW_ROUTE53:
-        # No registrar here yet: the new domain's public hosted zone is made directly.
-        zone = HostedZone.objects.public().filter(
-            account_id=organization.account_id, name=name
-        ).first() or route53.create_hosted_zone(
-            account=organization.account, name=name, comment=f"WorkMail {organization.alias}"
-        )  # fmt: skip
+        zone = _registered_zone(organization, name)
     else:
         zone = organization.hosted_zone
     domain = organization.mail_domains.filter(name=name).first() or _register(organization, name)
@@ -124,6 +126,18 @@ def add_chosen_domain(organization: Organization) -> MailDomain | None:
             domain.hosted_zone = zone
         route53.upsert_record_sets(zone, route53.mail_domain_record_sets(domain))
     return domain
+
+
+def _registered_zone(organization: Organization, name: str) -> HostedZone | None:
+    """New Route 53 domain: the name registered with the emulated registrar for the account (a
+    second run finds its registration) and completed here, so Creating has its hosted zone."""
+    from domains import registrar  # the registrar's task module imports route53, like this one
+
+    registration = DomainRegistration.objects.filter(
+        account_id=organization.account_id, name=name
+    ).first() or registrar.register_domain(account=organization.account, name=name)
+    registrar.complete_registration(registration.pk)  # the queued run then finds it done
+    return DomainRegistration.objects.get(pk=registration.pk).zone
 
 
 def require_active(organization: Organization) -> None:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from domains.models import MailDomain, ResourceRecordSet
+from domains.models import DomainRegistration, MailDomain, RegistrationStatus, ResourceRecordSet
 from domains.route53 import create_hosted_zone
 from domains.services import add_chosen_domain
 from organizations.lifecycle import State
@@ -70,6 +70,11 @@ def test_new_route53_domain_gets_a_hosted_zone_with_its_records(admin_client, ad
     zone = domain.hosted_zone
     assert zone.account == admin.account and zone.name == "brand-new.com"
     assert zone.record_sets.filter(name=f"_amazonses.{domain.name}", type="TXT").exists()
+    # Registered through the emulated registrar, as the Registered domains page shows it.
+    registration = DomainRegistration.objects.get(name="brand-new.com")
+    assert (registration.account, registration.zone, registration.status) == (
+        admin.account, zone, RegistrationStatus.SUCCESSFUL,
+    )  # fmt: skip
 
 
 def test_external_domain_is_added_pending_and_nothing_is_written_to_route53(admin_client) -> None:
@@ -109,6 +114,13 @@ def test_a_domain_in_use_in_the_region_is_refused(admin_client) -> None:
 def test_a_new_route53_domain_already_registered_is_refused(admin_client) -> None:
     create_hosted_zone(account=active_organization().account, name="owned.com")
     response = _create(admin_client, email_domain="new-route53", domain_name="owned.com")
+    assert response.status_code == 400
+    assert "already registered" in text(response.content.decode(), "domain_name-error")
+
+
+def test_a_new_route53_domain_another_account_registered_is_refused(admin_client) -> None:
+    DomainRegistration.objects.create(account=active_organization().account, name="theirs.com")
+    response = _create(admin_client, email_domain="new-route53", domain_name="theirs.com")
     assert response.status_code == 400
     assert "already registered" in text(response.content.decode(), "domain_name-error")
 
