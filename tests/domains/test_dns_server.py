@@ -124,7 +124,7 @@ def test_garbage_gets_formerr_or_nothing_and_the_server_keeps_answering(dns_serv
 
 
 def test_one_query_reads_the_database_once(zone, django_assert_num_queries) -> None:
-    from domains.dnsserver import lookup
+    from domains.authority import lookup
 
     with django_assert_num_queries(1):
         lookup(["_amazonses.example.com"])
