@@ -148,3 +148,11 @@ def answer(query: dns.message.Message, found: dict[str, Found | None]) -> dns.me
             zone = dns.name.from_text(here.zone)
             response.authority.append(_rrset(zone, "SOA", *here.soa))
     return response
+
+
+def resolve(queries: list[dns.message.Message]) -> list[dns.message.Message]:
+    """The responses to parsed queries (the transport has already refused what isn't a query),
+    with one SQL query for them all; a DatabaseError reaches the caller."""
+    names = [question_name(q.question[0]) for q in queries if len(q.question) == 1]
+    found = lookup(names) if names else {}
+    return [answer(query, found) for query in queries]

@@ -20,7 +20,7 @@ import dns.message
 import dns.rcode
 from django.db import DatabaseError, close_old_connections, connection
 
-from domains.authority import Found, answer, lookup, question_name
+from domains.authority import resolve
 
 log = logging.getLogger(__name__)
 
@@ -39,30 +39,27 @@ def respond(wires: list[bytes], *, limit: int | None) -> list[bytes | None]:
             queries.append(dns.message.from_wire(wire))
         except dns.exception.DNSException:
             queries.append(None)
-    names = [
-        question_name(q.question[0]) for q in queries if q is not None and len(q.question) == 1
-    ]
+    parsed = [query for query in queries if query is not None]
     close_old_connections()
     try:
-        found = lookup(names) if names else {}
+        responses = iter(resolve(parsed))
     except DatabaseError:
         log.exception("The DNS server could not read the hosted zones")
         connection.close()  # a fresh one at the next query
-        found = None
+        responses = iter([_servfail(query) for query in parsed])
     return [
-        _formerr(wire) if query is None else _wire(query, found, limit)
+        _formerr(wire) if query is None else _wire(query, next(responses), limit)
         for wire, query in zip(wires, queries, strict=True)
     ]
 
 
-def _wire(
-    query: dns.message.Message, found: dict[str, Found | None] | None, limit: int | None
-) -> bytes:
-    if found is None:
-        response = dns.message.make_response(query)
-        response.set_rcode(dns.rcode.SERVFAIL)
-    else:
-        response = answer(query, found)
+def _servfail(query: dns.message.Message) -> dns.message.Message:
+    response = dns.message.make_response(query)
+    response.set_rcode(dns.rcode.SERVFAIL)
+    return response
+
+
+def _wire(query: dns.message.Message, response: dns.message.Message, limit: int | None) -> bytes:
     if limit is None:
         return response.to_wire()
     if query.edns >= 0:
