@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from celery.signals import after_task_publish
 from django.conf import settings
-from django.db import connection
-from django.test import Client
+from django.core.management.base import CommandError
+from django.db import OperationalError, connection
+from django.test import Client, TransactionTestCase
 
 from tests.factories import MembershipFactory
 from tests.processes import CeleryProcess, broker_problem, forget_queue, free_port
@@ -36,6 +37,28 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher"
     ]  # fast, tests only
+
+
+_flush_tables = TransactionTestCase._fixture_teardown
+
+
+def _flush_tables_despite_deadlocks(self: TransactionTestCase) -> None:
+    """A transactional test's table wipe, tried again when PostgreSQL broke a deadlock by
+    aborting it: the session's worker may still be running a task the test sent (a registration
+    completing, say), holding row locks that TRUNCATE waits for while the task waits for it."""
+    for attempt in range(5):
+        try:
+            return _flush_tables(self)
+        except CommandError as error:
+            deadlocked = isinstance(error.__cause__, OperationalError) and (
+                "deadlock" in str(error.__cause__)
+            )
+            if not deadlocked or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+TransactionTestCase._fixture_teardown = _flush_tables_despite_deadlocks
 
 
 def require(problem: str | None) -> None:
