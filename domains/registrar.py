@@ -1,12 +1,15 @@
 """The emulated registrar (Route 53 Domains' RegisterDomain): a name registered once in the whole
-emulator; its public hosted zone is made by a Celery task, as the registration completes."""
+emulator (domains.registry); its public hosted zone is made by a Celery task, as the registration
+completes, and the name is delegated to that zone's name servers."""
 
 from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from domains import registry
 from domains.models import DomainRegistration, HostedZone, RegistrationStatus
-from domains.route53 import HostedZoneAlreadyExists, InvalidInput, create_hosted_zone, zone_name
+from domains.route53 import InvalidInput, create_hosted_zone, zone_name
 from workmail_console.models import Account
 
 
@@ -21,14 +24,17 @@ def register_domain(*, account: Account, name: str) -> DomainRegistration:
     taken = DomainNotAvailable(
         f"{name} is not available. Choose another domain name.", field="name"
     )
-    if HostedZone.objects.public().filter(name=name).exclude(account=account).exists():
-        raise taken  # another account's public zone answers for it in the emulator
+    if registry.is_claimed_above(name):
+        raise taken  # a name inside someone's domain is theirs to delegate, not a registrar's
     registration = DomainRegistration(account=account, name=name)
     try:
         with transaction.atomic():
             registration.save(force_insert=True)
     except IntegrityError:
-        raise taken from None
+        # Taken, unless it is the account's own claim (its public zone of the name came first).
+        registration = _register_claim(account, name)
+        if registration is None:
+            raise taken from None
     transaction.on_commit(
         lambda: complete_registration.apply_async(
             (registration.pk,), countdown=settings.WORKMAIL_STAGE_DELAY
@@ -37,15 +43,27 @@ def register_domain(*, account: Account, name: str) -> DomainRegistration:
     return registration
 
 
+def _register_claim(account: Account, name: str) -> DomainRegistration | None:
+    """The account's claim of `name`, now In progress as a registration; None if it has none."""
+    with transaction.atomic():
+        claims = DomainRegistration.objects.filter(account=account, name=name, registered=False)
+        if not claims.update(
+            registered=True, status=RegistrationStatus.IN_PROGRESS, created=timezone.now()
+        ):
+            return None
+        return DomainRegistration.objects.get(account=account, name=name)
+
+
 def list_registrations(account: Account):
     """ListDomains: the account's registered domains by name."""
-    return DomainRegistration.objects.filter(account=account).select_related("zone")
+    return DomainRegistration.objects.registered().filter(account=account).select_related("zone")
 
 
 @shared_task
 def complete_registration(registration_pk: int) -> str | None:
-    """The registration's public hosted zone (the account's own one of that name, if it made
-    one already), then Successful; a second delivery finds it done and changes nothing."""
+    """The registration's public hosted zone (the one it is delegated to, or the account's
+    oldest of that name, or a new one), the name delegated to it, then Successful; a second
+    delivery finds it done and changes nothing."""
     with transaction.atomic():
         registration = (
             DomainRegistration.objects.select_for_update().filter(pk=registration_pk).first()
@@ -55,16 +73,18 @@ def complete_registration(registration_pk: int) -> str | None:
         if registration.status == RegistrationStatus.SUCCESSFUL:
             return registration.status
         account = registration.account
-        zone = HostedZone.objects.public().filter(account=account, name=registration.name).first()
+        zone = registration.zone or (
+            HostedZone.objects.public()
+            .filter(account=account, name=registration.name)
+            .order_by("created", "pk")
+            .first()
+        )
         if zone is None:
-            try:
-                zone = create_hosted_zone(
-                    account=account, name=registration.name,
-                    comment="HostedZone created by Route53 Registrar",
-                )  # fmt: skip
-            except HostedZoneAlreadyExists:
-                zone = None  # another account's zone came first: the registration has none
-        registration.zone = zone
+            zone = create_hosted_zone(
+                account=account, name=registration.name,
+                comment="HostedZone created by Route53 Registrar",
+            )  # fmt: skip
+        registration.zone, registration.name_servers = zone, zone.name_servers
         registration.status = RegistrationStatus.SUCCESSFUL
-        registration.save(update_fields=["zone", "status"])
+        registration.save(update_fields=["zone", "name_servers", "status"])
         return registration.status

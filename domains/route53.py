@@ -3,7 +3,8 @@
 One function per Route 53 operation (CreateHostedZone, ListHostedZones, GetHostedZone,
 DeleteHostedZone, ChangeResourceRecordSets), raising Route 53's own error codes. Record values
 are kept in zone-file syntax (TXT quoted, names absolute), as Route 53's ResourceRecords are, so
-the DNS server (domains.dnsserver) reads them with dnspython's rdata parser.
+the DNS server (domains.authority) reads them with dnspython's rdata parser. Each zone has its
+own delegation set; the registry (domains.registry) decides which zone a name is delegated to.
 """
 
 from collections.abc import Iterable, Sequence
@@ -15,12 +16,13 @@ import dns.name
 import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, QuerySet
 
+from domains import registry
+from domains.authority import serving_zone_pks
 from domains.models import (
     HOSTED_ZONE_ID_PATTERN,
-    DomainRegistration,
     HostedZone,
     MailDomain,
     RecordType,
@@ -35,8 +37,7 @@ COMMENT_MAX = 256
 VALUES_MAX = 400  # resource records in one record set
 VALUE_MAX = 4000  # characters of one value
 APEX_TYPES = frozenset({RecordType.SOA, RecordType.NS})  # the zone's own, made with it
-SOA_DEFAULT = "ns-1.awsdns-emulator.net. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
-NS_DEFAULT = ("ns-1.awsdns-emulator.net.", "ns-2.awsdns-emulator.org.")
+SOA_TIMERS = "1 7200 900 1209600 86400"  # serial, refresh, retry, expire, negative TTL
 
 
 # Route 53's errors.
@@ -56,14 +57,6 @@ class InvalidInput(WorkMailError):
 
 class HostedZoneNotEmpty(WorkMailError):
     code = "HostedZoneNotEmpty"
-
-
-class HostedZoneAlreadyExists(WorkMailError):
-    code = "HostedZoneAlreadyExists"
-
-
-class ConflictingDomainExists(WorkMailError):
-    code = "ConflictingDomainExists"
 
 
 @dataclass(frozen=True)
@@ -101,38 +94,65 @@ def zone_name(name: str, *, field: str = "name") -> str:
 def create_hosted_zone(
     *, account: Account, name: str, private: bool = False, comment: str = ""
 ) -> HostedZone:
-    """CreateHostedZone: the zone with its SOA and NS record sets."""
+    """CreateHostedZone: the zone with its delegation set in its SOA and NS record sets. Any
+    account may make a public zone of any name (several, even); it answers only where the name
+    is delegated to it (domains.registry claims an unowned name for it)."""
     name = zone_name(name)
     if "\x00" in comment or len(comment) > COMMENT_MAX:
         raise InvalidInput(
             f"The comment can have up to {COMMENT_MAX} characters, without null characters.",
             field="comment",
         )
-    if not private and (
-        DomainRegistration.objects.filter(name=name).exclude(account=account).exists()
-    ):
-        raise ConflictingDomainExists(
-            f"The domain {name} is registered by another account: you can't create a public"
-            " hosted zone for it.",
-            field="name",
-        )
     zone = HostedZone(account=account, name=name, private=private, comment=comment)
-    try:
-        with transaction.atomic():
-            zone.save(force_insert=True)
-            ResourceRecordSet.objects.bulk_create(
-                [
-                    ResourceRecordSet(zone=zone, name=name, type="SOA", ttl=900,
-                                      values=[SOA_DEFAULT]),
-                    ResourceRecordSet(zone=zone, name=name, type="NS", ttl=172800,
-                                      values=list(NS_DEFAULT)),
-                ]
-            )  # fmt: skip
-    except IntegrityError:
-        raise HostedZoneAlreadyExists(
-            f"A public hosted zone for {name} already exists.", field="name"
-        ) from None
+    servers = [f"{server}." for server in zone.name_servers]
+    soa = f"{servers[0]} awsdns-hostmaster.amazon.com. {SOA_TIMERS}"
+    with transaction.atomic():
+        zone.save(force_insert=True)
+        ResourceRecordSet.objects.bulk_create(
+            [
+                ResourceRecordSet(zone=zone, name=name, type="SOA", ttl=900, values=[soa]),
+                ResourceRecordSet(zone=zone, name=name, type="NS", ttl=172800, values=servers),
+            ]
+        )
+        if not private:
+            registry.claim(zone)
     return zone
+
+
+def account_zone(account_id: str, name: str) -> HostedZone | None:
+    """The account's public hosted zone of `name`: the one the name is delegated to when it has
+    several, else its oldest."""
+    mine = HostedZone.objects.public().filter(account_id=account_id, name=name)
+    zones = list(mine.order_by("created", "pk"))
+    if len(zones) > 1:
+        delegated = registry.delegated_pks(zones)
+        zones.sort(key=lambda zone: zone.pk not in delegated)
+    return zones[0] if zones else None
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """Whether a public zone answers DNS queries for its name, and if not, the account's zone
+    above it that answers instead (where an NS record set would delegate to it)."""
+
+    delegated: bool
+    parent: HostedZone | None = None
+
+
+def delegation(zone: HostedZone) -> Delegation | None:
+    """How the DNS server treats the zone now (None for a private zone, which it never serves)."""
+    if zone.private:
+        return None
+    serving = serving_zone_pks([zone.name])[zone.name]
+    if serving == zone.pk:
+        return Delegation(True)
+    parents = HostedZone.objects.filter(pk=serving, account_id=zone.account_id)
+    return Delegation(False, parents.exclude(name=zone.name).first() if serving else None)
+
+
+def is_delegated(zone: HostedZone) -> bool:
+    """Whether the DNS server answers for the zone's name from this zone now."""
+    return zone.pk in registry.delegated_pks([zone])
 
 
 def list_hosted_zones(account: Account) -> QuerySet[HostedZone]:
@@ -161,6 +181,7 @@ def delete_hosted_zone(zone: HostedZone) -> None:
                 "The specified hosted zone contains non-required resource record sets and so"
                 " cannot be deleted. Delete its other record sets first."
             )
+        registry.release(locked)
         locked.delete()
 
 
@@ -274,6 +295,10 @@ def _checked(zone: HostedZone, change: Change) -> Change:
             f"RRSet of type CNAME with DNS name {name}. is not permitted at apex in zone"
             f" {zone.name}.",
             field="record_name",
+        )
+    if rtype == RecordType.NS and name.startswith("*"):
+        raise InvalidChangeBatch(
+            "You can't create a wildcard record of type NS.", field="record_name"
         )
     if rtype == RecordType.SOA and name != zone.name:
         raise InvalidChangeBatch(

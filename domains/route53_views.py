@@ -68,7 +68,10 @@ def zone_create(request: ConsoleRequest) -> HttpResponse:
 def _zone_page(
     request: ConsoleRequest, zone: HostedZone, form: RecordSetForm, status: int = 200
 ) -> HttpResponse:
-    context = {"zone": zone, "record_sets": list(route53.record_sets(zone)), "form": form}
+    context = {
+        "zone": zone, "record_sets": list(route53.record_sets(zone)), "form": form,
+        "delegation": route53.delegation(zone),
+    }  # fmt: skip
     return render(request, "route53/zone.html", context, status=status)
 
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from domains import route53
+from domains import registry, route53
 from domains.models import (
     DomainRecord,
     DomainRegistration,
@@ -48,9 +48,7 @@ def _register(organization: Organization, name: str) -> MailDomain:
     domain = MailDomain(
         organization=organization, region=organization.region, name=name,
         ownership_token=new_ownership_token(), dkim_tokens=new_dkim_tokens(),
-        hosted_zone=HostedZone.objects.public().filter(
-            account_id=organization.account_id, name=name
-        ).first(),
+        hosted_zone=route53.account_zone(organization.account_id, name),
         next_check_at=timezone.now(),
     )  # fmt: skip
     try:
@@ -92,10 +90,7 @@ def chosen_domain(
     else:
         name = validate_domain_name(domain_name)
         zone = None
-        if choice == DomainChoice.NEW_ROUTE53 and (
-            HostedZone.objects.public().filter(name=name).exists()
-            or DomainRegistration.objects.filter(name=name).exists()
-        ):
+        if choice == DomainChoice.NEW_ROUTE53 and not registry.is_available(name):
             raise InvalidParameterException(
                 f"The domain {name} is already registered. Enter a different domain name.",
                 field="domain_name",
@@ -273,11 +268,7 @@ def route53_zone(domain: MailDomain) -> HostedZone | None:
     zone = domain.hosted_zone
     if zone is not None and zone.account_id == domain.organization.account_id:
         return zone
-    return (
-        HostedZone.objects.public()
-        .filter(account_id=domain.organization.account_id, name=domain.name)
-        .first()
-    )
+    return route53.account_zone(domain.organization.account_id, domain.name)
 
 
 def update_all_in_route53(domain: MailDomain) -> int:

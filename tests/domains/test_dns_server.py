@@ -87,16 +87,6 @@ def test_a_name_outside_every_public_zone_is_refused(dns_server, zone) -> None:
     assert ask(dns_server, "private.test", "TXT").rcode() == dns.rcode.REFUSED
 
 
-def test_the_longest_matching_zone_answers(dns_server, zone) -> None:
-    child = create_hosted_zone(account=zone.account, name="mail.example.com")
-    upsert_record_sets(child, [RecordSet("mail.example.com", "TXT", 60, ('"child"',))])
-    response = ask(dns_server, "mail.example.com", "TXT")
-    assert response.answer[0][0].strings == (b"child",)
-    assert ask(dns_server, "x.mail.example.com", "A").authority[0].name.to_text() == (
-        "mail.example.com."
-    )
-
-
 def test_a_change_in_the_zone_shows_at_the_next_query(dns_server, zone) -> None:
     upsert_record_sets(zone, [RecordSet("_amazonses.example.com", "TXT", 300, ('"new"',))])
     assert ask(dns_server, "_amazonses.example.com", "TXT").answer[0][0].strings == (b"new",)
@@ -123,10 +113,98 @@ def test_garbage_gets_formerr_or_nothing_and_the_server_keeps_answering(dns_serv
     assert ask(dns_server, "example.com", "MX").rcode() == dns.rcode.NOERROR
 
 
-def test_one_query_reads_the_database_once(zone, django_assert_num_queries) -> None:
+def test_a_burst_of_questions_reads_the_database_once(zone, django_assert_num_queries) -> None:
     from domains.authority import lookup
 
     with django_assert_num_queries(1):
         lookup(["_amazonses.example.com"])
     with django_assert_num_queries(1):
         lookup(["a.b.c.d.e.f.nothing.example.com", "example.com", "x.org"])
+
+
+def test_negative_answers_cost_one_more_query_for_the_burst(zone, django_assert_num_queries):
+    from domains.authority import resolve
+
+    queries = [dns.message.make_query(name, "TXT") for name in
+               ("_amazonses.example.com", "a.example.com", "b.c.example.com", "x.org")]  # fmt: skip
+    with django_assert_num_queries(2):
+        responses = resolve(queries)
+    assert [r.rcode() for r in responses] == [dns.rcode.NOERROR, dns.rcode.NXDOMAIN,
+                                              dns.rcode.NXDOMAIN, dns.rcode.REFUSED]  # fmt: skip
+
+
+# --- Wildcards (RFC 4592) and ANY (RFC 8482) --------------------------------------------------
+
+
+@pytest.fixture
+def wild(zone) -> HostedZone:
+    """example.com with *.example.com TXT, *.wild.example.com CNAME, an existing name under the
+    wildcard (only A) and an empty non-terminal (ent.example.com, above a.ent.example.com)."""
+    upsert_record_sets(
+        zone,
+        [
+            RecordSet("*.example.com", "TXT", 60, ('"from the wildcard"',)),
+            RecordSet("*.wild.example.com", "CNAME", 60, ("target.example.net.",)),
+            RecordSet("real.example.com", "A", 60, ("192.0.2.5",)),
+            RecordSet("a.ent.example.com", "A", 60, ("192.0.2.6",)),
+        ],
+    )
+    return zone
+
+
+def test_a_wildcard_answers_a_name_that_does_not_exist_with_that_name(dns_server, wild) -> None:
+    response = ask(dns_server, "anything.example.com", "TXT")
+    assert response.rcode() == dns.rcode.NOERROR and response.flags & dns.flags.AA
+    [txt] = response.answer
+    assert txt.name.to_text() == "anything.example.com." and txt[0].strings == (
+        b"from the wildcard",
+    )
+
+
+def test_a_wildcard_covers_several_labels_below_its_closest_encloser(dns_server, wild) -> None:
+    [cname] = ask(dns_server, "a.b.wild.example.com", "MX").answer
+    assert (cname.name.to_text(), cname.rdtype) == ("a.b.wild.example.com.", dns.rdatatype.CNAME)
+
+
+def test_a_wildcard_of_another_type_is_nodata(dns_server, wild) -> None:
+    response = ask(dns_server, "anything.example.com", "MX")
+    assert response.rcode() == dns.rcode.NOERROR and not response.answer
+    assert response.authority[0].rdtype == dns.rdatatype.SOA
+
+
+def test_no_wildcard_answers_for_a_name_that_exists(dns_server, wild) -> None:
+    response = ask(dns_server, "real.example.com", "TXT")
+    assert response.rcode() == dns.rcode.NOERROR and not response.answer
+
+
+def test_an_empty_non_terminal_exists_and_blocks_the_wildcard_above_it(dns_server, wild) -> None:
+    ent = ask(dns_server, "ent.example.com", "TXT")
+    assert ent.rcode() == dns.rcode.NOERROR and not ent.answer
+    # Its closest encloser is ent.example.com, which has no wildcard: the name does not exist.
+    assert ask(dns_server, "x.ent.example.com", "TXT").rcode() == dns.rcode.NXDOMAIN
+
+
+def test_an_empty_non_terminal_without_wildcards_is_nodata_not_nxdomain(dns_server, zone) -> None:
+    upsert_record_sets(zone, [RecordSet("a.b.example.com", "TXT", 60, ('"deep"',))])
+    assert ask(dns_server, "b.example.com", "TXT").rcode() == dns.rcode.NOERROR
+    assert ask(dns_server, "c.example.com", "TXT").rcode() == dns.rcode.NXDOMAIN
+
+
+def test_a_name_with_an_underscore_is_not_taken_for_a_like_pattern(dns_server, zone) -> None:
+    upsert_record_sets(zone, [RecordSet("x.a1b.example.com", "TXT", 60, ('"x"',))])
+    assert ask(dns_server, "a_b.example.com", "TXT").rcode() == dns.rcode.NXDOMAIN
+
+
+def test_any_gets_one_record_set_not_all(dns_server, zone) -> None:
+    upsert_record_sets(
+        zone,
+        [
+            RecordSet("many.example.com", "A", 60, ("192.0.2.1", "192.0.2.2")),
+            RecordSet("many.example.com", "TXT", 60, ('"one"',)),
+            RecordSet("many.example.com", "MX", 60, ("10 a.example.net.", "20 b.example.net.")),
+        ],
+    )
+    response = ask(dns_server, "many.example.com", "ANY")
+    assert response.rcode() == dns.rcode.NOERROR and len(response.answer) == 1
+    assert response.answer[0].rdtype == dns.rdatatype.TXT
+    assert ask(dns_server, "nothing.example.com", "ANY").rcode() == dns.rcode.NXDOMAIN

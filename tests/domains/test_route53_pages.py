@@ -75,11 +75,34 @@ def test_a_bad_zone_name_is_a_field_error(admin_client, name, words) -> None:
     assert not HostedZone.objects.exists()
 
 
-def test_a_second_public_zone_of_the_name_is_a_field_error(admin_client, zone) -> None:
-    response = admin_client.post(reverse("route53:create-zone"),
-                                 {"name": "example.com", "zone_type": "public"})  # fmt: skip
-    assert response.status_code == 400
-    assert "already exists" in text(response.content.decode(), "name-error")
+def test_a_zone_shows_its_four_name_servers(admin_client, zone) -> None:
+    page = admin_client.get(zone_url(zone)).content.decode()
+    assert text(page, "name-servers").split() == zone.name_servers
+    assert 'data-testid="not-delegated"' not in page
+
+
+def test_another_accounts_zone_of_a_claimed_name_is_made_and_says_it_answers_nothing(
+    zone, stranger
+) -> None:
+    client = signed_in(stranger)
+    response = client.post(reverse("route53:create-zone"),
+                           {"name": "example.com", "zone_type": "public"})  # fmt: skip
+    assert response.status_code == 302
+    theirs = HostedZone.objects.get(account=stranger.account)
+    notice = text(client.get(zone_url(theirs)).content.decode(), "not-delegated")
+    assert "doesn't answer DNS queries" in notice and "isn't delegated" in notice
+
+
+def test_a_sub_zone_of_the_accounts_own_zone_says_where_to_delegate_it(admin_client, zone) -> None:
+    admin_client.post(reverse("route53:create-zone"),
+                      {"name": "mail.example.com", "zone_type": "public"})  # fmt: skip
+    child = HostedZone.objects.get(name="mail.example.com")
+    notice = text(admin_client.get(zone_url(child)).content.decode(), "not-delegated")
+    assert "answered by your hosted zone example.com" in notice
+    admin_client.post(zone_url(zone, "route53:upsert-record"), record(
+        "mail", "NS", "172800", "\n".join(f"{server}." for server in child.name_servers)
+    ))  # fmt: skip
+    assert 'data-testid="not-delegated"' not in admin_client.get(zone_url(child)).content.decode()
 
 
 def test_the_zone_page_lists_its_record_sets(admin_client, zone) -> None:
@@ -185,7 +208,7 @@ def test_ops_read_but_can_not_write(ops, zone) -> None:
     for url in (zone_url(zone, "route53:upsert-record"), zone_url(zone, "route53:delete-zone"),
                 reverse("route53:create-zone"), reverse("route53:register")):  # fmt: skip
         assert client.post(url, {**record(), "name": "ops.example.com"}).status_code == 403
-    assert len(rows(zone)) == 2 and not DomainRegistration.objects.exists()
+    assert len(rows(zone)) == 2 and not DomainRegistration.objects.registered().exists()
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -204,7 +227,7 @@ def test_the_pages_use_a_constant_number_of_queries(admin_client, admin, count) 
     assert counts == EXPECTED_QUERIES
 
 
-EXPECTED_QUERIES = [4, 5, 4]  # session+membership, then the page's own
+EXPECTED_QUERIES = [4, 6, 4]  # session+membership, then the page's own
 
 
 def test_register_a_domain_in_progress_then_successful(admin_client, admin) -> None:

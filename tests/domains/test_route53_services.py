@@ -2,14 +2,12 @@
 
 import pytest
 
-from domains.models import HostedZone, ResourceRecordSet
+from domains.models import DomainRegistration, HostedZone, ResourceRecordSet
 from domains.registrar import register_domain
 from domains.route53 import (
     TTL_MAX,
     Action,
     Change,
-    ConflictingDomainExists,
-    HostedZoneAlreadyExists,
     HostedZoneNotEmpty,
     InvalidChangeBatch,
     InvalidInput,
@@ -19,6 +17,7 @@ from domains.route53 import (
     create_hosted_zone,
     delete_hosted_zone,
     get_hosted_zone,
+    is_delegated,
     list_hosted_zones,
     record_name,
 )
@@ -65,11 +64,23 @@ def test_a_malformed_zone_name_is_invalid_input(account, name) -> None:
     assert not HostedZone.objects.exists()
 
 
-def test_a_second_public_zone_of_a_name_already_exists_even_in_another_account(zone) -> None:
-    with pytest.raises(HostedZoneAlreadyExists):
-        create_hosted_zone(account=AccountFactory(), name="example.com")
-    with pytest.raises(HostedZoneAlreadyExists):
-        create_hosted_zone(account=zone.account, name="EXAMPLE.com")
+def test_a_zone_gets_its_own_delegation_set_of_four_name_servers(zone) -> None:
+    other = create_hosted_zone(account=zone.account, name="example.org")
+    assert len(zone.name_servers) == 4 and len(set(zone.name_servers)) == 4
+    assert [server.rsplit(".awsdns-", 1)[1].split(".", 1)[1] for server in zone.name_servers] == [
+        "com", "net", "org", "co.uk"
+    ]  # fmt: skip
+    assert set(zone.name_servers) != set(other.name_servers)
+    ns, soa = sets(zone)[("example.com", "NS")], sets(zone)[("example.com", "SOA")]
+    assert ns == (172800, [f"{server}." for server in zone.name_servers])
+    assert soa[1][0].startswith(f"{zone.name_servers[0]}. awsdns-hostmaster.amazon.com. ")
+
+
+def test_public_zones_of_one_name_can_be_many_but_the_first_alone_is_delegated(zone) -> None:
+    theirs = create_hosted_zone(account=AccountFactory(), name="example.com")
+    second = create_hosted_zone(account=zone.account, name="EXAMPLE.com")
+    assert HostedZone.objects.filter(name="example.com").count() == 3
+    assert [is_delegated(z) for z in (zone, theirs, second)] == [True, False, False]
 
 
 def test_private_zones_of_one_name_can_be_many(zone) -> None:
@@ -84,10 +95,11 @@ def test_an_overlong_comment_is_invalid_input(account) -> None:
     assert refused.value.field == "comment"
 
 
-def test_a_name_another_account_registered_gets_no_public_zone(account) -> None:
+def test_a_zone_of_a_name_another_account_registered_is_made_but_not_delegated(account) -> None:
     register_domain(account=AccountFactory(), name="taken.com")
-    with pytest.raises(ConflictingDomainExists):
-        create_hosted_zone(account=account, name="taken.com")
+    zone = create_hosted_zone(account=account, name="taken.com")
+    assert not is_delegated(zone)
+    assert DomainRegistration.objects.get().account != account
 
 
 def test_list_hosted_zones_counts_records_and_shows_only_the_accounts(zone) -> None:
