@@ -156,6 +156,18 @@ def test_trailing_dots_and_upper_case_in_dns_are_the_same_names(domain) -> None:
     ] * 5
 
 
+def test_spf_with_another_provider_and_dmarc_with_the_usual_spaces_are_verified(domain) -> None:
+    spf = "v=spf1 include:_spf.example.net include:amazonses.com ~all"
+    put(
+        domain,
+        RecordSet("example.com", "TXT", 300, (f'"{spf}"',)),
+        RecordSet("_dmarc.example.com", "TXT", 300, ('"v=DMARC1; p=quarantine; pct=100; fo=1"',)),
+    )
+    checks.check_domain(domain.pk)
+    found = statuses(domain)
+    assert (found[Kind.SPF], found[Kind.DMARC]) == (RecordStatus.VERIFIED, RecordStatus.VERIFIED)
+
+
 def test_a_dead_resolver_changes_nothing_and_asks_again_soon(domain, resolve_with) -> None:
     put(domain, *mail_domain_record_sets(domain))
     checks.check_domain(domain.pk)  # all verified
