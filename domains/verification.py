@@ -5,10 +5,24 @@ Pending until WORKMAIL_DNS_VERIFY_WINDOW has passed since the domain was added a
 MX, AutoDiscover, SPF and DMARC are Verified when found as asked, Missing when the name has no
 such record (NXDOMAIN or no answer), Inconsistent when it has another value. A timeout or a dead
 resolver is never an answer: the record keeps its status and is asked again soon.
+
+SPF and DMARC are read for their meaning, as mail servers read them, not compared as text; a
+policy at least as strict as WorkMail's counts:
+- SPF (RFC 7208): the name's one TXT starting `v=spf1` (two are a PermError: Inconsistent) must
+  pass every mechanism WorkMail asks for (`include:amazonses.com`, anywhere, beside other
+  providers') and end with an `all` at least as strict as its `~all`: `-all` counts, `?all` and
+  `+all` don't. A term that is neither a mechanism nor a modifier breaks the record.
+- DMARC (RFC 7489): the name's one TXT starting `v=DMARC1` (two: no policy applies, Inconsistent),
+  read as `tag=value` pairs separated by `;`, in any order and spacing. `p` must be at least as
+  strict as WorkMail's (quarantine or reject), `fo` must hold WorkMail's options (`1`, with others
+  if you like), and each other tag WorkMail asks for (`pct=100`) must have its value, the RFC's
+  default standing in when absent; tags WorkMail doesn't ask for (rua, sp, ...) are free.
+Case is ignored throughout, and a TXT record that is not SPF (or not DMARC) is not looked at.
 """
 
 import asyncio
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -119,8 +133,98 @@ def _text(rdata) -> str:
     return b"".join(rdata.strings).decode("utf-8", "replace")
 
 
-def _squash(value: str) -> str:
-    return " ".join(value.split()).lower()
+SPF_MECHANISMS = frozenset({"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"})
+SPF_MODIFIER = re.compile(r"[a-z][a-z0-9_.-]*=.*")
+SPF_QUALIFIERS = "+?~-"  # from the most lenient to the strictest
+DMARC_POLICIES = ("none", "quarantine", "reject")  # from the most lenient to the strictest
+DMARC_DEFAULTS = {"pct": "100", "fo": "0"}  # RFC 7489 §6.3
+
+
+def _is_spf(text: str) -> bool:
+    """RFC 7208 §4.5: an SPF record starts with `v=spf1`, then a space or its end."""
+    return text.lower().split()[:1] == ["v=spf1"]
+
+
+def _spf_mechanisms(text: str) -> list[tuple[str, str]] | None:
+    """An SPF record's mechanisms in order, as (qualifier, mechanism) in lower case without a
+    domain's trailing dot, modifiers (`exp=...`) left out; None when a term is neither."""
+    mechanisms = []
+    for term in text.lower().split()[1:]:
+        qualifier, body = (term[0], term[1:]) if term[0] in SPF_QUALIFIERS else ("+", term)
+        if re.split("[:/]", body, maxsplit=1)[0] in SPF_MECHANISMS:
+            mechanisms.append((qualifier, body.rstrip(".")))
+        elif not SPF_MODIFIER.fullmatch(term):
+            return None
+    return mechanisms
+
+
+def _spf_agrees(found: str, asked: str) -> bool:
+    """Every mechanism asked for but `all` passes before the record's first `all` (what follows
+    it is never reached), and that `all` is at least as strict as the one asked for."""
+    have, want = _spf_mechanisms(found) or [], _spf_mechanisms(asked)
+    names = [mechanism for _, mechanism in have]
+    if not want or "all" not in names:
+        return False
+    end = names.index("all")
+    *wanted, (asked_all, _) = want
+    stricter = SPF_QUALIFIERS.index(have[end][0]) >= SPF_QUALIFIERS.index(asked_all)
+    return stricter and set(wanted) <= set(have[:end])
+
+
+def _dmarc_tags(text: str) -> dict[str, str] | None:
+    """A DMARC record's tag=value pairs, separated by `;`, names and values in lower case and
+    stripped; None when a pair has no `=` or a tag comes twice."""
+    tags: dict[str, str] = {}
+    for pair in filter(str.strip, text.split(";")):  # a trailing `;` is allowed
+        name, equals, value = (part.strip().lower() for part in pair.partition("="))
+        if not equals or not name or name in tags:
+            return None
+        tags[name] = value
+    return tags
+
+
+def _is_dmarc(text: str) -> bool:
+    """RFC 7489 §6.6.3: a DMARC record starts with its `v=DMARC1` tag."""
+    name, _, value = text.split(";", 1)[0].partition("=")
+    return (name.strip().lower(), value.strip().lower()) == ("v", "dmarc1")
+
+
+def _dmarc_agrees(found: str, asked: str) -> bool:
+    """`p` at least as strict as asked, `fo` with every option asked, and every other tag asked
+    for with its value (the RFC's default when absent)."""
+    have, want = _dmarc_tags(found), _dmarc_tags(asked)
+    if have is None or want is None:
+        return False
+    for tag, wanted in want.items():
+        value = have.get(tag, DMARC_DEFAULTS.get(tag))
+        if tag == "p":
+            agrees = value in DMARC_POLICIES and (
+                DMARC_POLICIES.index(value) >= DMARC_POLICIES.index(wanted)
+            )
+        elif tag == "fo":
+            agrees = set(wanted.split(":")) <= {option.strip() for option in value.split(":")}
+        else:
+            agrees = value == wanted
+        if not agrees:
+            return False
+    return True
+
+
+# How each policy TXT is told apart from the name's other TXT records, and whether it means what
+# WorkMail asks.
+POLICY_RECORDS = {Kind.SPF: (_is_spf, _spf_agrees), Kind.DMARC: (_is_dmarc, _dmarc_agrees)}
+
+
+def _policy_status(expected: Expected, texts: list[str]) -> str:
+    """SPF or DMARC: Missing without one on the name, Inconsistent with two (RFC 7208's
+    PermError; RFC 7489 applies no policy) or with one that means something else."""
+    is_one, agrees = POLICY_RECORDS[expected.kind]
+    records = [text for text in texts if is_one(text)]
+    if not records:
+        return MISSING
+    if len(records) > 1:
+        return INCONSISTENT
+    return VERIFIED if agrees(records[0], expected.value) else INCONSISTENT
 
 
 def judge(expected: Expected, rdatas: list | None, *, window_passed: bool) -> Finding:
@@ -134,12 +238,7 @@ def judge(expected: Expected, rdatas: list | None, *, window_passed: bool) -> Fi
         found = " | ".join(texts)[:FOUND_LIMIT]
         if expected.kind == Kind.OWNERSHIP:
             return Finding(VERIFIED if expected.value in texts else not_found, found)
-        wanted = _squash(expected.value)
-        prefix = wanted.split(";")[0].split(" ")[0]  # v=spf1, v=dmarc1
-        relevant = [text for text in texts if _squash(text).startswith(prefix)]
-        if any(_squash(text) == wanted for text in relevant):
-            return Finding(VERIFIED, found)
-        return Finding(INCONSISTENT if relevant else MISSING, found)
+        return Finding(_policy_status(expected, texts), found)
     if expected.type == "MX":
         values = [f"{rdata.preference} {_norm(rdata.exchange.to_text())}" for rdata in rdatas]
         found = ", ".join(values)[:FOUND_LIMIT]

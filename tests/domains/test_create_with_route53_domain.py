@@ -41,3 +41,5 @@ def test_an_organization_on_an_existing_hosted_zone_ends_active_with_its_domain_
     names = set(zone.record_sets.values_list("name", "type"))
     assert {("_amazonses.corp.example", "TXT"), ("corp.example", "MX"),
             ("_dmarc.corp.example", "TXT")} <= names  # fmt: skip
+    mx = zone.record_sets.get(name="corp.example", type="MX")
+    assert mx.values == ["10 inbound-smtp.eu-west-1.amazonaws.com."]  # the Region's, not us-east-1

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from domains import services
 from domains.models import DomainRecord, MailDomain, ResourceRecordSet, VerificationStatus
+from domains.records import Kind
 from domains.route53 import create_hosted_zone
 from organizations.lifecycle import State
 from organizations.models import Organization
@@ -209,3 +210,13 @@ def test_a_domain_is_one_organizations_in_its_region(organization) -> None:
         services.register_mail_domain(organization=other, domain_name="EXAMPLE.com")
     elsewhere = active_organization(alias="west", region="eu-west-1")
     services.register_mail_domain(organization=elsewhere, domain_name="example.com")
+
+
+def test_a_domain_in_eu_west_1_asks_for_that_regions_mx_and_autodiscover() -> None:
+    west = active_organization(alias="west", region="eu-west-1")
+    domain = services.register_mail_domain(organization=west, domain_name="example.com")
+    stored = dict(domain.records.values_list("kind", "value"))
+    assert (stored[Kind.MX], stored[Kind.AUTODISCOVER]) == (
+        "10 inbound-smtp.eu-west-1.amazonaws.com",
+        "autodiscover.mail.eu-west-1.awsapps.com",
+    )

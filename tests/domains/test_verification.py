@@ -69,6 +69,18 @@ def test_a_verified_domain_is_checked_again_in_about_a_day(domain) -> None:
     assert timedelta(hours=24) <= wait <= timedelta(hours=24 * 1.2)
 
 
+def test_domains_checked_together_are_due_again_at_spread_out_times(domain, settings) -> None:
+    for n in range(19):
+        register_mail_domain(organization=domain.organization, domain_name=f"d{n}.example.com")
+    assert checks.check_due() == 20  # all pending: nothing in the zone
+    interval = timedelta(seconds=settings.WORKMAIL_DNS_RECHECK_PENDING)
+    waits = [
+        d.next_check_at - d.checked_at for d in MailDomain.objects.filter(is_test_domain=False)
+    ]
+    assert all(interval <= wait <= interval * (1 + checks.JITTER) for wait in waits)
+    assert len(set(waits)) > 1, "every domain due again at the same moment: no jitter"
+
+
 def test_without_the_ownership_txt_it_stays_pending_then_fails_after_the_window(domain) -> None:
     put(domain, *[s for s in mail_domain_record_sets(domain) if not s.name.startswith("_amazon")])
     assert checks.check_domain(domain.pk) == VerificationStatus.PENDING
@@ -142,6 +154,18 @@ def test_trailing_dots_and_upper_case_in_dns_are_the_same_names(domain) -> None:
     assert [found[k] for k in (Kind.MX, Kind.SPF, Kind.DMARC, Kind.DKIM1, Kind.DKIM3)] == [
         RecordStatus.VERIFIED
     ] * 5
+
+
+def test_spf_with_another_provider_and_dmarc_with_the_usual_spaces_are_verified(domain) -> None:
+    spf = "v=spf1 include:_spf.example.net include:amazonses.com ~all"
+    put(
+        domain,
+        RecordSet("example.com", "TXT", 300, (f'"{spf}"',)),
+        RecordSet("_dmarc.example.com", "TXT", 300, ('"v=DMARC1; p=quarantine; pct=100; fo=1"',)),
+    )
+    checks.check_domain(domain.pk)
+    found = statuses(domain)
+    assert (found[Kind.SPF], found[Kind.DMARC]) == (RecordStatus.VERIFIED, RecordStatus.VERIFIED)
 
 
 def test_a_dead_resolver_changes_nothing_and_asks_again_soon(domain, resolve_with) -> None:

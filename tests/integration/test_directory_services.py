@@ -1,5 +1,6 @@
 """What the organization side asks of directories: directory_problem for each case,
-unsupported_reason, delete_directory, and the directory_changed signal once committed."""
+unsupported_reason, delete_directory, and the directory_changed signal once committed; and the
+directory actions' own refusal of a malformed directory ID."""
 
 import pytest
 from django.db import transaction
@@ -10,6 +11,7 @@ from directories.models import Directory
 from directories.signals import directory_changed
 from organizations.lifecycle import State
 from tests.factories import DirectoryFactory, OrganizationFactory
+from workmail_console.errors import EntityDoesNotExistException
 from workmail_console.lifecycle import InvalidTransition
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +216,38 @@ def test_a_failing_listener_does_not_stop_the_others(
         directory_changed.disconnect(listen)
     assert heard == ["Inoperable"]
     assert "listener broke" in caplog.text
+
+
+MALFORMED_IDS = [
+    "s-0123456789",  # wrong prefix
+    "d-012345678",  # too short
+    "d-0123456789a",  # too long
+    "d-01234567\x0089",  # NUL
+    "d-0123456789\n",  # a trailing newline, which `$` would let through
+    "D-0123456789",  # upper case
+    "d-" + "0" * 10_000,  # overlong
+    "eu-west-1",  # a Region, not an ID
+]
+
+
+@pytest.mark.parametrize("directory_id", MALFORMED_IDS)
+def test_a_malformed_directory_id_is_not_found_without_a_query(
+    directory_id, django_assert_num_queries
+) -> None:
+    account = DirectoryFactory().account
+    with django_assert_num_queries(0), pytest.raises(EntityDoesNotExistException):
+        services.get_directory(account=account, region="us-east-1", directory_id=directory_id)
+
+
+def create_alias(**where: str) -> Directory:
+    return services.create_alias(alias="corp", **where)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [services.simulate_outage, services.recover, services.request_directory_deletion, create_alias],
+)
+def test_the_directory_actions_refuse_a_malformed_id_as_not_found(action) -> None:
+    account = DirectoryFactory().account
+    with pytest.raises(EntityDoesNotExistException, match="was not found in us-east-1"):
+        action(account=account, region="us-east-1", directory_id="d-01234567\x0089")

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.views.debug import SafeExceptionReporterFilter
 
 from directories.models import DirectoryType
 from domains.models import VerificationStatus
@@ -152,6 +153,17 @@ def test_passwords_are_never_sent_back(admin_client: Client, organization: Organ
     page = response.content.decode()
     assert text(page, "display_name-error") == "Enter a display name."
     assert PASSWORD not in page
+
+
+@pytest.mark.parametrize("action", ["create", "reset-password"])
+def test_error_reports_hide_the_passwords_posted(
+    admin_client: Client, organization: Organization, action: str
+) -> None:
+    someone = user(organization) if action == "reset-password" else None
+    response = admin_client.post(url(action, organization, someone), form(organization))
+    posted = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    hidden = SafeExceptionReporterFilter.cleansed_substitute
+    assert [posted[f] for f in ("password", "repeat_password", "name")] == [hidden, hidden, "jane"]
 
 
 def test_every_field_error_shows_at_once(admin_client: Client, organization: Organization) -> None:

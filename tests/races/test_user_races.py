@@ -147,6 +147,29 @@ def test_a_user_enabled_as_the_sweep_runs_leaves_the_organization_active_with_it
         assert sweep_moved == [False, True] * (rounds // 2)
 
 
+def test_a_user_created_as_the_sweep_runs_is_never_enabled_in_an_inactive_organization() -> None:
+    """The create passed its first Active check; the sweep moves the organization Inactive and
+    waits on the held table, its transaction open; the create then queues on the organization's
+    row. Once the sweep commits, the create must see Inactive under the lock and refuse."""
+    organization = idle_past_the_period(active_organization())
+
+    def act(i: int) -> object:
+        if i == 1:
+            return make_idle_organizations_inactive()
+        until_the_sweep_waits()
+        return attempt(lambda: services.create_user(
+            organization=organization, name="late", display_name="Late", password=PASSWORD,
+            email=f"late@{organization.test_domain}",
+        ))  # fmt: skip
+
+    created, moved = race(act, writes_to=MailDomain, count=2)
+    after = fresh(organization)
+    enabled = services.users_of(after).enabled().exists()
+    assert (after.state, enabled) in {(State.ACTIVE, True), (State.INACTIVE, False)}
+    if connection.vendor == "postgresql":  # SQLite can't hold one table: there, either order
+        assert (outcomes([created]), moved) == ({"OrganizationStateException": 1}, [after.pk])
+
+
 def test_twenty_sweeps_at_once_move_an_idle_organization_once() -> None:
     organization = idle_past_the_period(active_organization())
     results = race(lambda _: make_idle_organizations_inactive(), writes_to=Organization)

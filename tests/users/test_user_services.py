@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from directories.lifecycle import Stage
 from directories.models import DirectoryType
+from organizations import services as organization_services
 from organizations.lifecycle import State
 from organizations.models import Organization
 from tests.factories import (
@@ -92,6 +93,18 @@ def test_users_of_an_organization_that_is_not_active_cannot_be_created():
     organization = active_organization(state=State.IMPAIRED)
     with pytest.raises(OrganizationStateException, match="not Active"):
         create(organization)
+
+
+def test_create_user_refuses_an_organization_deleted_since_it_was_read():
+    organization = active_organization()
+    read_before = Organization.objects.get(pk=organization.pk)
+    organization_services.delete_organization(
+        account=organization.account, region=organization.region,
+        organization_id=organization.organization_id, delete_directory=False,
+    )  # fmt: skip
+    with pytest.raises(OrganizationStateException, match="It is Deleting"):
+        create(read_before)
+    assert not services.users_of(organization).exists()
 
 
 def test_ad_connector_users_come_from_the_directory_and_can_only_be_enabled_or_disabled():
