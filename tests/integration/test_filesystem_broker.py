@@ -1,5 +1,5 @@
 """The embedded broker (workmail_console.broker) under concurrent producers and a consumer: no
-message is lost, garbled or delivered twice, and a bad file never stops the consumer."""
+message is lost, garbled, delivered twice or out of order; a bad file never stops the consumer."""
 
 import logging
 import multiprocessing
@@ -133,3 +133,16 @@ def test_an_undecodable_file_is_set_aside_and_the_next_message_delivered(
     assert not bad.exists()
     assert Path(folder, "queue", f".{bad.name}.undecodable").exists()
     assert "undecodable message file" in caplog.text
+
+
+def test_messages_are_received_in_the_order_sent_when_the_clock_gains_a_digit(
+    folder: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter([9.998, 9.999, 10.0, 10.001])  # 9998 ms to 10001 ms: 4 digits, then 5
+    monkeypatch.setattr("workmail_console.broker.monotonic", lambda: next(clock))
+    with connect(folder) as connection:
+        queue = connection.SimpleQueue(name)
+        for n in range(4):
+            queue.put({"id": n})
+        received = [queue.get(timeout=5).payload["id"] for _ in range(4)]
+    assert received == [0, 1, 2, 3]
