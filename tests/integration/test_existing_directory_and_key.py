@@ -147,3 +147,23 @@ def test_another_accounts_directory_or_key_can_not_be_used(admin) -> None:
     with pytest.raises(InvalidParameterException, match="does not exist"):
         create(admin, "keyless", key=KeyFactory())
     assert not Organization.objects.filter(account=admin.account).exists()
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:kms:us-east-1:999999999999:key/{key_id}",  # another account
+        "arn:aws:kms:eu-west-1:{account_id}:key/{key_id}",  # another Region
+    ],
+    ids=["another-account", "another-region"],
+)
+def test_an_arn_naming_another_account_or_region_can_not_use_the_callers_key(admin, arn) -> None:
+    key = KeyFactory(account=admin.account)
+    arn = arn.format(account_id=admin.account.account_id, key_id=key.key_id)
+    with pytest.raises(InvalidParameterException, match="does not exist") as refused:
+        services.create_organization(
+            account=admin.account, region="us-east-1", alias="keyless",
+            encryption_choice=EncryptionChoice.EXISTING, kms_key_arn=arn,
+        )  # fmt: skip
+    assert refused.value.field == "kms_key_arn"
+    assert not Organization.objects.filter(account=admin.account).exists()

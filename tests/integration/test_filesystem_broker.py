@@ -1,5 +1,5 @@
-"""The embedded broker (workmail_console.broker) under concurrent producers and a consumer: no
-message is lost, garbled or delivered twice, and a bad file never stops the consumer."""
+"""The embedded broker (workmail_console.broker) under concurrent producers and consumers: no
+message is lost, garbled, delivered twice or out of order, and a bad file never stops a consumer."""
 
 import logging
 import multiprocessing
@@ -16,6 +16,8 @@ from kombu import Connection
 TRANSPORT = "workmail_console.broker:Transport"
 PRODUCERS = 4
 MESSAGES_EACH = 300
+CONSUMERS = 4
+WAITING = 1000
 
 
 def connect(folder: str) -> Connection:
@@ -133,3 +135,57 @@ def test_an_undecodable_file_is_set_aside_and_the_next_message_delivered(
     assert not bad.exists()
     assert Path(folder, "queue", f".{bad.name}.undecodable").exists()
     assert "undecodable message file" in caplog.text
+
+
+def test_messages_are_received_in_the_order_sent_when_the_clock_gains_a_digit(
+    folder: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter([9.998, 9.999, 10.0, 10.001])  # 9998 ms to 10001 ms: 4 digits, then 5
+    monkeypatch.setattr("workmail_console.broker.monotonic", lambda: next(clock))
+    with connect(folder) as connection:
+        queue = connection.SimpleQueue(name)
+        for n in range(4):
+            queue.put({"id": n})
+        received = [queue.get(timeout=5).payload["id"] for _ in range(4)]
+    assert received == [0, 1, 2, 3]
+
+
+def consume(folder: str, name: str, start, results) -> None:
+    """One worker process: takes messages until the queue is empty; reports what it took."""
+    received: list[int] = []
+    errors: list[str] = []
+    with connect(folder) as connection:
+        queue = connection.SimpleQueue(name)
+        start.wait(30)
+        while True:
+            try:
+                message = queue.get_nowait()
+            except queue.Empty:
+                break
+            except Exception as error:  # what would stop a worker's consumer
+                errors.append(repr(error))
+                continue
+            received.append(message.payload["id"])
+            message.ack()
+    results.put((received, errors))
+
+
+@pytest.mark.slow
+def test_consumers_racing_for_the_same_messages_each_get_one_once(folder: str, name: str) -> None:
+    with connect(folder) as connection:
+        queue = connection.SimpleQueue(name)
+        for n in range(WAITING):
+            queue.put({"id": n})
+    spawn = multiprocessing.get_context("spawn")  # separate processes, like worker children
+    start, results = spawn.Barrier(CONSUMERS), spawn.Queue()
+    consumers = [
+        spawn.Process(target=consume, args=(folder, name, start, results)) for _ in range(CONSUMERS)
+    ]
+    for consumer in consumers:
+        consumer.start()
+    reports = [results.get(timeout=60) for _ in consumers]
+    for consumer in consumers:
+        consumer.join(10)
+    assert sum(1 for received, _ in reports if received) > 1  # they did race
+    assert [error for _, errors in reports for error in errors] == []
+    assert sorted(n for received, _ in reports for n in received) == list(range(WAITING))

@@ -55,3 +55,21 @@ def test_a_deleted_key_is_not_found(key: Key) -> None:
 def test_a_malformed_or_unknown_reference_is_not_found(key: Key, reference: str) -> None:
     with pytest.raises(NotFoundException):
         describe_key(account=key.account, region="eu-west-1", key_id=reference)
+
+
+def elsewhere(key: Key, *, account_id: str | None = None, region: str | None = None) -> list[str]:
+    """The key's ARN and its alias ARN, naming another account or Region but this key's ID."""
+    place = f"arn:aws:kms:{region or key.region}:{account_id or key.account_id}"
+    return [f"{place}:key/{key.key_id}", f"{place}:alias/mailboxes"]
+
+
+def test_an_arn_naming_another_account_does_not_reach_the_callers_own_key(key: Key) -> None:
+    for reference in elsewhere(key, account_id=AccountFactory().account_id):
+        with pytest.raises(NotFoundException, match="does not exist"):
+            describe_key(account=key.account, region="eu-west-1", key_id=reference)
+
+
+def test_an_arn_naming_another_region_does_not_reach_the_callers_own_key(key: Key) -> None:
+    for reference in elsewhere(key, region="us-east-1"):
+        with pytest.raises(NotFoundException, match="does not exist"):
+            describe_key(account=key.account, region="eu-west-1", key_id=reference)

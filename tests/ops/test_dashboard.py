@@ -140,6 +140,41 @@ def test_staff_superusers_see_every_account_and_can_filter_by_one(world, admin) 
     assert text(only_b, "scope-account") == world["b_failed"].account_id
 
 
+def staff_admin(account: Account) -> Membership:
+    """An admin of `account` who is staff but not a superuser: staff alone sees no other account."""
+    return MembershipFactory(
+        role=Role.ADMIN, account=account, user__is_staff=True, user__is_superuser=False
+    )
+
+
+def test_a_staff_user_who_is_not_a_superuser_sees_only_their_accounts_organizations(
+    world, admin
+) -> None:
+    html = page(signed_in(staff_admin(admin.account)))
+    assert text(html, "count-Failed") == "1"
+    assert text(html, "count-Active-us-west-2") == "0"
+    for organization in (world["b_failed"], world["b_active"]):
+        assert organization.alias not in html
+    assert "arn:aws:kms:stranger" not in html
+
+
+def test_a_staff_user_who_is_not_a_superuser_can_not_filter_by_another_account(
+    world, admin
+) -> None:
+    html = page(signed_in(staff_admin(admin.account)), account=world["b_failed"].account_id)
+    assert world["b_failed"].alias not in html
+    assert world["a_failed"].alias in html  # the parameter is ignored, as for any member
+
+
+def test_another_accounts_activity_is_not_news_to_a_staff_user_who_is_not_a_superuser(
+    world, admin
+) -> None:
+    client = signed_in(staff_admin(admin.account))
+    version = version_of(live(client).content.decode())
+    make(world["b_failed"].account, State.ACTIVE)
+    assert live(client, version).status_code == 204
+
+
 def test_a_tile_filters_the_tables_below_by_a_url_to_share(world, ops) -> None:
     html = page(signed_in(ops), state="Active", region="us-east-1")
     in_state = texts(html, "in-state")[0]
@@ -216,6 +251,24 @@ def test_retry_refuses_ops_and_get_and_other_accounts(world, ops, admin, publish
     wrong_region = reverse("ops:retry", args=["eu-west-1", stuck.organization_id])
     assert signed_in(admin).post(wrong_region).status_code == 404
     assert published_tasks == []
+
+
+def test_a_staff_user_who_is_not_a_superuser_can_not_retry_another_accounts_organization(
+    world, admin, published_tasks
+) -> None:
+    theirs = make(world["b_failed"].account, State.CREATING, state_changed_at=ago(hours=1))
+    client = signed_in(staff_admin(admin.account))
+    assert client.post(retry_url(theirs)).status_code == 404
+    assert published_tasks == []
+
+
+def test_a_staff_superuser_retries_any_accounts_organization(world, published_tasks) -> None:
+    theirs = make(world["b_failed"].account, State.CREATING, state_changed_at=ago(hours=1))
+    superuser = MembershipFactory(role=Role.ADMIN, user__is_staff=True, user__is_superuser=True)
+    assert signed_in(superuser).post(retry_url(theirs)).status_code == 302
+    assert published_tasks == [
+        ("organizations.tasks.advance_organization", [theirs.organization_id, "Creating"])
+    ]
 
 
 def test_retry_is_csrf_protected(world, admin) -> None:

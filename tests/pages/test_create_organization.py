@@ -286,3 +286,20 @@ def test_the_limit_ignores_deleted_organizations(admin_client, admin, settings) 
     settings.WORKMAIL_ORGANIZATIONS_PER_REGION = 2
     OrganizationFactory.create_batch(2, account=admin.account, state="Deleted")
     assert admin_client.post(URL, form()).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:kms:us-east-1:999999999999:key/{key_id}",  # another account
+        "arn:aws:kms:eu-west-1:{account_id}:key/{key_id}",  # another Region
+    ],
+    ids=["another-account", "another-region"],
+)
+def test_a_key_arn_naming_another_account_or_region_is_refused(admin, admin_client, arn) -> None:
+    key = KeyFactory(account=admin.account)
+    arn = arn.format(account_id=admin.account.account_id, key_id=key.key_id)
+    response = admin_client.post(URL, form(encryption_choice="existing", kms_key_arn=arn))
+    assert response.status_code == 400
+    assert "Choose a KMS key." in response.content.decode()
+    assert not Organization.objects.exists()

@@ -5,7 +5,7 @@ import pytest
 from directories.models import DirectoryType
 from organizations.forms import CreateOrganizationForm
 from organizations.lifecycle import State
-from organizations.models import Organization
+from organizations.models import DirectoryChoice, DomainChoice, EncryptionChoice, Organization
 from organizations.services import create_organization
 from organizations.workflow import advance
 from tests.factories import DirectoryFactory, KeyFactory
@@ -72,3 +72,67 @@ def test_the_same_token_once_the_organization_is_active_returns_it(db) -> None:
     again = create_organization(account=account, region="us-east-1", alias="acme", client_token="t")
     assert (again.pk, again.state) == (first.pk, State.ACTIVE)
     assert again.directory_id is not None and again.encryption_key_id is not None
+
+
+def create(account: Account, **parameters: object) -> Organization:
+    """CreateOrganization as acme, with the one client token every request below sends."""
+    return create_organization(
+        account=account, region="us-east-1", alias="acme", client_token="t", **parameters
+    )
+
+
+def external(name: str) -> dict:
+    return {"domain_choice": DomainChoice.EXTERNAL, "domain_name": name}
+
+
+def existing_directory(account: Account, **fields: object) -> dict:
+    directory = DirectoryFactory(account=account, **fields)
+    return {"directory_choice": DirectoryChoice.EXISTING, "directory_id": directory.directory_id}
+
+
+def existing_key(account: Account) -> dict:
+    return {
+        "encryption_choice": EncryptionChoice.EXISTING,
+        "kms_key_arn": KeyFactory(account=account).arn,
+    }
+
+
+def interoperability(account: Account) -> tuple[dict, dict]:
+    connector = existing_directory(account, directory_type=DirectoryType.AD_CONNECTOR)
+    return connector, {**connector, "enable_interoperability": True}
+
+
+# A first request, and a retry with its client token that differs from it in one parameter.
+RETRIES = {
+    "email-domain": lambda a: (external("one.example.com"), external("two.example.com")),
+    "domain-choice": lambda a: (
+        external("mail.example.com"),
+        {"domain_choice": DomainChoice.NEW_ROUTE53, "domain_name": "mail.example.com"},
+    ),
+    "directory": lambda a: (existing_directory(a), existing_directory(a)),
+    "directory-choice": lambda a: (existing_directory(a), {}),
+    "key": lambda a: (existing_key(a), existing_key(a)),
+    "key-choice": lambda a: (existing_key(a), {}),
+    "interoperability": interoperability,
+}
+
+
+@pytest.mark.parametrize("retry", RETRIES.values(), ids=RETRIES)
+def test_the_same_token_with_another_parameter_raises_a_parameter_mismatch(db, retry) -> None:
+    account = Account.create()
+    first, other = retry(account)
+    create(account, **first)
+    with pytest.raises(IdempotentParameterMismatchException):
+        create(account, **other)
+    assert Organization.objects.count() == 1
+
+
+@pytest.mark.parametrize("retry", RETRIES.values(), ids=RETRIES)
+def test_the_same_token_with_each_kind_of_parameter_the_same_returns_the_first_organization(
+    db, retry
+) -> None:
+    account = Account.create()
+    first, _ = retry(account)
+    made = create(account, **first)
+    again = create(account, **first)
+    assert again.pk == made.pk

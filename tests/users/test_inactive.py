@@ -4,6 +4,7 @@ domain at Creating, the clock at Active, the users' mailboxes at deletion."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
@@ -60,6 +61,33 @@ def test_no_date_while_a_user_is_enabled_or_when_the_organization_is_not_active(
     assert becomes_inactive_on(fresh(with_user)) is None
     for state in (State.IMPAIRED, State.INACTIVE, State.VALIDATING):
         assert becomes_inactive_on(idle_for(active_organization(state=state), days=40)) is None
+
+
+def test_disabling_a_user_while_another_is_enabled_does_not_start_the_clock():
+    organization = active_organization()
+    jane, _ = create_user(organization, "jane"), create_user(organization, "john")
+    services.disable_user(organization=organization, user_id=jane.pk)
+    assert fresh(organization).no_enabled_users_since is None
+
+
+def test_disabling_the_last_enabled_user_starts_the_clock():
+    organization = active_organization()
+    jane, john = create_user(organization, "jane"), create_user(organization, "john")
+    services.disable_user(organization=organization, user_id=jane.pk)
+    services.disable_user(organization=organization, user_id=john.pk)
+    assert fresh(organization).no_enabled_users_since is not None
+
+
+def test_the_sweep_past_the_period_leaves_an_organization_with_an_enabled_user_active(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    organization = active_organization()
+    jane, _ = create_user(organization, "jane"), create_user(organization, "john")
+    services.disable_user(organization=organization, user_id=jane.pk)
+    a_period_later = timezone.now() + settings.WORKMAIL_INACTIVE_AFTER + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: a_period_later)
+    assert make_idle_organizations_inactive() == []
+    assert fresh(organization).state == State.ACTIVE
 
 
 def test_the_sweep_moves_only_active_organizations_idle_past_the_period():
