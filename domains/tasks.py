@@ -1,14 +1,10 @@
 """Celery tasks for mail domains: verification (domains.checks) and Verify now."""
 
-import logging
-
 from celery import shared_task
 from django.conf import settings
-from kombu.exceptions import OperationalError
 
 from domains import checks
-
-log = logging.getLogger(__name__)
+from workmail_console.sending import send
 
 
 @shared_task
@@ -23,12 +19,5 @@ def verify_due_domains() -> int:
     sends the next one as its own task, so thousands of checks are several short tasks."""
     checked = checks.check_due()
     if checked >= settings.WORKMAIL_DNS_CHECK_BATCH:
-        send(verify_due_domains)
+        send(verify_due_domains, then="beat's next domain check")
     return checked
-
-
-def send(task, *args: object) -> None:
-    try:
-        task.apply_async(args)
-    except (OperationalError, OSError) as error:
-        log.warning("Could not enqueue %s%r: %s; beat will pick it up.", task.name, args, error)

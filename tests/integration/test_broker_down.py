@@ -40,4 +40,4 @@ def test_create_answers_and_keeps_the_organization_when_the_broker_is_down(tmp_p
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert "state Requested events 1" in result.stdout, result.stderr[-2000:]
-    assert "the sweep will pick it up" in result.stderr
+    assert "the stuck-organization sweep will pick it up" in result.stderr
