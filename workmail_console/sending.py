@@ -13,9 +13,9 @@ from kombu.exceptions import ChannelError, OperationalError
 
 log = logging.getLogger(__name__)
 
-# Redis unreachable (kombu's OperationalError, once its retries are spent), the filesystem
-# broker's folder unwritable (workmail_console.broker raises ChannelError), a socket error kombu
-# let through (OSError).
+# Redis unreachable (kombu's OperationalError, once its retries are spent); the filesystem broker
+# unable to write a message (workmail_console.broker raises ChannelError, which kombu 5.7 re-raises
+# as OperationalError) or to list its folder (OSError).
 BROKER_DOWN = (OperationalError, ChannelError, OSError)
 # Seconds a healthy message may take past its countdown; a step later than that is overdue.
 DUE_MARGIN = 2.0
