@@ -5,21 +5,20 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
-from kombu.exceptions import OperationalError
 
 from directories.lifecycle import COLUMNS, LIFECYCLE, Stage
 from directories.models import Directory
 from directories.workflow import advance
 from workmail_console import lifecycle
+from workmail_console.sending import send, sweep_at_worker_start
 
 log = logging.getLogger(__name__)
-# Seconds a healthy message may take past its countdown; a step later than that is overdue.
-DUE_MARGIN = 2.0
+SWEEP = "the stuck-directory sweep"
 
 
 def enqueue_advance(directory_id: str, stage: str, countdown: float = 0) -> bool:
     """Ask a worker to move it out of `stage`; if the broker is down, the sweep will (False)."""
-    return lifecycle.enqueue(advance_directory, directory_id, str(stage), countdown=countdown)
+    return send(advance_directory, directory_id, str(stage), countdown=countdown, then=SWEEP)
 
 
 @shared_task
@@ -45,11 +44,6 @@ def sweep_stuck_directories(older_than: float | None = None) -> list[tuple[str, 
 
 @worker_ready.connect
 def sweep_directories_when_a_worker_starts(**kwargs: object) -> None:
-    """Re-enqueue the steps a dead worker held (the filesystem broker loses them): now for those
-    already due, and again once every step that was in flight at the start is due."""
-    due_after = settings.WORKMAIL_STAGE_DELAY + DUE_MARGIN
-    try:
-        for countdown in (0, due_after):
-            sweep_stuck_directories.apply_async((due_after,), countdown=countdown or None)
-    except (OperationalError, OSError) as error:
-        log.warning("Start-up sweep not sent (%s); the periodic sweep will catch up.", error)
+    """Re-enqueue the steps a dead worker held (the filesystem broker loses them), without waiting
+    for WORKMAIL_STUCK_AFTER."""
+    sweep_at_worker_start(sweep_stuck_directories)

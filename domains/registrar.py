@@ -11,6 +11,7 @@ from domains import registry
 from domains.models import DomainRegistration, HostedZone, RegistrationStatus
 from domains.route53 import InvalidInput, create_hosted_zone, zone_name
 from workmail_console.models import Account
+from workmail_console.sending import send
 
 
 class DomainNotAvailable(InvalidInput):
@@ -36,8 +37,11 @@ def register_domain(*, account: Account, name: str) -> DomainRegistration:
         if registration is None:
             raise taken from None
     transaction.on_commit(
-        lambda: complete_registration.apply_async(
-            (registration.pk,), countdown=settings.WORKMAIL_STAGE_DELAY
+        lambda: send(
+            complete_registration,
+            registration.pk,
+            countdown=settings.WORKMAIL_STAGE_DELAY,
+            then="the stuck-registration sweep",
         )
     )
     return registration

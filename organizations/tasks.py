@@ -7,32 +7,21 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from directories.lifecycle import Stage as DirectoryStage
 from organizations import health, lifecycle
 from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.workflow import advance
+from workmail_console.sending import send, sweep_at_worker_start
 
 log = logging.getLogger(__name__)
-# Seconds a healthy message may take past its countdown; a step later than that is overdue.
-DUE_MARGIN = 2.0
+SWEEP = "the stuck-organization sweep"
 
 
 def enqueue_advance(organization_id: str, state: str, countdown: float = 0) -> bool:
     """Ask a worker to move it out of `state`; if the broker is down, the sweep will (False)."""
-    try:
-        advance_organization.apply_async((organization_id, str(state)), countdown=countdown or None)
-    except (OperationalError, OSError) as error:
-        log.warning(
-            "Could not enqueue %s (%s): %s; the sweep will pick it up.",
-            organization_id,
-            state,
-            error,
-        )
-        return False
-    return True
+    return send(advance_organization, organization_id, str(state), countdown=countdown, then=SWEEP)
 
 
 @shared_task
@@ -67,7 +56,7 @@ def sweep_health(after: str = "") -> int:
     tasks, not one long one. How many moved in this batch."""
     moved, last = health.check_batch(after)
     if last is not None:
-        sweep_health.apply_async((last,))
+        send(sweep_health, last, then="beat's next health sweep")
     return moved
 
 
@@ -77,33 +66,20 @@ def check_organizations_using(key_pk: int | None = None, directory_pk: int | Non
     return health.check_using(key_pk=key_pk, directory_pk=directory_pk)
 
 
-def _send_check(**which: int) -> None:
-    try:
-        check_organizations_using.apply_async(kwargs=which)
-    except (OperationalError, OSError) as error:
-        log.warning("Health check of %s not sent (%s); the sweep will do it.", which, error)
-
-
 def check_after_key_change(sender: type, key: object, **kwargs: object) -> None:
     """keys.signals.key_changed (sent on commit): check the organizations using the key now."""
-    _send_check(key_pk=key.pk)
+    send(check_organizations_using, key_pk=key.pk, then="the health sweep")
 
 
 def check_after_directory_change(sender: type, directory: object, **kwargs: object) -> None:
     """directories.signals.directory_changed (sent on commit): check its organizations now, once
     it is somewhere an organization could be on it (not while it is still being set up)."""
     if directory.stage not in (DirectoryStage.REQUESTED, DirectoryStage.CREATING):
-        _send_check(directory_pk=directory.pk)
+        send(check_organizations_using, directory_pk=directory.pk, then="the health sweep")
 
 
 @worker_ready.connect
 def sweep_when_a_worker_starts(**kwargs: object) -> None:
     """Re-enqueue the steps a dead worker held (the filesystem broker loses them), without waiting
-    for WORKMAIL_STUCK_AFTER: now for those already due, and again once every step that was in
-    flight at the start is due. The worker's main process itself never touches the database."""
-    due_after = settings.WORKMAIL_STAGE_DELAY + DUE_MARGIN
-    try:
-        for countdown in (0, due_after):
-            sweep_stuck_organizations.apply_async((due_after,), countdown=countdown or None)
-    except (OperationalError, OSError) as error:
-        log.warning("Start-up sweep not sent (%s); the periodic sweep will catch up.", error)
+    for WORKMAIL_STUCK_AFTER. The worker's main process itself never touches the database."""
+    sweep_at_worker_start(sweep_stuck_organizations)

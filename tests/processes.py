@@ -1,4 +1,5 @@
-"""Start and stop real Celery processes (for the tests and bench/), and check a broker answers."""
+"""Start and stop real Celery processes and a private Redis (for the tests and bench/), and check
+a broker answers."""
 
 import contextlib
 import json
@@ -14,6 +15,8 @@ from typing import Self
 from urllib.parse import urlparse
 
 from django.conf import settings
+
+from tests.waiting import wait_for
 
 READY = {"worker": "ready.", "beat": "beat: Starting..."}
 
@@ -201,3 +204,56 @@ class CeleryProcess:
             yield
         finally:
             self.start()
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, without persistence: a crash loses every message in it."""
+
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                    *("--save", "", "--appendonly", "no"),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        import redis
+
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+
+        def answers() -> bool:
+            """the private redis-server to answer"""
+            try:
+                return bool(client.ping())
+            except redis.RedisError:
+                return False
+
+        try:
+            wait_for(answers, timeout=10)
+        except AssertionError:
+            self.kill()
+            raise
+        finally:
+            client.close()
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: nothing is saved."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()

@@ -5,19 +5,14 @@ An app describes its states in one `Lifecycle` (see directories/lifecycle.py) an
 everything: which moves exist, each state's console text and badge, which states a worker owns.
 """
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from celery import Task
 from django.db import models, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
-
-log = logging.getLogger(__name__)
 
 
 class Badge(StrEnum):
@@ -128,19 +123,3 @@ def stuck(
     return rows.filter(
         **{f"{columns.state}__in": lifecycle.working, f"{columns.changed_at}__lt": cutoff}
     ).order_by(columns.changed_at)[:limit]
-
-
-def enqueue(task: Task, *args: str, countdown: float = 0) -> bool:
-    """Send `task` with `args`; if the broker is down, log it and leave it to the sweep (False).
-
-    The database is the source of truth: a message only says "look at this row", so one that is
-    never sent is sent again by the sweep once the row has sat in its working state too long.
-    """
-    try:
-        task.apply_async(args, countdown=countdown or None)
-    except (OperationalError, OSError) as error:
-        log.warning(
-            "Could not enqueue %s%s: %s; the sweep will pick it up.", task.name, args, error
-        )
-        return False
-    return True

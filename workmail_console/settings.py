@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": WORKMAIL_SWEEP_INTERVAL,
         "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
     },
+    "sweep-stuck-registrations": {
+        "task": "domains.tasks.sweep_stuck_registrations",
+        "schedule": WORKMAIL_SWEEP_INTERVAL,
+        "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
+    },
     "sweep-inactive-organizations": {
         "task": "users.tasks.sweep_inactive_organizations",
         "schedule": WORKMAIL_INACTIVE_INTERVAL,

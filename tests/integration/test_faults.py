@@ -5,18 +5,13 @@ a message lost or delivered twice must neither lose an organization nor move one
 """
 
 import contextlib
-import os
 import shutil
-import signal
-import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Self
 
 import pytest
-import redis
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
@@ -27,7 +22,7 @@ from organizations.models import LifecycleEvent, Organization
 from tests.conftest import require
 from tests.factories import OrganizationFactory
 from tests.integration.test_lifecycle_with_worker import CREATED
-from tests.processes import CeleryProcess, free_port
+from tests.processes import CeleryProcess, PrivateRedis
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,57 +85,6 @@ def print_logs(*logs: Path) -> None:
     for log in logs:
         if log.exists():
             print(f"----- {log.name} -----\n{log.read_text(errors='replace')[-6000:]}")
-
-
-class PrivateRedis:
-    """A redis-server of the test's own, without persistence: a crash loses every message in it."""
-
-    def __init__(self, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log = log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                    *("--save", "", "--appendonly", "no"),
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-
-        def answers() -> bool:
-            """the private redis-server to answer"""
-            try:
-                return bool(client.ping())
-            except redis.RedisError:
-                return False
-
-        try:
-            wait_for(answers, timeout=10)
-        except AssertionError:
-            self.kill()
-            raise
-        finally:
-            client.close()
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash would: nothing is saved."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.kill()
 
 
 @contextlib.contextmanager

@@ -1,6 +1,7 @@
 """The sweeps, read back from the real broker: exactly the organizations whose step is overdue are
-re-enqueued, in every working state, and a starting worker asks for a sweep now and once more
-when every step in flight at its start is due."""
+re-enqueued, in every working state, exactly the registrations In progress too long are re-sent,
+and a starting worker asks for each sweep now and once more when every step in flight at its start
+is due."""
 
 import base64
 import json
@@ -13,17 +14,20 @@ import pytest
 import redis
 from django.utils import timezone
 
+from directories.tasks import sweep_directories_when_a_worker_starts
+from domains.models import DomainRegistration, RegistrationStatus
+from domains.tasks import sweep_registrations_when_a_worker_starts, sweep_stuck_registrations
 from organizations.lifecycle import WORKING, State
 from organizations.tasks import sweep_stuck_organizations, sweep_when_a_worker_starts
 from tests.conftest import require
-from tests.factories import OrganizationFactory
+from tests.factories import AccountFactory, OrganizationFactory
 from tests.processes import forget_queue
 from workmail_console.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
 ADVANCE = "organizations.tasks.advance_organization"
-SWEEP = "organizations.tasks.sweep_stuck_organizations"
+COMPLETE = "domains.registrar.complete_registration"
 STUCK_AFTER = 60
 SETTLED = sorted(set(State) - WORKING)
 
@@ -97,11 +101,36 @@ def test_a_sweep_with_a_shorter_threshold_re_enqueues_what_is_older_than_it(sent
     assert sent() == [Sent(ADVANCE, [due.pk, State.CREATING], None)]
 
 
-def test_a_starting_worker_asks_for_a_sweep_now_and_when_steps_in_flight_are_due(sent, settings):
+def test_only_registrations_in_progress_longer_than_the_threshold_are_re_sent(sent):
+    account = AccountFactory()
+
+    def registration(name: str, age: float, status: str) -> DomainRegistration:
+        return DomainRegistration.objects.create(
+            account=account, name=name, created=ago(age), status=status
+        )
+
+    stuck = registration("stuck.com", STUCK_AFTER + 5, RegistrationStatus.IN_PROGRESS)
+    registration("fresh.com", STUCK_AFTER - 5, RegistrationStatus.IN_PROGRESS)
+    registration("done.com", 10 * STUCK_AFTER, RegistrationStatus.SUCCESSFUL)
+    assert sweep_stuck_registrations() == [stuck.pk]
+    assert sent() == [Sent(COMPLETE, [stuck.pk], None)]
+
+
+START_SWEEPS = {
+    "organizations.tasks.sweep_stuck_organizations": sweep_when_a_worker_starts,
+    "directories.tasks.sweep_stuck_directories": sweep_directories_when_a_worker_starts,
+    "domains.tasks.sweep_stuck_registrations": sweep_registrations_when_a_worker_starts,
+}
+
+
+@pytest.mark.parametrize(("sweep", "hook"), START_SWEEPS.items(), ids=START_SWEEPS.keys())
+def test_a_starting_worker_asks_for_a_sweep_now_and_when_steps_in_flight_are_due(
+    sent, settings, sweep, hook
+):
     settings.WORKMAIL_STAGE_DELAY = 3
-    sweep_when_a_worker_starts()
+    hook()
     due_after = 3 + 2.0  # the stage delay and the margin a healthy message may take
     assert [(m.task, m.args, m.eta is None) for m in sent()] == [
-        (SWEEP, [due_after], True),
-        (SWEEP, [due_after], False),
+        (sweep, [due_after], True),
+        (sweep, [due_after], False),
     ]
