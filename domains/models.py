@@ -141,6 +141,7 @@ class DomainRegistration(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="unique_registered_domain"),
         ]
+        indexes = [models.Index(fields=["status", "created"])]  # the stuck registrations sweep
 
     def __str__(self) -> str:
         return self.name

@@ -185,6 +185,8 @@ def _same_request(existing: Organization, request: Organization) -> Organization
         parameters.append("directory_id")
     if request.encryption_choice == EncryptionChoice.EXISTING:
         parameters.append("encryption_key_id")
+    if request.domain_choice == DomainChoice.EXISTING_ROUTE53:
+        parameters.append("hosted_zone_id")  # an account may have several zones of one name
     if any(getattr(existing, name) != getattr(request, name) for name in parameters):
         raise IdempotentParameterMismatchException(
             f"A request with this client token already created organization {existing.alias}"

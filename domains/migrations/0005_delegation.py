@@ -95,5 +95,9 @@ class Migration(migrations.Migration):
             model_name='hostedzone',
             index=models.Index(django.db.models.functions.text.Lower('name'), name='hosted_zone_lower_name'),
         ),
+        migrations.AddIndex(
+            model_name='domainregistration',
+            index=models.Index(fields=['status', 'created'], name='domains_dom_status_98fdd1_idx'),
+        ),
         migrations.RunPython(delegate_existing_zones, forget_claims),
     ]

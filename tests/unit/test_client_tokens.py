@@ -3,6 +3,7 @@
 import pytest
 
 from directories.models import DirectoryType
+from domains.route53 import create_hosted_zone
 from organizations.forms import CreateOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import DirectoryChoice, DomainChoice, EncryptionChoice, Organization
@@ -97,6 +98,12 @@ def existing_key(account: Account) -> dict:
     }
 
 
+def existing_zone(account: Account) -> dict:
+    """An existing Route 53 domain: the account's zones may be several of one name."""
+    zone = create_hosted_zone(account=account, name="zoned.example.com")
+    return {"domain_choice": DomainChoice.EXISTING_ROUTE53, "hosted_zone_id": zone.zone_id}
+
+
 def interoperability(account: Account) -> tuple[dict, dict]:
     connector = existing_directory(account, directory_type=DirectoryType.AD_CONNECTOR)
     return connector, {**connector, "enable_interoperability": True}
@@ -109,6 +116,7 @@ RETRIES = {
         external("mail.example.com"),
         {"domain_choice": DomainChoice.NEW_ROUTE53, "domain_name": "mail.example.com"},
     ),
+    "hosted-zone": lambda a: (existing_zone(a), existing_zone(a)),
     "directory": lambda a: (existing_directory(a), existing_directory(a)),
     "directory-choice": lambda a: (existing_directory(a), {}),
     "key": lambda a: (existing_key(a), existing_key(a)),
