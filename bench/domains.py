@@ -51,9 +51,16 @@ def seed(domains: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from domains.models import DomainRecord, HostedZone, MailDomain, ResourceRecordSet
+    from domains.models import (
+        DomainRecord,
+        DomainRegistration,
+        HostedZone,
+        MailDomain,
+        RegistrationStatus,
+        ResourceRecordSet,
+    )
     from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
-    from domains.route53 import mail_domain_record_sets
+    from domains.route53 import SOA_TIMERS, mail_domain_record_sets
     from organizations.lifecycle import State
     from organizations.models import Organization
     from workmail_console.models import Account
@@ -100,16 +107,14 @@ def seed(domains: int) -> None:
                     )
                 )
             zone = domain.hosted_zone
+            servers = [f"{server}." for server in zone.name_servers]
             record_sets += [
                 ResourceRecordSet(
                     zone=zone, name=zone.name, type="SOA", ttl=900,
-                    values=["ns-1.awsdns-emulator.net. awsdns-hostmaster.amazon.com."
-                            " 1 7200 900 1209600 86400"],
+                    values=[f"{servers[0]} awsdns-hostmaster.amazon.com. {SOA_TIMERS}"],
                 ),
-                ResourceRecordSet(
-                    zone=zone, name=zone.name, type="NS", ttl=172800,
-                    values=["ns-1.awsdns-emulator.net.", "ns-2.awsdns-emulator.org."],
-                ),
+                ResourceRecordSet(zone=zone, name=zone.name, type="NS", ttl=172800,
+                                  values=servers),
             ]  # fmt: skip
             if n % 2 == 0:  # the correct half
                 record_sets += [
@@ -128,6 +133,17 @@ def seed(domains: int) -> None:
                         values=["10 mx.elsewhere.example."],
                     )
                 )
+        # Each zone is the first of its name: the registry delegates the name to it.
+        DomainRegistration.objects.bulk_create(
+            [
+                DomainRegistration(
+                    account=account, name=zone.name, registered=False, zone=zone,
+                    name_servers=zone.name_servers, status=RegistrationStatus.SUCCESSFUL,
+                )
+                for zone in zones
+            ],
+            batch_size=5000,
+        )  # fmt: skip
         DomainRecord.objects.bulk_create(records, batch_size=5000)
         ResourceRecordSet.objects.bulk_create(record_sets, batch_size=5000)
     with connection.cursor() as cursor:
