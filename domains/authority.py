@@ -321,4 +321,16 @@ def resolve(queries: list[dns.message.Message]) -> list[dns.message.Message]:
     snapshot = lookup(names)
     zones = [(authority(snapshot, name), name) for name in names]
     read_names_below(snapshot, [(zone, name) for zone, name in zones if isinstance(zone, Zone)])
-    return [answer(query, snapshot) for query in queries]
+    return [_answer_or_servfail(query, snapshot) for query in queries]
+
+
+def _answer_or_servfail(query: dns.message.Message, snapshot: Snapshot) -> dns.message.Message:
+    """One query's answer; SERVFAIL if building it fails, so the burst's others still get theirs."""
+    try:
+        return answer(query, snapshot)
+    except Exception:
+        log.exception("Could not answer %s", query.question)
+        response = dns.message.Message(query.id)
+        response.flags = dns.flags.QR | (query.flags & dns.flags.RD)
+        response.set_rcode(dns.rcode.SERVFAIL)
+        return response

@@ -208,3 +208,20 @@ def test_any_gets_one_record_set_not_all(dns_server, zone) -> None:
     assert response.rcode() == dns.rcode.NOERROR and len(response.answer) == 1
     assert response.answer[0].rdtype == dns.rdatatype.TXT
     assert ask(dns_server, "nothing.example.com", "ANY").rcode() == dns.rcode.NXDOMAIN
+
+
+def test_a_query_that_can_not_be_answered_fails_alone(zone, monkeypatch) -> None:
+    from domains import authority
+
+    real = authority.answer
+
+    def broken_for_one(query, snapshot):
+        if query.question[0].name.to_text() == "broken.example.com.":
+            raise ValueError("a bug")
+        return real(query, snapshot)
+
+    monkeypatch.setattr(authority, "answer", broken_for_one)
+    good, bad = (dns.message.make_query(n, "MX") for n in ("example.com", "broken.example.com"))
+    responses = authority.resolve([good, bad])
+    assert [r.rcode() for r in responses] == [dns.rcode.NOERROR, dns.rcode.SERVFAIL]
+    assert responses[1].id == bad.id and responses[1].flags & dns.flags.QR
