@@ -330,6 +330,19 @@ def test_set_up_directory_refuses_each_field_one_over_its_limit(
     assert not Directory.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("kind", "field", "limit"),
+    [("SimpleAD", "name", 255), ("SimpleAD", "short_name", 15), ("SimpleAD", "admin_password", 64),
+     ("ADConnector", "dns_ip_addrs", 34), ("ADConnector", "service_account_username", 128),
+     ("ADConnector", "service_account_password", 128), ("ADConnector", "confirm_password", 128),
+     ("SharedMicrosoftAD", "owner_account_id", 12)],
+)  # fmt: skip
+def test_each_directory_setting_tells_the_browser_its_maximum(admin_client, kind, field, limit):
+    page = admin_client.get(SET_UP_DIRECTORY, {"directory_type": kind}).content.decode()
+    [box] = [tag for tag in page.split("<input")[1:] if f'name="{field}"' in tag.split(">")[0]]
+    assert f'maxlength="{limit}"' in box.split(">")[0]
+
+
 @pytest.mark.parametrize(("alias", "created"), [("a" * 62, True), ("a" * 63, False)])
 def test_a_directory_alias_takes_up_to_62_characters(admin_client, admin, alias, created):
     directory = DirectoryFactory(account=admin.account)
@@ -397,6 +410,30 @@ def test_a_waiting_period_takes_up_to_3_digits(admin_client, admin, days, schedu
         refused(response, "pending_window_in_days", "between 7 and 30 days.")
     key.refresh_from_db()
     assert (key.key_state == KeyState.PENDING_DELETION) is scheduled
+
+
+# --- Every error at once --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "overlong", "other"),
+    [("organization", "alias", "domain_name"), ("user", "first_name", "name"),
+     ("user", "display_name", "name"), ("key", "alias_name", "key_usage")],
+)  # fmt: skip
+def test_an_overlong_field_shows_its_error_with_the_forms_others(
+    admin_client, organization, where, overlong, other
+) -> None:
+    """The form refuses it, not only the service after the form: every error shows at once."""
+    url, data = {
+        "organization": (CREATE_ORGANIZATION, new_organization(
+            alias="a" * 63, email_domain="external", domain_name="bad_name.com")),
+        "user": (users_url("create", organization), new_user(
+            organization, name="bad name", first_name="F" * 257, display_name="D" * 257)),
+        "key": (CREATE_KEY, new_key(key_type="ASYMMETRIC", alias_name="a" * 251)),
+    }[where]  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 400
+    assert {overlong, other} <= set(response.context["form"].errors)
 
 
 # --- Members -----------------------------------------------------------------------------------
