@@ -32,6 +32,8 @@ CONNECTOR_TEXTS = {
                    " such as CORP. Up to 15 characters."),
 }  # fmt: skip
 PASSWORD_FIELDS = ("admin_password", "service_account_password")
+# DNS IP addresses: as many IPv4 addresses as allowed, each with a separator.
+DNS_IP_ADDRS_TEXT_MAX = rules.MAX_DNS_IP_ADDRS * len("255.255.255.255, ")
 
 
 def _choices(choices: type, hints: dict) -> list[dict]:
@@ -41,13 +43,16 @@ def _choices(choices: type, hints: dict) -> list[dict]:
 class SetUpDirectoryForm(ConsoleForm):
     """Set up directory, step 2: the settings of the chosen directory type."""
 
-    directory_type = forms.CharField(widget=forms.HiddenInput)
+    directory_type = forms.CharField(
+        widget=forms.HiddenInput, max_length=max(map(len, services.KINDS))
+    )
     owner_account_id = forms.CharField(
         label="Directory owner account ID",
         help_text="The 12-digit ID of the AWS account that owns the directory and shares it with"
         " this account.",
         required=False,
-        widget=forms.TextInput(attrs={"maxlength": 12, "inputmode": "numeric"}),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     primary_region = forms.ChoiceField(
         label="Primary Region",
@@ -75,14 +80,15 @@ class SetUpDirectoryForm(ConsoleForm):
         help_text="A fully qualified domain name, such as corp.example.com. This name will"
         " resolve inside your VPC only.",
         required=False,
-        widget=forms.TextInput(attrs={"maxlength": rules.DNS_NAME_MAX_LENGTH}),
+        max_length=rules.DNS_NAME_MAX_LENGTH,
     )
     short_name = forms.CharField(
         label="Directory NetBIOS name",
         help_text="A short identifier for your domain, such as CORP. Up to 15 characters. If you"
         " don't specify one, it defaults to the first part of your directory DNS name.",
         required=False,
-        widget=forms.TextInput(attrs={"maxlength": rules.NETBIOS_MAX_LENGTH}),
+        max_length=rules.NETBIOS_MAX_LENGTH,
+        error_messages={"max_length": rules.NETBIOS_TOO_LONG},
     )
     admin_password = forms.CharField(
         label="Admin password",
@@ -91,18 +97,22 @@ class SetUpDirectoryForm(ConsoleForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         required=False,
         strip=False,
+        max_length=rules.PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": rules.PASSWORD_POLICY},
     )
     dns_ip_addrs = forms.CharField(
         label="DNS IP addresses",
         help_text="The IPv4 addresses of one or two DNS servers in your on-premises directory,"
         " separated by a comma.",
         required=False,
+        max_length=DNS_IP_ADDRS_TEXT_MAX,
     )
     service_account_username = forms.CharField(
         label="Service account username",
         help_text="The user name of an account in your on-premises directory that can read users"
         " and groups, create computer objects and join computers to the domain.",
         required=False,
+        max_length=rules.SERVICE_ACCOUNT_USERNAME_MAX_LENGTH,
     )
     service_account_password = forms.CharField(
         label="Service account password",
@@ -110,6 +120,8 @@ class SetUpDirectoryForm(ConsoleForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
         required=False,
         strip=False,
+        max_length=rules.SERVICE_ACCOUNT_PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": rules.SERVICE_ACCOUNT_PASSWORD_TOO_LONG},
     )
     confirm_password = forms.CharField(
         label="Confirm password",
@@ -117,6 +129,7 @@ class SetUpDirectoryForm(ConsoleForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         required=False,
         strip=False,
+        max_length=max(rules.PASSWORD_MAX_LENGTH, rules.SERVICE_ACCOUNT_PASSWORD_MAX_LENGTH),
     )
     applications = forms.MultipleChoiceField(
         label="Created by",
@@ -195,6 +208,8 @@ class CreateAliasForm(ConsoleForm):
         help_text="Letters, numbers and hyphens, up to 62 characters, not beginning with d-."
         " After an alias has been created, it can't be deleted or reused.",
         required=False,
+        max_length=rules.ALIAS_MAX_LENGTH,
+        error_messages={"max_length": rules.ALIAS_TOO_LONG},
     )
 
     def clean_alias(self) -> str:

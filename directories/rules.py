@@ -13,14 +13,20 @@ from workmail_console.errors import InvalidParameterException
 DNS_NAME_MAX_LENGTH = 255
 DNS_LABEL_PATTERN = re.compile(r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?", re.ASCII)
 NETBIOS_MAX_LENGTH = 15
+NETBIOS_TOO_LONG = f"The directory NetBIOS name can be up to {NETBIOS_MAX_LENGTH} characters long."
 # The API's ShortName pattern: none of \ / : * ? " < > |, and not starting with a dot.
 NETBIOS_FORBIDDEN = set('\\/:*?"<>|')
 PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH = 8, 64
 SERVICE_ACCOUNT_PASSWORD_MAX_LENGTH = 128
+SERVICE_ACCOUNT_PASSWORD_TOO_LONG = (
+    f"The service account password can be up to {SERVICE_ACCOUNT_PASSWORD_MAX_LENGTH} characters"
+    " long."
+)
 SERVICE_ACCOUNT_USERNAME_MAX_LENGTH = 128
 SERVICE_ACCOUNT_USERNAME_PATTERN = re.compile(r"[a-zA-Z0-9._-]+", re.ASCII)
 MAX_DNS_IP_ADDRS = 2
 ALIAS_MAX_LENGTH = 62
+ALIAS_TOO_LONG = f"The alias can be up to {ALIAS_MAX_LENGTH} characters long."
 # CreateAlias's pattern: letters and digits, hyphens between them, not starting with d-.
 ALIAS_PATTERN = re.compile(r"(?![dD]-)[\da-zA-Z]+(-*[\da-zA-Z])*", re.ASCII)
 ACCOUNT_ID_PATTERN = re.compile(r"\d{12}", re.ASCII)
@@ -75,9 +81,7 @@ def validate_netbios_name(short_name: str, *, field: str = "short_name") -> str:
     if not short_name:
         return ""
     if len(short_name) > NETBIOS_MAX_LENGTH:
-        raise _invalid(
-            f"The directory NetBIOS name can be up to {NETBIOS_MAX_LENGTH} characters long.", field
-        )
+        raise _invalid(NETBIOS_TOO_LONG, field)
     if (
         short_name.startswith(".")
         or NETBIOS_FORBIDDEN & set(short_name)
@@ -136,11 +140,7 @@ def validate_service_account_password(
     if not password:
         raise _invalid("Enter the service account password.", field)
     if len(password) > SERVICE_ACCOUNT_PASSWORD_MAX_LENGTH:
-        raise _invalid(
-            f"The service account password can be up to {SERVICE_ACCOUNT_PASSWORD_MAX_LENGTH}"
-            " characters long.",
-            field,
-        )
+        raise _invalid(SERVICE_ACCOUNT_PASSWORD_TOO_LONG, field)
     return password
 
 
@@ -194,7 +194,7 @@ def validate_directory_alias(alias: str, *, field: str = "alias") -> str:
     if not alias:
         raise _invalid("Enter an alias.", field)
     if len(alias) > ALIAS_MAX_LENGTH:
-        raise _invalid(f"The alias can be up to {ALIAS_MAX_LENGTH} characters long.", field)
+        raise _invalid(ALIAS_TOO_LONG, field)
     if alias[:2].lower() == "d-":
         raise _invalid(
             "The alias can't begin with d-. That prefix is reserved for directory IDs.", field

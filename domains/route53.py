@@ -36,6 +36,8 @@ TTL_MAX = 2147483647
 COMMENT_MAX = 256
 VALUES_MAX = 400  # resource records in one record set
 VALUE_MAX = 4000  # characters of one value
+VALUES_TOTAL_MAX = 32000  # characters of all the values in one change batch
+VALUES_TOTAL_TOO_LONG = f"The values can have up to {VALUES_TOTAL_MAX:,} characters in all."
 APEX_TYPES = frozenset({RecordType.SOA, RecordType.NS})  # the zone's own, made with it
 SOA_TIMERS = "1 7200 900 1209600 86400"  # serial, refresh, retry, expire, negative TTL
 
@@ -216,6 +218,8 @@ def change_record_sets(zone: HostedZone, changes: Sequence[Change]) -> None:
     if not changes:
         raise InvalidInput("A change batch needs at least one change.")
     checked = [_checked(zone, change) for change in changes]
+    if sum(len(value) for c in checked for value in c.record_set.values) > VALUES_TOTAL_MAX:
+        raise InvalidChangeBatch(VALUES_TOTAL_TOO_LONG, field="values")
     keys = [(c.record_set.name, c.record_set.type) for c in checked]
     if len(set(keys)) != len(keys):
         raise InvalidChangeBatch("A change batch can change a record set only once.")

@@ -4,7 +4,13 @@
 from django import forms
 
 from domains.models import RecordType
-from domains.route53 import COMMENT_MAX, TTL_MAX
+from domains.route53 import (
+    COMMENT_MAX,
+    TTL_MAX,
+    VALUES_MAX,
+    VALUES_TOTAL_MAX,
+    VALUES_TOTAL_TOO_LONG,
+)
 from workmail_console.formtools import ConsoleForm
 
 PUBLIC, PRIVATE = "public", "private"
@@ -15,6 +21,9 @@ ZONE_TYPE_OPTIONS = [
      "hint": "A private hosted zone determines how traffic is routed within an Amazon VPC."},
 ]  # fmt: skip
 NAME_MAX = 255
+# The Value box: all the values a change batch may carry, each with its line break (\r\n).
+VALUES_TEXT_MAX = VALUES_TOTAL_MAX + 2 * VALUES_MAX
+TTL_RULE = f"Enter a TTL from 0 to {TTL_MAX} seconds."
 
 
 class CreateHostedZoneForm(ConsoleForm):
@@ -48,17 +57,21 @@ class RecordSetForm(ConsoleForm):
         label="Record type", choices=RecordType.choices, initial=RecordType.A,
         error_messages={"invalid_choice": "Choose a record type from the list."},
     )  # fmt: skip
-    ttl = forms.CharField(label="TTL (seconds)", initial="300", max_length=10)
+    ttl = forms.CharField(
+        label="TTL (seconds)", initial="300", max_length=len(str(TTL_MAX)),
+        error_messages={"max_length": TTL_RULE},
+    )  # fmt: skip
     values = forms.CharField(
-        label="Value", widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter at least one value."},
+        label="Value", widget=forms.Textarea(attrs={"rows": 4}), max_length=VALUES_TEXT_MAX,
+        error_messages={"required": "Enter at least one value.",
+                        "max_length": VALUES_TOTAL_TOO_LONG},
         help_text="Enter multiple values on separate lines.",
     )  # fmt: skip
 
     def clean_ttl(self) -> int:
         text = self.cleaned_data["ttl"].strip()
         if not text.isascii() or not text.isdigit() or int(text) > TTL_MAX:
-            raise forms.ValidationError(f"Enter a TTL from 0 to {TTL_MAX} seconds.")
+            raise forms.ValidationError(TTL_RULE)
         return int(text)
 
     def clean_values(self) -> tuple[str, ...]:

@@ -7,10 +7,12 @@ from django.contrib.auth import get_user_model
 
 from keys.models import ALIAS_MAX_LENGTH, KeySpec, KeyUsage
 from keys.services import (
+    ALIAS_NAME_TOO_LONG,
     DESCRIPTION_MAX_LENGTH,
     WAITING_PERIOD_DEFAULT,
     WAITING_PERIOD_MAX,
     WAITING_PERIOD_MIN,
+    WAITING_PERIOD_RULE,
 )
 from workmail_console.formtools import ConsoleForm
 from workmail_console.models import Account
@@ -44,11 +46,13 @@ def _options(options: list[tuple[str, str, str]]) -> list[dict]:
 
 
 class AliasNameField(forms.CharField):
-    """An alias as a person types it: `example` and `alias/example` both name alias/example."""
+    """An alias as a person types it: `example` and `alias/example` both name alias/example.
+    Its maximum counts the alias/ prefix, as KMS does."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, error_messages: dict[str, str], **kwargs: Any) -> None:
         kwargs.setdefault("label", "Alias")
-        super().__init__(max_length=ALIAS_MAX_LENGTH, **kwargs)
+        error_messages = {"max_length": ALIAS_NAME_TOO_LONG, **error_messages}
+        super().__init__(max_length=ALIAS_MAX_LENGTH, error_messages=error_messages, **kwargs)
 
     def to_python(self, value: Any) -> str:
         name = super().to_python(value)
@@ -127,6 +131,8 @@ class ScheduleKeyDeletionForm(ConsoleForm):
         label="Waiting period (in days)",
         required=False,
         initial=WAITING_PERIOD_DEFAULT,
+        max_length=3,  # KMS's PendingWindowInDays is at most 365
+        error_messages={"max_length": WAITING_PERIOD_RULE},
         help_text=f"Enter a waiting period between {WAITING_PERIOD_MIN} and {WAITING_PERIOD_MAX}"
         " days.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),

@@ -44,7 +44,11 @@ from workmail_console.models import Account, Membership
 WAITING_PERIOD_MIN = 7
 WAITING_PERIOD_MAX = 30
 WAITING_PERIOD_DEFAULT = 30
-DESCRIPTION_MAX_LENGTH = 8192
+WAITING_PERIOD_RULE = (
+    f"The waiting period must be between {WAITING_PERIOD_MIN} and {WAITING_PERIOD_MAX} days."
+)
+DESCRIPTION_MAX_LENGTH = 8192  # CreateKey's Description
+ALIAS_NAME_TOO_LONG = f"The alias name can have at most {ALIAS_MAX_LENGTH} characters."
 # Keys finished per statement by delete_due_keys.
 DELETION_BATCH = 500
 
@@ -55,9 +59,7 @@ DELETION_BATCH = 500
 def validate_alias_name(name: str) -> str:
     """An alias name KMS accepts for a customer managed key, or InvalidAliasNameException."""
     if len(name) > ALIAS_MAX_LENGTH:
-        raise InvalidAliasNameException(
-            f"The alias name can have at most {ALIAS_MAX_LENGTH} characters.", field="alias_name"
-        )
+        raise InvalidAliasNameException(ALIAS_NAME_TOO_LONG, field="alias_name")
     if not ALIAS_PATTERN.fullmatch(name):
         raise InvalidAliasNameException(
             "The alias name must begin with alias/ followed by a name that contains only"
@@ -80,11 +82,7 @@ def validate_waiting_period(days: Any) -> int:
     except (TypeError, ValueError):
         days = None
     if days is None or not WAITING_PERIOD_MIN <= days <= WAITING_PERIOD_MAX:
-        raise ValidationException(
-            f"The waiting period must be between {WAITING_PERIOD_MIN} and {WAITING_PERIOD_MAX}"
-            " days.",
-            field="pending_window_in_days",
-        )
+        raise ValidationException(WAITING_PERIOD_RULE, field="pending_window_in_days")
     return days
 
 

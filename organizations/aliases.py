@@ -5,6 +5,7 @@ import re
 from workmail_console.errors import InvalidParameterException
 
 ALIAS_MAX_LENGTH = 62
+ALIAS_TOO_LONG = f"The alias can be up to {ALIAS_MAX_LENGTH} characters long."
 # The API's OrganizationName pattern; the d- prefix is refused in either case (D-abc would still
 # name d-abc.awsapps.com, since the test domain is lower case).
 ALIAS_PATTERN = re.compile(r"^(?![dD]-)([\da-zA-Z]+)([-][\da-zA-Z]+)*$", re.ASCII)
@@ -15,9 +16,7 @@ def validate_alias_format(alias: str) -> str:
     if not alias:
         raise InvalidParameterException("Enter an alias for your organization.", field="alias")
     if len(alias) > ALIAS_MAX_LENGTH:
-        raise InvalidParameterException(
-            f"The alias can be up to {ALIAS_MAX_LENGTH} characters long.", field="alias"
-        )
+        raise InvalidParameterException(ALIAS_TOO_LONG, field="alias")
     if alias[:2].lower() == "d-":
         raise InvalidParameterException(
             "The alias can't begin with d-. That prefix is reserved for directory IDs.",

@@ -13,8 +13,9 @@ from domains.names import DOMAIN_MAX
 from domains.services import account_hosted_zones, chosen_domain
 from keys.models import Key
 from keys.services import list_keys
+from organizations.aliases import ALIAS_MAX_LENGTH, ALIAS_TOO_LONG
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
-from organizations.services import validate_client_token
+from organizations.services import CLIENT_TOKEN_MAX, CLIENT_TOKEN_RULE, validate_client_token
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 from workmail_console.models import Account
@@ -100,7 +101,10 @@ class CreateOrganizationForm(ConsoleForm):
     )
     hosted_zone = forms.CharField(label="Route 53 hosted zone", required=False, max_length=33)
     domain_name = forms.CharField(label="Domain name", required=False, max_length=DOMAIN_MAX + 1)
-    alias = forms.CharField(label="Alias", required=False, strip=True)
+    alias = forms.CharField(
+        label="Alias", required=False, max_length=ALIAS_MAX_LENGTH,
+        error_messages={"max_length": ALIAS_TOO_LONG},
+    )  # fmt: skip
     directory_choice = forms.ChoiceField(
         label="User directory", choices=DirectoryChoice.choices, initial=DirectoryChoice.CREATE
     )
@@ -112,8 +116,9 @@ class CreateOrganizationForm(ConsoleForm):
     enable_interoperability = forms.BooleanField(label="Enable interoperability", required=False)
     # One token per rendered form: a second submit finds the organization the first one made.
     client_token = forms.CharField(
-        widget=forms.HiddenInput, required=False, strip=False, empty_value=None
-    )
+        widget=forms.HiddenInput, required=False, strip=False, empty_value=None,
+        max_length=CLIENT_TOKEN_MAX, error_messages={"max_length": CLIENT_TOKEN_RULE},
+    )  # fmt: skip
 
     def __init__(self, *args, account: Account, region: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -239,7 +244,7 @@ class DeleteOrganizationForm(ConsoleForm):
         initial="keep",
         widget=forms.RadioSelect,
     )
-    confirmation = forms.CharField(label="", required=False)
+    confirmation = forms.CharField(label="", required=False, max_length=ALIAS_MAX_LENGTH)
 
     def __init__(self, *args, organization: Organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)

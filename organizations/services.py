@@ -37,16 +37,17 @@ from workmail_console.errors import (
 from workmail_console.models import Account
 
 # CreateOrganization's ClientToken: 1 to 128 printable ASCII characters, no spaces.
-CLIENT_TOKEN_PATTERN = re.compile(r"[\x21-\x7e]{1,128}")
+CLIENT_TOKEN_MAX = 128
+CLIENT_TOKEN_PATTERN = re.compile(rf"[\x21-\x7e]{{1,{CLIENT_TOKEN_MAX}}}")
+CLIENT_TOKEN_RULE = (
+    f"The client token must be 1 to {CLIENT_TOKEN_MAX} printable ASCII characters, without spaces."
+)
 
 
 def validate_client_token(client_token: str) -> str:
     """The client token as given, or InvalidParameterException."""
     if not CLIENT_TOKEN_PATTERN.fullmatch(client_token):
-        raise InvalidParameterException(
-            "The client token must be 1 to 128 printable ASCII characters, without spaces.",
-            field="client_token",
-        )
+        raise InvalidParameterException(CLIENT_TOKEN_RULE, field="client_token")
     return client_token
 
 

@@ -172,3 +172,17 @@ class MailUserFactory(DjangoModelFactory):
 
 
 USER_PASSWORD = "Mailbox-Pass1"
+
+
+def dns_name(length: int, parent: str = "example.com") -> str:
+    """A valid DNS name of exactly `length` characters under `parent`: labels of up to 63."""
+    labels, left = [], length - len(parent)
+    while left > 0:
+        size = min(63, left - 1)
+        if left - (size + 1) == 1:  # would leave room for a dot and no label
+            size -= 1
+        labels.append(chr(ord("a") + len(labels)) * size)
+        left -= size + 1
+    name = ".".join([*labels, parent])
+    assert len(name) == length
+    return name

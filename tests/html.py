@@ -1,6 +1,9 @@
 """Read what a person sees on a page: the text of a details page's label/value pairs."""
 
+from html import escape
 from html.parser import HTMLParser
+
+from django.core.exceptions import NON_FIELD_ERRORS
 
 
 class _KeyValues(HTMLParser):
@@ -85,3 +88,11 @@ def text(html: str, testid: str) -> str:
     """The text of the one element marked `data-testid="<testid>"`."""
     [found] = texts(html, testid)
     return found
+
+
+def refused(response, field: str | None, words: str, form: str = "form") -> None:
+    """A 400 (never a 500) with the words under the field (None: above the form), on the page."""
+    assert response.status_code == 400
+    errors = response.context[form].errors.get(field or NON_FIELD_ERRORS, [])
+    assert any(words in error for error in errors), errors
+    assert escape(words) in response.content.decode()

@@ -8,12 +8,14 @@ what needs the database's locks (a name or an address someone else just took).
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from directories.models import Directory
+from domains.names import DOMAIN_MAX
 from organizations.models import Organization
 from users import services
 from users.models import User
-from users.passwords import POLICY, password_problem
+from users.passwords import MAX_LENGTH, POLICY, TOO_LONG, password_problem
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 
@@ -35,6 +37,8 @@ def _password_field(label: str, help_text: str = "") -> forms.CharField:
         help_text=help_text,
         strip=False,
         required=False,  # the policy's own "Enter a password." says it
+        max_length=MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG},
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
 
@@ -42,7 +46,7 @@ def _password_field(label: str, help_text: str = "") -> forms.CharField:
 class UserDetailsForm(ConsoleForm):
     """User details: what Create user and a directory's Add user both ask."""
 
-    name = forms.CharField(label="User name", required=False)
+    name = forms.CharField(label="User name", required=False)  # its maximum: the directory's
     first_name = forms.CharField(label="First name", **ATTRIBUTE)
     last_name = forms.CharField(label="Last name", **ATTRIBUTE)
     display_name = forms.CharField(
@@ -54,9 +58,13 @@ class UserDetailsForm(ConsoleForm):
     def __init__(self, *args: Any, directory: Directory | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.directory = directory
-        self.fields["name"].help_text = (
-            f"Up to {services.name_max_length(directory)} characters: letters (a-z, A-Z), numbers"
-            " (0-9), underscores (_), hyphens (-) and periods (.)."
+        name, limit = self.fields["name"], services.name_max_length(directory)
+        name.max_length = limit
+        name.validators.append(MaxLengthValidator(limit))
+        name.error_messages["max_length"] = services.name_too_long(directory)
+        name.help_text = (
+            f"Up to {limit} characters: letters (a-z, A-Z), numbers (0-9), underscores (_),"
+            " hyphens (-) and periods (.)."
         )
 
     def clean_name(self) -> str:
@@ -71,12 +79,14 @@ class AddressFields(ConsoleForm):
     email = forms.CharField(  # the part before the @
         label="Email address",
         required=False,
+        max_length=services.LOCAL_PART_MAX,
         help_text="The user's primary email address, on one of the organization's verified"
         " domains.",
     )
     domain = forms.CharField(
         label="Domain",
         required=False,
+        max_length=DOMAIN_MAX,
         widget=forms.Select,  # a domain not offered still reaches the service, which says why
     )
 
@@ -109,10 +119,12 @@ class PasswordFields(ConsoleForm):
     repeat_password = _password_field("Repeat password", "Enter the password again.")
 
     def clean_passwords(self, data: dict[str, Any], user_name: str) -> None:
-        password = data.get("password", "")
+        if "password" not in data:
+            return  # over its maximum: the field's error says so
+        password = data["password"]
         if problem := password_problem(password, user_name=user_name):
             self.add_error("password", problem)
-        elif data.get("repeat_password", "") != password:
+        elif "repeat_password" in data and data["repeat_password"] != password:
             self.add_error("repeat_password", MISMATCH)
 
 
@@ -165,7 +177,7 @@ class ResetPasswordForm(PasswordFields):
 
 
 class DeleteUserForm(ConsoleForm):
-    confirmation = forms.CharField(label="", required=False)
+    confirmation = forms.CharField(label="", required=False, max_length=services.WORKMAIL_NAME_MAX)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ import unicodedata
 from workmail_console.errors import InvalidPasswordException
 
 MIN_LENGTH, MAX_LENGTH = 8, 63
+TOO_LONG = f"The password must be fewer than {MAX_LENGTH + 1} characters long."
 GROUPS_NEEDED = 3
 POLICY = (
     f"{MIN_LENGTH} to {MAX_LENGTH} characters, only Basic Latin and Latin-1 Supplement characters,"
@@ -54,7 +55,7 @@ def password_problem(password: str, *, user_name: str = "") -> str | None:
     if len(password) < MIN_LENGTH:
         return f"The password must be at least {MIN_LENGTH} characters long."
     if len(password) > MAX_LENGTH:
-        return f"The password must be fewer than {MAX_LENGTH + 1} characters long."
+        return TOO_LONG
     if len({_group(character) for character in password}) < GROUPS_NEEDED:
         return (
             "The password must contain characters from at least three of these groups:"

@@ -45,7 +45,8 @@ NAME_PATTERN = re.compile(r"[\w\-.]+(@[a-zA-Z0-9.\-]+\.[a-zA-Z0-9-]{2,})?", re.A
 WORKMAIL_NAME_MAX, DIRECTORY_NAME_MAX = 64, 20
 ATTRIBUTE_MAX = 256
 # The EmailAddress pattern, in two halves: the console asks for the local part and the domain.
-LOCAL_PART_PATTERN = re.compile(r"[a-zA-Z0-9._%+-]{1,64}", re.ASCII)
+LOCAL_PART_MAX = 64
+LOCAL_PART_PATTERN = re.compile(rf"[a-zA-Z0-9._%+-]{{1,{LOCAL_PART_MAX}}}", re.ASCII)
 DOMAIN_PATTERN = re.compile(r"[a-zA-Z0-9.-]+\.[a-zA-Z-]{2,}", re.ASCII)
 EMAIL_MAX = 254
 PAGE_SIZE = 25
@@ -68,14 +69,15 @@ def name_max_length(directory: Directory | None) -> int:
     return DIRECTORY_NAME_MAX
 
 
+def name_too_long(directory: Directory | None) -> str:
+    return f"The user name can be up to {name_max_length(directory)} characters long."
+
+
 def validate_user_name(name: str, *, directory: Directory | None) -> str:
     if not name:
         raise InvalidParameterException("Enter a user name.", field="name")
-    limit = name_max_length(directory)
-    if len(name) > limit:
-        raise InvalidParameterException(
-            f"The user name can be up to {limit} characters long.", field="name"
-        )
+    if len(name) > name_max_length(directory):
+        raise InvalidParameterException(name_too_long(directory), field="name")
     if not NAME_PATTERN.fullmatch(name):
         raise InvalidParameterException(
             "The user name can contain only letters (a-z, A-Z), numbers (0-9), underscores (_),"

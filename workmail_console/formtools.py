@@ -1,28 +1,60 @@
-"""What every console form shares: what it echoes back is bounded, whatever was sent."""
+"""What every console form shares: each value is checked whole against its field's own maximum,
+never cut; only what the page shows again is shortened, so a megabyte sent never comes back."""
 
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-# Longer than any field accepts, so validation still refuses an overlong value, but short enough
-# that a megabyte sent in a field never comes back in the error page.
-ECHO_LIMIT = 1024
+# What the page shows again of a value whose field has no maximum of its own (a choice, a list of
+# choices), and of a value quoted in an error (Django's "x is not one of the available choices").
+ECHO_LIMIT = 256
+ELLIPSIS = "…"
+
+
+def echoed(value: Any, limit: int) -> Any:
+    """`value` as the page may show it again: text over `limit` characters is cut there and ends
+    with an ellipsis, so that sent back unchanged it is still over the limit, and refused."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + ELLIPSIS
+    if isinstance(value, list | tuple):
+        return [echoed(item, limit) for item in value]
+    return value
+
+
+class EchoedField(forms.BoundField):
+    """A field as the page renders it again (its widget, `{{ field.value }}`): the value sent,
+    shortened to the field's maximum. Validation reads the data, never this."""
+
+    def value(self) -> Any:
+        return echoed(super().value(), getattr(self.field, "max_length", None) or ECHO_LIMIT)
 
 
 class ConsoleForm(forms.Form):
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        if hasattr(data, "getlist"):  # a QueryDict: request.POST or request.GET
-            data = data.copy()
-            for key in data:
-                data.setlist(key, [_capped(value) for value in data.getlist(key)])
-        elif data is not None:
-            data = {key: _capped(value) for key, value in data.items()}
-        super().__init__(data, *args, **kwargs)
+    bound_field_class = EchoedField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if getattr(field, "max_length", None):
-                # Django's message counts the characters received, which the cap changes.
-                field.error_messages["max_length"] = f"Enter at most {field.max_length} characters."
+                # A field's rule may word its own limit (error_messages); this is the default.
+                field.error_messages.setdefault(
+                    "max_length", f"Enter at most {field.max_length:,} characters."
+                )
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if isinstance(error, ValidationError):
+            for item in _items(error):
+                if not item.params:
+                    continue
+                if "%(" in str(item.message):
+                    item.params = {key: echoed(v, ECHO_LIMIT) for key, v in item.params.items()}
+                else:  # words with no placeholder, shown as written (a rule's may hold a %)
+                    item.params = None
+        super().add_error(field, error)
 
 
-def _capped(value: Any) -> Any:
-    return value[:ECHO_LIMIT] if isinstance(value, str) else value
+def _items(error: ValidationError) -> list[ValidationError]:
+    if hasattr(error, "error_dict"):
+        return [item for items in error.error_dict.values() for item in items]
+    return error.error_list
