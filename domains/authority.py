@@ -49,6 +49,7 @@ from domains.models import DomainRegistration, HostedZone, ResourceRecordSet
 log = logging.getLogger(__name__)
 
 REGISTRY_NS_TTL = 172800  # the TTL of a TLD's NS records, as Route 53 Domains publishes them
+OUR_PAYLOAD = 1232  # the UDP size the server sends at most (domains.dnsserver), as EDNS says
 
 type RecordSets = dict[str, tuple[int, list[str]]]  # type -> (ttl, values)
 
@@ -282,9 +283,13 @@ def _referral(response: dns.message.Message, referral: Referral) -> dns.message.
 def answer(query: dns.message.Message, snapshot: Snapshot) -> dns.message.Message:
     """The response to one query (what a Route 53 name server would say), from lookup() and
     read_names_below()."""
-    response = dns.message.make_response(query)
+    response = dns.message.make_response(query, our_payload=OUR_PAYLOAD)
     response.flags |= dns.flags.AA
     response.flags &= ~dns.flags.RA
+    if query.edns > 0:  # RFC 6891: only EDNS version 0 exists
+        response.flags &= ~dns.flags.AA
+        response.set_rcode(dns.rcode.BADVERS)
+        return response
     if query.opcode() != dns.opcode.QUERY:
         response.set_rcode(dns.rcode.NOTIMP)
         return response

@@ -225,3 +225,16 @@ def test_a_query_that_can_not_be_answered_fails_alone(zone, monkeypatch) -> None
     responses = authority.resolve([good, bad])
     assert [r.rcode() for r in responses] == [dns.rcode.NOERROR, dns.rcode.SERVFAIL]
     assert responses[1].id == bad.id and responses[1].flags & dns.flags.QR
+
+
+def test_it_offers_an_edns_buffer_of_1232_bytes(dns_server, zone) -> None:
+    host, port = dns_server
+    query = dns.message.make_query("example.com", "MX", use_edns=0, payload=4096)
+    assert dns.query.udp(query, host, port=port, timeout=2).payload == 1232
+
+
+def test_an_edns_version_it_does_not_know_gets_badvers(dns_server, zone) -> None:
+    host, port = dns_server
+    query = dns.message.make_query("example.com", "MX", use_edns=1)
+    response = dns.query.udp(query, host, port=port, timeout=2)
+    assert response.rcode() == dns.rcode.BADVERS and not response.answer
