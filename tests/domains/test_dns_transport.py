@@ -1,0 +1,182 @@
+"""The DNS server's transport: no packet silences it, and a TCP client holds no database
+connection."""
+
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dns.message
+import dns.opcode
+import dns.query
+import dns.rcode
+import pytest
+from django.db import connection
+
+from domains import dnsserver
+from domains.authority import resolve
+from domains.dnsserver import DnsServer, respond
+from domains.models import HostedZone
+from domains.route53 import RecordSet, create_hosted_zone, upsert_record_sets
+from tests.factories import AccountFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def zone(transactional_db) -> HostedZone:
+    zone = create_hosted_zone(account=AccountFactory(), name="example.com")
+    upsert_record_sets(
+        zone,
+        [
+            RecordSet("_amazonses.example.com", "TXT", 300, ('"token="',)),
+        ],
+    )
+    return zone
+
+
+@pytest.fixture
+def server(start_dns_server, zone) -> DnsServer:
+    return start_dns_server()
+
+
+def wire(name: str = "_amazonses.example.com", rdtype: str = "TXT", **options: object) -> bytes:
+    return dns.message.make_query(name, rdtype, **options).to_wire()
+
+
+def udp(server: DnsServer, packet: bytes, *, source: str = "127.0.0.1", timeout: float = 2):
+    """The reply to one datagram, or None when none comes within `timeout`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind((source, 0))
+        sock.settimeout(timeout)
+        sock.sendto(packet, (server.address, server.port))
+        try:
+            return sock.recv(65535)
+        except TimeoutError:
+            return None
+
+
+def answers_correctly(server: DnsServer, *, tcp: bool = False) -> bool:
+    query = dns.message.make_query("_amazonses.example.com", "TXT")
+    send = dns.query.tcp if tcp else dns.query.udp
+    response = send(query, server.address, port=server.port, timeout=2)
+    return [rdata.strings for rdata in response.answer[0]] == [(b"token=",)]
+
+
+# --- No packet silences the server ----------------------------------------------------------
+
+
+def test_a_response_gets_no_reply_and_the_server_keeps_answering(server) -> None:
+    response = dns.message.make_response(dns.message.make_query("example.com", "TXT"))
+    assert udp(server, response.to_wire(), timeout=0.5) is None
+    assert answers_correctly(server)
+
+
+def test_a_response_over_tcp_closes_the_connection_without_reply(server) -> None:
+    response = dns.message.make_response(dns.message.make_query("example.com", "TXT")).to_wire()
+    with socket.create_connection((server.address, server.port), timeout=2) as client:
+        client.sendall(struct.pack("!H", len(response)) + response)
+        assert client.recv(1) == b""
+    assert answers_correctly(server, tcp=True)
+
+
+def test_an_unknown_opcode_gets_notimp(server) -> None:
+    query = dns.message.make_query("example.com", "TXT")
+    query.set_opcode(dns.opcode.STATUS)
+    reply = dns.message.from_wire(udp(server, query.to_wire()))
+    assert reply.rcode() == dns.rcode.NOTIMP
+
+
+def test_a_failing_lookup_gets_servfail_and_the_next_query_an_answer(server, monkeypatch) -> None:
+    def broken(queries: list) -> list:
+        raise RuntimeError("a bug in the lookup")
+
+    monkeypatch.setattr(dnsserver, "resolve", broken)
+    assert dns.message.from_wire(udp(server, wire())).rcode() == dns.rcode.SERVFAIL
+    monkeypatch.undo()
+    assert answers_correctly(server)
+
+
+def test_a_query_that_breaks_the_lookup_costs_its_batch_nothing_else(zone, monkeypatch) -> None:
+    def fragile(queries: list) -> list:
+        if any(query.question[0].name.to_text() == "poison.example.com." for query in queries):
+            raise RuntimeError("a bug in the lookup")
+        return resolve(queries)
+
+    monkeypatch.setattr(dnsserver, "resolve", fragile)
+    good, poisoned = respond([wire(), wire("poison.example.com")])
+    assert dns.message.from_wire(good).answer
+    assert dns.message.from_wire(poisoned).rcode() == dns.rcode.SERVFAIL
+
+
+def test_a_response_that_cannot_be_written_gets_servfail(zone, monkeypatch) -> None:
+    class Unwritable(dns.message.Message):
+        def to_wire(self, *args: object, **kwargs: object) -> bytes:
+            raise ValueError("a bug in the response")
+
+    monkeypatch.setattr(dnsserver, "resolve", lambda queries: [Unwritable(q.id) for q in queries])
+    query = wire()
+    [reply] = respond([query])
+    assert reply[:2] == query[:2]
+    assert dns.message.from_wire(reply).rcode() == dns.rcode.SERVFAIL
+
+
+@pytest.mark.parametrize("listener", ["udp", "tcp"])
+def test_the_command_exits_with_status_1_when_a_listener_dies(listener: str) -> None:
+    crashing_server = f"""
+import django
+django.setup()
+from django.core.management import call_command
+from domains.dnsserver import DnsServer
+
+async def crash(self):
+    raise OSError("the {listener} socket broke")
+
+DnsServer._serve_{listener} = crash
+call_command("dnsserver", "--port", "0")
+"""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "workmail_console.settings"}
+    ended = subprocess.run(
+        [sys.executable, "-c", crashing_server],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert ended.returncode == 1
+    assert f"the {listener} socket broke" in ended.stderr
+
+
+# --- TCP: no database connection per client --------------------------------------------
+
+
+def tcp_client(server: DnsServer) -> socket.socket:
+    """A TCP client that asked once, was answered, and now stays connected without a word."""
+    client = socket.create_connection((server.address, server.port), timeout=2)
+    dns.query.send_tcp(client, dns.message.make_query("_amazonses.example.com", "TXT"))
+    dns.query.receive_tcp(client, expiration=time.time() + 2)
+    return client
+
+
+def database_sessions() -> int:
+    """Sessions on the test database, other than this test's own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_idle_tcp_clients_hold_no_database_connection(start_dns_server, zone) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("counts PostgreSQL sessions")
+    before = database_sessions()
+    server = start_dns_server()
+    clients = [tcp_client(server) for _ in range(25)]
+    try:
+        assert database_sessions() - before <= 1  # the server's one, on its database thread
+        assert answers_correctly(server)
+    finally:
+        for client in clients:
+            client.close()
