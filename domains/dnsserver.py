@@ -23,6 +23,7 @@ import dns.exception
 import dns.flags
 import dns.message
 import dns.rcode
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, connections
 
 from domains.authority import resolve
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 
 UDP_LIMIT = 512  # without EDNS (RFC 1035)
 TCP_LIMIT = 65535
-TCP_IDLE_SECONDS = 10
 UDP_BATCH = 256  # datagrams answered together, with one SQL query
 
 
@@ -134,12 +134,25 @@ class DnsServer:
 
     One event loop thread moves the packets: UDP takes every datagram waiting (up to UDP_BATCH)
     and answers them with one SQL query, so that under load a burst of queries costs a few
-    database round trips, not one each; TCP closes a connection after TCP_IDLE_SECONDS of
-    silence. Every answer is computed on one database thread."""
+    database round trips, not one each; TCP serves up to `tcp_clients` connections, each closed
+    after `tcp_idle_timeout` seconds of silence. Every answer is computed on one database
+    thread. Limits not given are the WORKMAIL_DNS_TCP_* settings."""
 
-    def __init__(self, address: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        address: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tcp_clients: int | None = None,
+        tcp_idle_timeout: float | None = None,
+    ) -> None:
         self.udp, self.tcp = _bind(address, port)
         self.address, self.port = address, self.udp.getsockname()[1]
+        if tcp_clients is None:
+            tcp_clients = settings.WORKMAIL_DNS_TCP_CLIENTS
+        if tcp_idle_timeout is None:
+            tcp_idle_timeout = settings.WORKMAIL_DNS_TCP_IDLE_TIMEOUT
+        self.tcp_clients, self.tcp_idle_timeout = tcp_clients, tcp_idle_timeout
         self.failure: Exception | None = None
         self._database = ThreadPoolExecutor(1, thread_name_prefix=f"dns-{self.port}-database")
         self._loop = asyncio.new_event_loop()
@@ -245,18 +258,21 @@ class DnsServer:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         """A TCP client's queries, one after another, until it falls silent for the idle timeout
-        (RFC 7766)."""
+        (RFC 7766); over the cap, the connection is closed at once."""
+        if len(self._clients) >= self.tcp_clients:
+            writer.close()
+            return
         self._clients.add(task := asyncio.current_task())
         try:
             while True:
-                async with asyncio.timeout(TCP_IDLE_SECONDS):
+                async with asyncio.timeout(self.tcp_idle_timeout):
                     (length,) = struct.unpack("!H", await reader.readexactly(2))
                     wire = await reader.readexactly(length)
                 [reply] = await self._answer([wire], tcp=True)
                 if reply is None:
                     return
                 writer.write(struct.pack("!H", len(reply)) + reply)
-                async with asyncio.timeout(TCP_IDLE_SECONDS):
+                async with asyncio.timeout(self.tcp_idle_timeout):
                     await writer.drain()
         except (TimeoutError, EOFError, ConnectionError):
             pass  # silent, gone, or cut short

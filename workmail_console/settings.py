@@ -242,6 +242,12 @@ WORKMAIL_DNS_RECHECK_PENDING = env_float("WORKMAIL_DNS_RECHECK_PENDING", 300.0, 
 WORKMAIL_DNS_RECHECK_VERIFIED = env_float("WORKMAIL_DNS_RECHECK_VERIFIED", 86400.0, minimum=1)
 WORKMAIL_DNS_RECHECK_UNANSWERED = env_float("WORKMAIL_DNS_RECHECK_UNANSWERED", 60.0, minimum=1)
 WORKMAIL_DNS_PORT = env_int("WORKMAIL_DNS_PORT", 8053, minimum=0)
+# The DNS server's limits: TCP clients served at once (more are closed as they connect), and
+# seconds a TCP client may stay silent before it is closed.
+WORKMAIL_DNS_TCP_CLIENTS = env_int("WORKMAIL_DNS_TCP_CLIENTS", 64, minimum=1)
+WORKMAIL_DNS_TCP_IDLE_TIMEOUT = env_float(
+    "WORKMAIL_DNS_TCP_IDLE_TIMEOUT", 10.0, minimum=0.1, maximum=3600
+)
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-health": {

@@ -1,5 +1,5 @@
-"""The DNS server's transport: no packet silences it, and a TCP client holds no database
-connection."""
+"""The DNS server's transport: no packet silences it, and TCP clients are capped and hold no
+database connection."""
 
 import os
 import socket
@@ -147,7 +147,7 @@ call_command("dnsserver", "--port", "0")
     assert f"the {listener} socket broke" in ended.stderr
 
 
-# --- TCP: no database connection per client --------------------------------------------
+# --- TCP: capped clients, closed when idle, no database connection each --------------------
 
 
 def tcp_client(server: DnsServer) -> socket.socket:
@@ -180,3 +180,47 @@ def test_idle_tcp_clients_hold_no_database_connection(start_dns_server, zone) ->
     finally:
         for client in clients:
             client.close()
+
+
+def test_tcp_clients_beyond_the_cap_are_closed_at_once(start_dns_server, zone) -> None:
+    server = start_dns_server(tcp_clients=3)
+    clients = [tcp_client(server) for _ in range(3)]
+    try:
+        with socket.create_connection((server.address, server.port), timeout=2) as extra:
+            assert extra.recv(1) == b""
+        assert answers_correctly(server)
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_a_closed_tcp_client_gives_its_place_back(start_dns_server, zone) -> None:
+    server = start_dns_server(tcp_clients=1)
+    tcp_client(server).close()
+    deadline = time.monotonic() + 2
+    while True:  # the server sees the close a moment later
+        try:
+            assert answers_correctly(server, tcp=True)
+            return
+        except (ConnectionError, EOFError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def test_a_silent_tcp_client_is_closed_after_the_idle_timeout(start_dns_server, zone) -> None:
+    server = start_dns_server(tcp_idle_timeout=0.3)
+    with socket.create_connection((server.address, server.port), timeout=3) as client:
+        started = time.monotonic()
+        assert client.recv(1) == b""
+        assert time.monotonic() - started < 2
+
+
+def test_a_tcp_client_that_keeps_asking_stays_connected(start_dns_server, zone) -> None:
+    server = start_dns_server(tcp_idle_timeout=0.3)
+    with tcp_client(server) as client:
+        for _ in range(5):
+            time.sleep(0.15)
+            dns.query.send_tcp(client, dns.message.make_query("_amazonses.example.com", "TXT"))
+            response, _ = dns.query.receive_tcp(client, expiration=time.time() + 2)
+            assert response.answer
