@@ -31,6 +31,9 @@ from domains.authority import resolve
 log = logging.getLogger(__name__)
 
 UDP_LIMIT = 512  # without EDNS (RFC 1035)
+# With EDNS, whatever payload the query offers: no IP fragments (DNS Flag Day 2020), and a
+# spoofed query can't turn 60 bytes into 4,000 aimed at someone else.
+EDNS_UDP_LIMIT = 1232
 TCP_LIMIT = 65535
 UDP_BATCH = 256  # datagrams answered together, with one SQL query
 
@@ -102,7 +105,7 @@ def _render(
     if tcp:
         limit = TCP_LIMIT
     elif query.edns >= 0:
-        limit = max(UDP_LIMIT, min(query.payload, TCP_LIMIT))
+        limit = max(UDP_LIMIT, min(query.payload, EDNS_UDP_LIMIT))
     else:
         limit = UDP_LIMIT
     try:

@@ -1,5 +1,5 @@
-"""The DNS server's transport: no packet silences it, and TCP clients are capped and hold no
-database connection."""
+"""The DNS server's transport: no packet silences it, TCP clients are capped and hold no database
+connection, and UDP can't be used to amplify an attack."""
 
 import os
 import socket
@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import dns.flags
 import dns.message
 import dns.opcode
 import dns.query
@@ -24,6 +25,7 @@ from domains.route53 import RecordSet, create_hosted_zone, upsert_record_sets
 from tests.factories import AccountFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+BIG = tuple(f'"{"v" * 200}{n:02}"' for n in range(20))  # about 4 KB of TXT
 
 
 @pytest.fixture
@@ -33,6 +35,7 @@ def zone(transactional_db) -> HostedZone:
         zone,
         [
             RecordSet("_amazonses.example.com", "TXT", 300, ('"token="',)),
+            RecordSet("big.example.com", "TXT", 300, BIG),
         ],
     )
     return zone
@@ -224,3 +227,18 @@ def test_a_tcp_client_that_keeps_asking_stays_connected(start_dns_server, zone) 
             dns.query.send_tcp(client, dns.message.make_query("_amazonses.example.com", "TXT"))
             response, _ = dns.query.receive_tcp(client, expiration=time.time() + 2)
             assert response.answer
+
+
+# --- No amplification -----------------------------------------------------------------------
+
+
+def test_a_udp_answer_is_at_most_1232_bytes_whatever_edns_offers(server) -> None:
+    reply = udp(server, wire("big.example.com", use_edns=0, payload=65535))
+    assert len(reply) <= 1232
+    assert dns.message.from_wire(reply).flags & dns.flags.TC
+
+
+def test_the_answer_too_big_for_udp_comes_whole_over_tcp(server) -> None:
+    query = dns.message.make_query("big.example.com", "TXT", use_edns=0, payload=65535)
+    response = dns.query.tcp(query, server.address, port=server.port, timeout=2)
+    assert len(response.answer[0]) == len(BIG)
