@@ -12,12 +12,17 @@ listener stops anyway, serve_forever() raises ListenerDied so that the process e
 
 import asyncio
 import contextlib
+import enum
 import functools
+import ipaddress
 import logging
 import socket
 import struct
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import dns.exception
 import dns.flags
@@ -36,6 +41,8 @@ UDP_LIMIT = 512  # without EDNS (RFC 1035)
 EDNS_UDP_LIMIT = 1232
 TCP_LIMIT = 65535
 UDP_BATCH = 256  # datagrams answered together, with one SQL query
+SLIP = 2  # over the rate limit, every SLIP-th query gets a truncated reply (BIND's default)
+RATE_LIMITED_NETWORKS = 65536  # networks the rate limit remembers; the oldest is forgotten
 
 
 class ListenerDied(Exception):
@@ -132,6 +139,67 @@ def _header_reply(wire: bytes, rcode: dns.rcode.Rcode) -> bytes:
     return struct.pack("!HHHHHH", query_id, flags, 0, 0, 0, 0)
 
 
+def truncated_reply(wire: bytes) -> bytes | None:
+    """An empty reply with TC, no bigger than the query: the client may ask again over TCP."""
+    try:
+        query = dns.message.from_wire(wire, question_only=True)
+        response = dns.message.make_response(query)
+        response.flags |= dns.flags.TC
+        return response.to_wire(max_size=len(wire))
+    except Exception:
+        return None
+
+
+class Admission(enum.Enum):
+    ANSWER = "answer"
+    TRUNCATE = "truncate"  # an empty reply with TC
+    DROP = "drop"
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    stamp: float
+    refused: int = 0
+
+
+class RateLimit:
+    """Response rate limiting, BIND's RRL made simple: a token bucket per client network (IPv4
+    /24, IPv6 /56) that refills `per_second` tokens a second and holds a second's worth. Over the
+    limit, every SLIP-th query gets an empty truncated reply (a real client asks again over TCP,
+    which needs no limit: its source address can't be forged) and the others none. 0: no limit."""
+
+    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_second = per_second
+        self._clock = clock
+        self._buckets: dict[bytes, _Bucket] = {}
+
+    def admit(self, address: str) -> Admission:
+        if not self.per_second:
+            return Admission.ANSWER
+        now = self._clock()
+        network = _network(address)
+        bucket = self._buckets.get(network)
+        if bucket is None:
+            if len(self._buckets) >= RATE_LIMITED_NETWORKS:  # forgetting only refills a bucket
+                del self._buckets[next(iter(self._buckets))]
+            bucket = self._buckets[network] = _Bucket(self.per_second, now)
+        bucket.tokens = min(self.per_second, bucket.tokens + (now - bucket.stamp) * self.per_second)
+        bucket.stamp = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return Admission.ANSWER
+        bucket.refused += 1
+        return Admission.TRUNCATE if bucket.refused % SLIP == 0 else Admission.DROP
+
+
+def _network(address: str) -> bytes:
+    ip = ipaddress.ip_address(address.partition("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped  # an IPv4 client of a dual-stack socket
+    return ip.packed[:3] if ip.version == 4 else ip.packed[:7]  # /24, /56
+
+
 class DnsServer:
     """UDP and TCP on one port of `address` (port 0: a free one, see .port).
 
@@ -139,7 +207,7 @@ class DnsServer:
     and answers them with one SQL query, so that under load a burst of queries costs a few
     database round trips, not one each; TCP serves up to `tcp_clients` connections, each closed
     after `tcp_idle_timeout` seconds of silence. Every answer is computed on one database
-    thread. Limits not given are the WORKMAIL_DNS_TCP_* settings."""
+    thread. Limits not given are the WORKMAIL_DNS_* settings."""
 
     def __init__(
         self,
@@ -148,6 +216,7 @@ class DnsServer:
         *,
         tcp_clients: int | None = None,
         tcp_idle_timeout: float | None = None,
+        rate_limit: float | None = None,
     ) -> None:
         self.udp, self.tcp = _bind(address, port)
         self.address, self.port = address, self.udp.getsockname()[1]
@@ -155,7 +224,10 @@ class DnsServer:
             tcp_clients = settings.WORKMAIL_DNS_TCP_CLIENTS
         if tcp_idle_timeout is None:
             tcp_idle_timeout = settings.WORKMAIL_DNS_TCP_IDLE_TIMEOUT
+        if rate_limit is None:
+            rate_limit = settings.WORKMAIL_DNS_RATE_LIMIT
         self.tcp_clients, self.tcp_idle_timeout = tcp_clients, tcp_idle_timeout
+        self.rate_limit = RateLimit(rate_limit)
         self.failure: Exception | None = None
         self._database = ThreadPoolExecutor(1, thread_name_prefix=f"dns-{self.port}-database")
         self._loop = asyncio.new_event_loop()
@@ -236,11 +308,25 @@ class DnsServer:
             with contextlib.suppress(BlockingIOError):
                 while len(batch) < UDP_BATCH:
                     batch.append(self.udp.recvfrom(65535))
-            wanted = [(wire, client) for wire, client in batch if is_query(wire)]
+            wanted = [(wire, client) for wire, client in batch if self._admit(wire, client)]
             if wanted:
                 replies = await self._answer([wire for wire, _ in wanted], tcp=False)
                 for reply, (_, client) in zip(replies, wanted, strict=True):
                     self._send(reply, client)
+
+    def _admit(self, wire: bytes, client: tuple) -> bool:
+        """Whether a datagram goes on to be answered; over the rate limit, it may get an empty
+        truncated reply here instead."""
+        try:
+            if not is_query(wire):
+                return False
+            admission = self.rate_limit.admit(client[0])
+            if admission is Admission.TRUNCATE:
+                self._send(truncated_reply(wire), client)
+            return admission is Admission.ANSWER
+        except Exception:
+            log.exception("Could not sort a DNS datagram from %s", client)
+            return False
 
     def _send(self, reply: bytes | None, client: tuple) -> None:
         if reply is not None:

@@ -19,7 +19,7 @@ from django.db import connection
 
 from domains import dnsserver
 from domains.authority import resolve
-from domains.dnsserver import DnsServer, respond
+from domains.dnsserver import Admission, DnsServer, RateLimit, respond
 from domains.models import HostedZone
 from domains.route53 import RecordSet, create_hosted_zone, upsert_record_sets
 from tests.factories import AccountFactory
@@ -242,3 +242,57 @@ def test_the_answer_too_big_for_udp_comes_whole_over_tcp(server) -> None:
     query = dns.message.make_query("big.example.com", "TXT", use_edns=0, payload=65535)
     response = dns.query.tcp(query, server.address, port=server.port, timeout=2)
     assert len(response.answer[0]) == len(BIG)
+
+
+def burst(server: DnsServer, count: int, *, source: str = "127.0.0.1") -> list:
+    """The replies to `count` queries sent at once from `source`, as they arrived."""
+    replies = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind((source, 0))
+        for _ in range(count):
+            sock.sendto(wire(), (server.address, server.port))
+        sock.settimeout(0.3)
+        try:
+            while True:
+                replies.append(dns.message.from_wire(sock.recv(65535)))
+        except TimeoutError:
+            return replies
+
+
+def test_a_burst_beyond_the_rate_limit_gets_fewer_answers_than_queries(start_dns_server, zone):
+    server = start_dns_server(rate_limit=5)
+    answered = [reply for reply in burst(server, 40) if reply.answer]
+    assert 5 <= len(answered) < 10
+
+
+def test_over_the_rate_limit_every_other_query_gets_an_empty_truncated_reply(
+    start_dns_server, zone
+) -> None:
+    server = start_dns_server(rate_limit=5)
+    truncated = [reply for reply in burst(server, 45) if reply.flags & dns.flags.TC]
+    assert 15 <= len(truncated) <= 20
+    assert not any(reply.answer for reply in truncated)
+
+
+def test_another_network_is_answered_while_one_is_over_the_rate_limit(start_dns_server, zone):
+    server = start_dns_server(rate_limit=1)
+    burst(server, 20, source="127.0.0.1")
+    assert dns.message.from_wire(udp(server, wire(), source="127.0.1.1")).answer
+    still_limited = udp(server, wire(), source="127.0.0.1", timeout=0.3)
+    assert still_limited is None or not dns.message.from_wire(still_limited).answer
+
+
+def test_the_rate_limit_refills_with_time() -> None:
+    now = [0.0]
+    limit = RateLimit(2, clock=lambda: now[0])
+    assert [limit.admit("192.0.2.1") for _ in range(3)] == [
+        Admission.ANSWER, Admission.ANSWER, Admission.DROP,
+    ]  # fmt: skip
+    now[0] = 0.5
+    assert limit.admit("192.0.2.200") is Admission.ANSWER  # the same /24
+    assert limit.admit("192.0.2.1") is Admission.TRUNCATE
+
+
+def test_a_rate_limit_of_0_admits_everything() -> None:
+    limit = RateLimit(0)
+    assert {limit.admit("192.0.2.1") for _ in range(10_000)} == {Admission.ANSWER}
