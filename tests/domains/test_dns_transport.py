@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import dns.edns
 import dns.flags
 import dns.message
 import dns.opcode
@@ -16,6 +17,8 @@ import dns.query
 import dns.rcode
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from domains import dnsserver
 from domains.authority import resolve
@@ -296,3 +299,88 @@ def test_the_rate_limit_refills_with_time() -> None:
 def test_a_rate_limit_of_0_admits_everything() -> None:
     limit = RateLimit(0)
     assert {limit.admit("192.0.2.1") for _ in range(10_000)} == {Admission.ANSWER}
+
+
+# --- Whatever arrives, the server keeps answering -------------------------------------------
+
+# Half the time the usual question about the big answer, to meet the size limits often.
+NAMES = st.just("big.example.com") | st.sampled_from(
+    ["_amazonses.example.com", "x.example.com", "."]
+)
+TYPES = st.just("TXT") | st.sampled_from(["ANY", "A", "MX", "SOA", "AXFR", "OPT", "TYPE65280"])
+CLASSES = st.just("IN") | st.sampled_from(["CH", "ANY", "NONE", "CLASS0", "CLASS65535"])
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> bytes:
+    """A well-formed query, with or without EDNS, odd versions, payloads and options included."""
+    query = dns.message.make_query(draw(NAMES), draw(TYPES), draw(CLASSES))
+    if (version := draw(st.sampled_from([0, None, 1, 255]))) is not None:
+        option = st.builds(dns.edns.GenericOption, st.integers(0, 65535), st.binary(max_size=20))
+        query.use_edns(
+            version,
+            payload=draw(st.integers(0, 65535)),
+            options=draw(st.lists(option, max_size=2)),
+        )
+    return query.to_wire()
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    """A query with some of: bit flips, a truncation, QR set, bogus counts, a random opcode."""
+    packet = bytearray(draw(queries()))
+    for _ in range(draw(st.integers(1, 3))):
+        match draw(st.sampled_from(["flip", "cut", "qr", "counts", "opcode"])):
+            case "flip":
+                bit = draw(st.integers(0, len(packet) * 8 - 1))
+                packet[bit // 8] ^= 1 << bit % 8
+            case "cut":
+                packet = packet[: draw(st.integers(0, len(packet)))] or bytearray(b"\0")
+            case "qr":
+                packet[2:3] = bytes([packet[2] | 0x80]) if len(packet) > 2 else b""
+            case "counts":
+                packet[4:12] = draw(st.binary(min_size=8, max_size=8))
+            case "opcode":
+                if len(packet) > 2:
+                    packet[2] = packet[2] & 0x87 | draw(st.integers(0, 15)) << 3
+    return bytes(packet)
+
+
+packets = st.one_of(queries(), mutated(), st.binary(max_size=600))
+
+
+def send_tcp(server: DnsServer, packet: bytes, *, framed: bool) -> bytes:
+    """Everything the server sends back on one connection that carried `packet` and closed."""
+    with socket.create_connection((server.address, server.port), timeout=2) as client:
+        client.sendall(struct.pack("!H", len(packet)) + packet if framed else packet)
+        client.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := client.recv(65535):
+            received += chunk
+        return received
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(batch=st.lists(packets, min_size=1, max_size=8), framed=st.booleans())
+def test_no_packet_stops_the_server_answering(server, batch: list[bytes], framed: bool) -> None:
+    good = dns.message.make_query("_amazonses.example.com", "TXT").to_wire()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(2)
+        for packet in [*batch, good]:
+            sock.sendto(packet, (server.address, server.port))
+        replies = []  # to the batch, until the good query's answer
+        while not ((reply := sock.recv(65535))[:2] == good[:2] and b"token=" in reply):
+            replies.append(reply)
+    assert answers_correctly(server)
+    wanted = [packet for packet in batch if len(packet) >= 12 and not packet[2] & 0x80]  # QR
+    assert len(replies) <= len(wanted)
+    assert all(len(reply) <= 1232 and reply[2] & 0x80 for reply in replies)
+    assert {reply[:2] for reply in replies} <= {packet[:2] for packet in wanted}
+    for packet in batch:
+        send_tcp(server, packet, framed=framed)
+    assert answers_correctly(server, tcp=True)
