@@ -15,8 +15,8 @@ def start_dns_server(transactional_db) -> Iterator[Callable[..., DnsServer]]:
     server reads them from its own thread and database connection) and stop at the end."""
     servers: list[DnsServer] = []
 
-    def start(port: int = 0, **limits: float) -> DnsServer:
-        servers.append(server := DnsServer("127.0.0.1", port, **limits).start())
+    def start(**limits: float) -> DnsServer:
+        servers.append(server := DnsServer("127.0.0.1", 0, **limits).start())
         return server
 
     yield start
@@ -32,7 +32,9 @@ def dns_server(start_dns_server) -> tuple[str, int]:
 
 
 @pytest.fixture
-def worker_dns_server(start_dns_server) -> tuple[str, int]:
-    """The DNS server on the port the Celery workers of this run resolve through."""
-    server = start_dns_server(WORKER_DNS_PORT)
-    return server.address, server.port
+def worker_dns_server(transactional_db) -> Iterator[tuple[str, int]]:
+    """The DNS server on the port the Celery workers of this run resolve through (on its own:
+    tests/browser imports it)."""
+    server = DnsServer("127.0.0.1", WORKER_DNS_PORT).start()
+    yield server.address, server.port
+    server.stop()
