@@ -17,7 +17,7 @@ import dns.query
 import dns.rcode
 import pytest
 from django.db import connection
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from domains import dnsserver
@@ -367,6 +367,7 @@ def send_tcp(server: DnsServer, packet: bytes, *, framed: bool) -> bytes:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(batch=st.lists(packets, min_size=1, max_size=8), framed=st.booleans())
+@example(batch=[wire("big.example.com", use_edns=0, payload=65535)], framed=True)
 def test_no_packet_stops_the_server_answering(server, batch: list[bytes], framed: bool) -> None:
     good = dns.message.make_query("_amazonses.example.com", "TXT").to_wire()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
