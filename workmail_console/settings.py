@@ -242,6 +242,14 @@ WORKMAIL_DNS_RECHECK_PENDING = env_float("WORKMAIL_DNS_RECHECK_PENDING", 300.0, 
 WORKMAIL_DNS_RECHECK_VERIFIED = env_float("WORKMAIL_DNS_RECHECK_VERIFIED", 86400.0, minimum=1)
 WORKMAIL_DNS_RECHECK_UNANSWERED = env_float("WORKMAIL_DNS_RECHECK_UNANSWERED", 60.0, minimum=1)
 WORKMAIL_DNS_PORT = env_int("WORKMAIL_DNS_PORT", 8053, minimum=0)
+# The DNS server's limits: TCP clients served at once (more are closed as they connect), seconds a
+# TCP client may stay silent before it is closed, and UDP responses per second to one client
+# network (IPv4 /24, IPv6 /56; 0: no limit).
+WORKMAIL_DNS_TCP_CLIENTS = env_int("WORKMAIL_DNS_TCP_CLIENTS", 64, minimum=1)
+WORKMAIL_DNS_TCP_IDLE_TIMEOUT = env_float(
+    "WORKMAIL_DNS_TCP_IDLE_TIMEOUT", 10.0, minimum=0.1, maximum=3600
+)
+WORKMAIL_DNS_RATE_LIMIT = env_float("WORKMAIL_DNS_RATE_LIMIT", 1000.0, minimum=0)
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-health": {

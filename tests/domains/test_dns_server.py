@@ -106,7 +106,7 @@ def test_garbage_gets_formerr_or_nothing_and_the_server_keeps_answering(dns_serv
     host, port = dns_server
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(2)
-        sock.sendto(b"\x12\x34" + b"\xff" * 20, (host, port))
+        sock.sendto(b"\x12\x34\x00" + b"\xff" * 19, (host, port))  # QR clear: a query
         reply, _ = sock.recvfrom(512)
     assert reply[:2] == b"\x12\x34"
     assert reply[3] & 0x0F == dns.rcode.FORMERR

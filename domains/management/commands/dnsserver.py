@@ -1,12 +1,13 @@
 """`manage.py dnsserver`: serve the emulated Route 53's public hosted zones over DNS."""
 
 import contextlib
+import os
 import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from domains.dnsserver import DnsServer
+from domains.dnsserver import DnsServer, ListenerDied
 
 
 class Command(BaseCommand):
@@ -28,7 +29,15 @@ class Command(BaseCommand):
         self.stdout.flush()
         signal.signal(signal.SIGTERM, _stop)  # make run's Ctrl-C: stop cleanly, exit 0
         with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+            try:
+                server.serve_forever()
+            except ListenerDied as error:
+                # Half a server must not look like a whole one: exit, so that honcho stops
+                # `make run` and Compose restarts the service. os._exit: the database thread
+                # may be stuck in a query, and nothing else is worth waiting for.
+                self.stderr.write(f"The DNS server stopped ({error}); exiting with status 1")
+                self.stderr.flush()
+                os._exit(1)
 
 
 def _stop(signum: int, frame: object) -> None:
