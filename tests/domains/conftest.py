@@ -5,7 +5,12 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from domains.dnsserver import DnsServer
+from domains.models import HostedZone
+from domains.route53 import RecordSet, create_hosted_zone, upsert_record_sets
 from tests.conftest import WORKER_DNS_PORT
+from tests.factories import AccountFactory
+
+BIG = tuple(f'"{"v" * 200}{n:02}"' for n in range(20))  # about 4 KB of TXT: too big for UDP
 
 
 @pytest.fixture
@@ -38,3 +43,20 @@ def worker_dns_server(transactional_db) -> Iterator[tuple[str, int]]:
     server = DnsServer("127.0.0.1", WORKER_DNS_PORT).start()
     yield server.address, server.port
     server.stop()
+
+
+@pytest.fixture
+def zone(transactional_db) -> HostedZone:
+    """example.com, the first zone of its name (delegated to), with a few record sets and one
+    too big for a UDP answer (about 4 KB of TXT)."""
+    zone = create_hosted_zone(account=AccountFactory(), name="example.com")
+    upsert_record_sets(
+        zone,
+        [
+            RecordSet("_amazonses.example.com", "TXT", 300, ('"token="',)),
+            RecordSet("example.com", "MX", 300, ("10 inbound-smtp.us-east-1.amazonaws.com.",)),
+            RecordSet("www.example.com", "CNAME", 300, ("web.example.net.",)),
+            RecordSet("big.example.com", "TXT", 300, BIG),
+        ],
+    )
+    return zone

@@ -11,21 +11,6 @@ import pytest
 
 from domains.models import HostedZone
 from domains.route53 import RecordSet, create_hosted_zone, upsert_record_sets
-from tests.factories import AccountFactory
-
-
-@pytest.fixture
-def zone(transactional_db) -> HostedZone:
-    zone = create_hosted_zone(account=AccountFactory(), name="example.com")
-    upsert_record_sets(
-        zone,
-        [
-            RecordSet("_amazonses.example.com", "TXT", 300, ('"token="',)),
-            RecordSet("example.com", "MX", 300, ("10 inbound-smtp.us-east-1.amazonaws.com.",)),
-            RecordSet("www.example.com", "CNAME", 300, ("web.example.net.",)),
-        ],
-    )
-    return zone
 
 
 def ask(server, name: str, rdtype: str, *, tcp: bool = False) -> dns.message.Message:

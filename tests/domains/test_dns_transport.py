@@ -23,25 +23,9 @@ from hypothesis import strategies as st
 from domains import dnsserver
 from domains.authority import resolve
 from domains.dnsserver import Admission, DnsServer, RateLimit, respond
-from domains.models import HostedZone
-from domains.route53 import RecordSet, create_hosted_zone, upsert_record_sets
-from tests.factories import AccountFactory
+from tests.domains.conftest import BIG
 
 ROOT = Path(__file__).resolve().parents[2]
-BIG = tuple(f'"{"v" * 200}{n:02}"' for n in range(20))  # about 4 KB of TXT
-
-
-@pytest.fixture
-def zone(transactional_db) -> HostedZone:
-    zone = create_hosted_zone(account=AccountFactory(), name="example.com")
-    upsert_record_sets(
-        zone,
-        [
-            RecordSet("_amazonses.example.com", "TXT", 300, ('"token="',)),
-            RecordSet("big.example.com", "TXT", 300, BIG),
-        ],
-    )
-    return zone
 
 
 @pytest.fixture
