@@ -7,7 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
-from directories.models import Directory, DirectoryType
+from directories.models import Directory, DirectoryType, is_directory_id
 from directories.services import organizations_using
 from domains.services import chosen_domain
 from keys.models import Key
@@ -148,11 +148,15 @@ def _existing_directory(
     it is for Validating to say, with the reason, as WorkMail does)."""
     if choice != DirectoryChoice.EXISTING:
         return None
-    live = Directory.objects.in_scope(account, region).live()
-    found = live.filter(directory_id=directory_id or "").first()
+    well_formed = isinstance(directory_id, str) and is_directory_id(directory_id)
+    found = None
+    if well_formed:  # a malformed ID (NUL, overlong) never reaches the database
+        live = Directory.objects.in_scope(account, region).live()
+        found = live.filter(directory_id=directory_id).first()
     if found is None:
+        shown = directory_id if well_formed else "(none chosen)" if not directory_id else "chosen"
         raise DirectoryUnavailableException(
-            f"The directory {directory_id or '(none chosen)'} is unavailable. It might be located"
+            f"The directory {shown} is unavailable. It might be located"
             " in another Region or deleted.",
             field="directory_id",
         )

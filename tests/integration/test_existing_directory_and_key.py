@@ -167,3 +167,14 @@ def test_an_arn_naming_another_account_or_region_can_not_use_the_callers_key(adm
         )  # fmt: skip
     assert refused.value.field == "kms_key_arn"
     assert not Organization.objects.filter(account=admin.account).exists()
+
+
+@pytest.mark.parametrize("directory_id", ["d-\x00bcdef012", "d-" + "a" * 5000, "D-ABCDEF0123"])
+def test_a_malformed_directory_id_is_unavailable_and_nothing_is_made(admin, directory_id) -> None:
+    with pytest.raises(DirectoryUnavailableException) as refused:
+        services.create_organization(
+            account=admin.account, region="us-east-1", alias="malformed",
+            directory_choice=DirectoryChoice.EXISTING, directory_id=directory_id,
+        )  # fmt: skip
+    assert refused.value.field == "directory_id" and "\x00" not in refused.value.message
+    assert not Organization.objects.exists()
