@@ -28,7 +28,6 @@ from workmail_console.errors import (
     MailDomainInUseException,
     MailDomainNotFoundException,
     MailDomainStateException,
-    OrganizationStateException,
 )
 from workmail_console.lifecycle import Badge
 from workmail_console.models import Account
@@ -41,11 +40,13 @@ def register_mail_domain(*, organization: Organization, domain_name: str) -> Mai
     """Add domain (RegisterMailDomain): the domain, Pending, with every record WorkMail asks for
     made now and stored; linked to the account's public hosted zone of that name, if any."""
     name = validate_domain_name(domain_name)
-    require_active(organization)
-    return _register(organization, name)
+    organization.require_state(managing="domains")
+    return _register(organization, name, during=State.ACTIVE)
 
 
-def _register(organization: Organization, name: str) -> MailDomain:
+def _register(organization: Organization, name: str, *, during: State) -> MailDomain:
+    """The domain and its records, written while the organization is `during` (checked again
+    under its lock: Add domain in an Active one, the chosen domain while it is Creating)."""
     domain = MailDomain(
         organization=organization, region=organization.region, name=name,
         ownership_token=new_ownership_token(), dkim_tokens=new_dkim_tokens(),
@@ -54,7 +55,8 @@ def _register(organization: Organization, name: str) -> MailDomain:
     )  # fmt: skip
     try:
         with transaction.atomic():
-            locked = Organization.objects.select_for_update().get(pk=organization.pk)
+            locked = organization.lock()
+            locked.require_state(during, managing="domains")
             if locked.mail_domains.count() >= DOMAINS_PER_ORGANIZATION:
                 raise LimitExceededException(
                     f"An organization can have up to {DOMAINS_PER_ORGANIZATION} domains."
@@ -115,7 +117,9 @@ def add_chosen_domain(organization: Organization) -> MailDomain | None:
         zone = _registered_zone(organization, name)
     else:
         zone = organization.hosted_zone
-    domain = organization.mail_domains.filter(name=name).first() or _register(organization, name)
+    domain = organization.mail_domains.filter(name=name).first() or _register(
+        organization, name, during=State.CREATING
+    )
     if zone is not None and choice != DomainChoice.EXTERNAL:
         if domain.hosted_zone_id != zone.pk:
             MailDomain.objects.filter(pk=domain.pk).update(hosted_zone=zone)
@@ -134,14 +138,6 @@ def _registered_zone(organization: Organization, name: str) -> HostedZone | None
     ).first() or registrar.register_domain(account=organization.account, name=name)
     registrar.complete_registration(registration.pk)  # the queued run then finds it done
     return DomainRegistration.objects.get(pk=registration.pk).zone
-
-
-def require_active(organization: Organization) -> None:
-    """Domains change only in an Active organization (OrganizationStateException)."""
-    if organization.state != State.ACTIVE:
-        raise OrganizationStateException(
-            f"The organization {organization.alias} is not Active. It is {organization.state}."
-        )
 
 
 def get_mail_domain(*, organization: Organization, domain_name: str) -> MailDomain:
@@ -197,8 +193,8 @@ def list_mail_domains(organization: Organization) -> list[DomainRow]:
 def update_default_mail_domain(*, organization: Organization, domain_name: str) -> MailDomain:
     """Set as default (UpdateDefaultMailDomain): only a verified domain."""
     with transaction.atomic():
-        locked = Organization.objects.select_for_update().get(pk=organization.pk)
-        require_active(locked)
+        locked = organization.lock()
+        locked.require_state(managing="domains")
         domain = get_mail_domain(organization=locked, domain_name=domain_name)
         if not domain.is_verified:
             raise MailDomainStateException(
@@ -215,8 +211,8 @@ def deregister_mail_domain(*, organization: Organization, domain_name: str) -> N
     with transaction.atomic():
         # The organization's lock orders this against Set as default and against enabling a
         # user on the domain (users.services locks the organization too).
-        locked = Organization.objects.select_for_update().get(pk=organization.pk)
-        require_active(locked)
+        locked = organization.lock()
+        locked.require_state(managing="domains")
         domain = get_mail_domain(organization=locked, domain_name=domain_name)
         if domain.is_test_domain:
             raise MailDomainInUseException(
@@ -249,7 +245,7 @@ def _users_on(organization: Organization, name: str) -> QuerySet[User]:
 def request_verification(domain: MailDomain) -> MailDomain:
     """Verify now: mark the check requested (the records page polls until it is done) and queue
     it once the request commits."""
-    require_active(domain.organization)
+    domain.organization.require_state(managing="domains")
     now = timezone.now()
     MailDomain.objects.filter(pk=domain.pk).update(check_requested_at=now)
     domain.check_requested_at = now
@@ -275,7 +271,7 @@ def route53_zone(domain: MailDomain) -> HostedZone | None:
 def update_all_in_route53(domain: MailDomain) -> int:
     """Update all in Route 53: upsert every record into the account's hosted zone; how many
     record sets."""
-    require_active(domain.organization)
+    domain.organization.require_state(managing="domains")
     zone = route53_zone(domain)
     if zone is None:
         raise MailDomainStateException(

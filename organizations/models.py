@@ -17,6 +17,7 @@ from keys.models import Key
 from organizations import lifecycle
 from organizations.lifecycle import State
 from workmail_console.db import savepoint_if_nested
+from workmail_console.errors import OrganizationStateException
 from workmail_console.models import Account
 from workmail_console.regions import REGION_CHOICES
 
@@ -186,6 +187,32 @@ class Organization(models.Model):
     @property
     def is_deletable(self) -> bool:
         return self.state in lifecycle.DELETABLE
+
+    def state_problem(self, *allowed: State, managing: str = "users") -> str | None:
+        """The console's error for managing `managing` in this state (None in the `allowed`
+        states, Active unless told): an Inactive organization says how it comes back."""
+        if self.state in (allowed or (State.ACTIVE,)):
+            return None
+        said = f"The organization {self.alias} is not Active."
+        if self.state == State.INACTIVE:
+            return (
+                f"{said} It is Inactive because it had no enabled user for too long. Enable one"
+                " of its users to make it Active again."
+            )
+        return (
+            f"{said} It is {self.state}. You can manage {managing} only in an Active organization."
+        )
+
+    def require_state(self, *allowed: State, managing: str = "users") -> None:
+        """OrganizationStateException unless it is in one of the `allowed` states (Active)."""
+        if problem := self.state_problem(*allowed, managing=managing):
+            raise OrganizationStateException(problem)
+
+    def lock(self) -> "Organization":
+        """This organization read again, its row held until the transaction ends. FOR NO KEY
+        UPDATE: rows that only refer to it (its events, domains, users) are written meanwhile."""
+        rows = Organization.objects.select_for_update(no_key=True, of=("self",))
+        return rows.select_related("directory").get(pk=self.pk)
 
     def insert_requested(self, *, reason: str) -> None:
         """Write this new organization as Requested, with its first LifecycleEvent, atomically."""

@@ -133,29 +133,6 @@ def validate_email(email: str, *, organization: Organization) -> str:
     return f"{local}@{domain}"
 
 
-def not_active_problem(
-    organization: Organization, allowed: tuple[State, ...] = (State.ACTIVE,)
-) -> str | None:
-    """The console's error for an organization whose users can't be managed in its state (None
-    in the `allowed` states): an Inactive one can only have users enabled."""
-    if organization.state in allowed:
-        return None
-    said = f"The organization {organization.alias} is not Active."
-    if organization.state == State.INACTIVE:  # then the way back is worth saying
-        return (
-            f"{said} It is Inactive because it had no enabled user for too long. Enable one of"
-            " its users to make it Active again."
-        )
-    return (
-        f"{said} It is {organization.state}. You can manage users only in an Active organization."
-    )
-
-
-def _require_state(organization: Organization, *states: State) -> None:
-    if problem := not_active_problem(organization, states):
-        raise OrganizationStateException(problem)
-
-
 def read_only_problem(organization: Organization, action: str) -> str | None:
     """Why `action` ("create users") is not for this organization's directory, or None."""
     if not is_ad_connector(organization):
@@ -209,7 +186,7 @@ def action_problem(organization: Organization, action: str, user: User | None = 
     if action in available_actions(organization, user):
         return None
     allowed = READABLE if action == "enable" else (State.ACTIVE,)
-    problem = not_active_problem(organization, allowed)
+    problem = organization.state_problem(*allowed)
     problem = problem or read_only_problem(organization, ACTION_WORDS[action])
     return problem or _state_problem(action, user)
 
@@ -294,7 +271,7 @@ def list_users(
     per_page: int = PAGE_SIZE,
 ) -> Page:
     """Users page (ListUsers): by name; deleted users only when that state is asked for."""
-    _require_state(organization, *READABLE)
+    organization.require_state(*READABLE)
     users = users_of(organization)
     users = users.filter(state=state) if state in UserState.values else users.existing()
     if search := search_text(search):
@@ -306,15 +283,6 @@ def list_users(
 
 
 # --- Changing -------------------------------------------------------------------------------
-
-
-def _locked(organization: Organization) -> Organization:
-    """The organization's row, read again and locked until the transaction ends."""
-    return (
-        Organization.objects.select_for_update(of=("self",))
-        .select_related("directory")
-        .get(pk=organization.pk)
-    )
 
 
 def _user_for_update(organization: Organization, user_id: str | uuid.UUID) -> User:
@@ -388,15 +356,15 @@ def create_user(
 ) -> User:
     """Create user: CreateUser and, with an email address, RegisterToWorkMail, as the console
     does in one step ("Amazon WorkMail automatically creates mailboxes for them")."""
-    _require_state(organization, State.ACTIVE)
+    organization.require_state(State.ACTIVE)
     _require_managed_users(organization, "create users")
     validate_user_name(name, directory=organization.directory)
     validate_attributes(display_name=display_name, first_name=first_name, last_name=last_name)
     validate_password(password, user_name=name)
     password_hash = make_password(password)  # slow on purpose: not while holding the lock
     with transaction.atomic():
-        organization = _locked(organization)
-        _require_state(organization, State.ACTIVE)
+        organization = organization.lock()
+        organization.require_state(State.ACTIVE)
         if email is not None:
             email = validate_email(email, organization=organization)
         _taken(organization, name=name, email=email or "")
@@ -471,8 +439,8 @@ def enable_user(*, organization: Organization, user_id: str | uuid.UUID, email: 
     """Enable (RegisterToWorkMail): give the user this address and a mailbox. An enabled user
     is left as it is; enabling a user of an Inactive organization makes it Active again."""
     with transaction.atomic():
-        organization = _locked(organization)
-        _require_state(organization, State.ACTIVE, State.INACTIVE)
+        organization = organization.lock()
+        organization.require_state(State.ACTIVE, State.INACTIVE)
         user = _user_for_update(organization, user_id)
         if user.state == UserState.DELETED:
             raise EntityStateException(_state_problem("enable", user))
@@ -492,8 +460,8 @@ def enable_user(*, organization: Organization, user_id: str | uuid.UUID, email: 
 def disable_user(*, organization: Organization, user_id: str | uuid.UUID) -> User:
     """Disable (DeregisterFromWorkMail): the mailbox goes; a disabled user is left as it is."""
     with transaction.atomic():
-        organization = _locked(organization)
-        _require_state(organization, State.ACTIVE)
+        organization = organization.lock()
+        organization.require_state(State.ACTIVE)
         user = _user_for_update(organization, user_id)
         if user.state == UserState.DELETED:
             raise EntityStateException(_state_problem("disable", user))
@@ -506,23 +474,27 @@ def disable_user(*, organization: Organization, user_id: str | uuid.UUID) -> Use
 
 def reset_password(*, organization: Organization, user_id: str | uuid.UUID, password: str) -> User:
     """Reset password (ResetPassword), under the same policy as Create user."""
-    _require_state(organization, State.ACTIVE)
+    organization.require_state(State.ACTIVE)
     _require_managed_users(organization, "reset passwords")
     user = get_user(organization=organization, user_id=user_id)
     if user.state == UserState.DELETED:
         raise EntityStateException(_state_problem("reset-password", user))
     validate_password(password, user_name=user.name)
-    User.objects.filter(pk=user.pk).exclude(state=UserState.DELETED).update(
-        password=make_password(password)
-    )
+    password_hash = make_password(password)  # slow on purpose: not while holding the lock
+    with transaction.atomic():
+        organization.lock().require_state(State.ACTIVE)
+        User.objects.filter(pk=user.pk).exclude(state=UserState.DELETED).update(
+            password=password_hash
+        )
     return user
 
 
 def delete_user(*, organization: Organization, user_id: str | uuid.UUID) -> User:
     """Delete (DeleteUser): only a disabled user; permanent. Its name is free again."""
-    _require_state(organization, State.ACTIVE)
+    organization.require_state(State.ACTIVE)
     _require_managed_users(organization, "delete users")
     with transaction.atomic():
+        organization.lock().require_state(State.ACTIVE)
         user = _user_for_update(organization, user_id)
         if user.state != UserState.DISABLED:
             raise EntityStateException(_state_problem("delete", user))

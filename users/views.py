@@ -99,7 +99,7 @@ def _for_user(view: UserView) -> Callable[..., HttpResponse]:
             user = services.get_user(organization=organization, user_id=user_id)
         except EntityNotFoundException:
             raise Http404("No such user in this organization.") from None
-        if problem := services.not_active_problem(organization, services.READABLE):
+        if problem := organization.state_problem(*services.READABLE):
             return _unavailable(request, organization, problem)
         return view(request, organization, user)
 
@@ -125,7 +125,7 @@ def user_list(request: ConsoleRequest, region: str, organization_id: str) -> Htt
         "rows": [(user, services.available_actions(organization, user)) for user in page],
         "actions": actions,
         "list_actions": [(name, label) for name, label in LIST_ACTIONS if name in actions],
-        "problem": services.not_active_problem(organization),
+        "problem": organization.state_problem(),
         "search": filters["search"],
         "state": state,
         "state_filters": STATE_FILTERS,
@@ -190,7 +190,7 @@ def user_detail(request: ConsoleRequest, organization: Organization, user: User)
         "organization": organization,
         "mail_user": user,
         "actions": services.available_actions(organization, user),
-        "problem": services.not_active_problem(organization),
+        "problem": organization.state_problem(),
     }
     return render(request, "users/detail.html", context)
 

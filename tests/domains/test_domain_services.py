@@ -220,3 +220,15 @@ def test_a_domain_in_eu_west_1_asks_for_that_regions_mx_and_autodiscover() -> No
         "10 inbound-smtp.eu-west-1.amazonaws.com",
         "autodiscover.mail.eu-west-1.awsapps.com",
     )
+
+
+def test_add_domain_refuses_an_organization_that_left_active_since_it_was_read(organization):
+    read_before = Organization.objects.get(pk=organization.pk)
+    Organization.objects.filter(pk=organization.pk).update(state=State.IMPAIRED)
+    with pytest.raises(OrganizationStateException) as refused:
+        services.register_mail_domain(organization=read_before, domain_name="example.com")
+    assert refused.value.message == (
+        "The organization corp is not Active. It is Impaired. You can manage domains only in an"
+        " Active organization."
+    )
+    assert not MailDomain.objects.filter(name="example.com").exists()

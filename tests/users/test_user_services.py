@@ -107,6 +107,36 @@ def test_create_user_refuses_an_organization_deleted_since_it_was_read():
     assert not services.users_of(organization).exists()
 
 
+def deleted_since_read(organization: Organization) -> Organization:
+    """The organization as read before someone deleted it (it is Deleting now)."""
+    read_before = Organization.objects.get(pk=organization.pk)
+    organization_services.delete_organization(
+        account=organization.account, region=organization.region,
+        organization_id=organization.organization_id, delete_directory=False,
+    )  # fmt: skip
+    return read_before
+
+
+def test_delete_user_refuses_an_organization_deleted_since_it_was_read():
+    organization = active_organization()
+    user = create(organization)
+    services.disable_user(organization=organization, user_id=user.user_id)
+    with pytest.raises(OrganizationStateException, match="It is Deleting"):
+        services.delete_user(organization=deleted_since_read(organization), user_id=user.user_id)
+    assert MailUser.objects.get(pk=user.pk).state == UserState.DISABLED
+
+
+def test_reset_password_refuses_an_organization_deleted_since_it_was_read():
+    organization = active_organization()
+    user = create(organization)
+    with pytest.raises(OrganizationStateException, match="It is Deleting"):
+        services.reset_password(
+            organization=deleted_since_read(organization), user_id=user.user_id,
+            password="An0ther-Passw0rd",
+        )  # fmt: skip
+    assert check_password(PASSWORD, MailUser.objects.get(pk=user.pk).password)
+
+
 def test_ad_connector_users_come_from_the_directory_and_can_only_be_enabled_or_disabled():
     organization = active_organization(directory_type=DirectoryType.AD_CONNECTOR)
     with pytest.raises(UnsupportedOperationException):
