@@ -44,7 +44,6 @@ EMAIL_DOMAIN_OPTIONS = [
         " a test domain, and then add a domain to your organization later.",
     ),
 ]
-AVAILABLE_EMAIL_DOMAINS = {value for value, _, _ in EMAIL_DOMAIN_OPTIONS}
 
 DIRECTORY_OPTIONS = [
     (
@@ -71,26 +70,15 @@ ENCRYPTION_OPTIONS = [
         "Uses an existing KMS key that you have already created in AWS KMS.",
     ),
 ]
-AVAILABLE_DIRECTORY_CHOICES = {DirectoryChoice.CREATE, DirectoryChoice.EXISTING}
-AVAILABLE_ENCRYPTION_CHOICES = {EncryptionChoice.MANAGED, EncryptionChoice.EXISTING}
 
 
 def new_client_token() -> str:
     return str(uuid.uuid4())
 
 
-def _options(options: list[tuple[str, str, str]], available: set[str]) -> list[dict]:
+def _options(options: list[tuple[str, str, str]]) -> list[dict]:
     """Radio options for the template: each with its one-line description from the guide."""
-    return [
-        {
-            "value": value,
-            "label": label,
-            "hint": hint,
-            "disabled": value not in available,
-            "reason": "Not available yet" if value not in available else "",
-        }
-        for value, label, hint in options
-    ]
+    return [{"value": value, "label": label, "hint": hint} for value, label, hint in options]
 
 
 class CreateOrganizationForm(ConsoleForm):
@@ -228,13 +216,13 @@ class CreateOrganizationForm(ConsoleForm):
         return self[name].value() or ""
 
     def email_domain_options(self) -> list[dict]:
-        return _options(EMAIL_DOMAIN_OPTIONS, AVAILABLE_EMAIL_DOMAINS)
+        return _options(EMAIL_DOMAIN_OPTIONS)
 
     def directory_options(self) -> list[dict]:
-        return _options(DIRECTORY_OPTIONS, AVAILABLE_DIRECTORY_CHOICES)
+        return _options(DIRECTORY_OPTIONS)
 
     def encryption_options(self) -> list[dict]:
-        return _options(ENCRYPTION_OPTIONS, AVAILABLE_ENCRYPTION_CHOICES)
+        return _options(ENCRYPTION_OPTIONS)
 
 
 class DeleteOrganizationForm(ConsoleForm):

@@ -43,7 +43,7 @@ def apply(organization: Organization) -> State | None:
     found = problem(organization)
     if organization.state == State.ACTIVE and found:
         reason = f"Health check failed: {found}"
-        moved = organization.transition(State.IMPAIRED, reason=reason[:256], error_message=found)
+        moved = organization.transition(State.IMPAIRED, reason=reason, error_message=found)
     elif organization.state == State.IMPAIRED and not found:
         moved = organization.transition(
             State.ACTIVE, reason="Health check passed again", error_message=""

@@ -267,6 +267,11 @@ class Organization(models.Model):
         """
         lifecycle.check_transition(source, target)
         now = timezone.now()
+        reason = _fitted(LifecycleEvent, "reason", reason)  # a reason may quote a long message
+        if "error_message" in changes:
+            changes["error_message"] = _fitted(
+                Organization, "error_message", changes["error_message"]
+            )
         moving = Organization.objects.filter(pk=organization_id, state=source)
         if when is not None:
             moving = moving.filter(when)
@@ -289,6 +294,11 @@ class Organization(models.Model):
                     event.from_state_seconds = (now - before["state_changed_at"]).total_seconds()
                     event.save(force_insert=True)
         return now if moved else None
+
+
+def _fitted(model: type[models.Model], field: str, text: str) -> str:
+    """`text` cut to the column's length: a message shown to people, not input to validate."""
+    return text[: model._meta.get_field(field).max_length]
 
 
 def _event_columns(event: "LifecycleEvent", computed: Sequence[str]) -> tuple[list[str], list]:

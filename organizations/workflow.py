@@ -29,7 +29,7 @@ def _provision(organization: Organization) -> Outcome:
         return (
             State.FAILED,
             "Adding the email domain failed",
-            {"error_message": error.message[:256]},
+            {"error_message": error.message},
         )
     changes: dict[str, Any] = {"default_mail_domain": organization.test_domain}
     if organization.directory_id is None:
@@ -52,7 +52,7 @@ def _provision(organization: Organization) -> Outcome:
 
 def _validate(organization: Organization) -> Outcome:
     if problem := health.problem(organization) or alias_mismatch(organization):
-        return State.FAILED, "Validation failed", {"error_message": problem[:256]}
+        return State.FAILED, "Validation failed", {"error_message": problem}
     now = timezone.now()
     # No user is enabled yet: the Inactive rule's clock starts with the organization.
     changes = {"completed_date": now, "no_enabled_users_since": now}
@@ -79,7 +79,7 @@ def _finish_deleting(organization: Organization) -> Outcome:
     if organization.delete_directory and directory:
         kept = delete_directory(directory, reason=f"Deleted with organization {organization.alias}")
         if kept:  # another AWS application still uses it
-            return State.DELETED, f"Deleted; the user directory was kept: {kept}"[:256], {}
+            return State.DELETED, f"Deleted; the user directory was kept: {kept}", {}
         return State.DELETED, f"Deleted with directory {directory.directory_id}", {}
     return State.DELETED, "Deleted; the user directory was kept", {}
 

@@ -99,10 +99,6 @@ class User(models.Model):
         return self.state == UserState.ENABLED
 
     @property
-    def is_disabled(self) -> bool:
-        return self.state == UserState.DISABLED
-
-    @property
     def local_part(self) -> str:
         return (self.email or "").partition("@")[0]
 

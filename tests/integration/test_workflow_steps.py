@@ -64,3 +64,15 @@ def test_an_inactive_directory_fails_validation(db) -> None:
     assert advance(organization.pk, State.VALIDATING) == State.FAILED
     organization.refresh_from_db()
     assert "is not Active (it is Inoperable)" in organization.error_message
+
+
+def test_a_long_message_is_cut_to_what_its_columns_hold_and_the_move_happens(db) -> None:
+    organization = OrganizationFactory(state=State.ACTIVE)
+    message = "A health problem described at length. " * 20  # 780 characters
+    assert organization.transition(
+        State.IMPAIRED, reason=f"Health check failed: {message}", error_message=message
+    )
+    organization.refresh_from_db()
+    assert organization.error_message == message[:256]
+    event = organization.events.get(to_state=State.IMPAIRED)
+    assert event.reason == f"Health check failed: {message}"[:256]
