@@ -28,9 +28,9 @@ from domains.models import (
     RecordType,
     ResourceRecordSet,
 )
-from domains.names import validate_domain_name
 from workmail_console.errors import WorkMailError
 from workmail_console.models import Account
+from workmail_console.names import validate_domain_name
 
 TTL_MAX = 2147483647
 COMMENT_MAX = 256

@@ -17,7 +17,6 @@ from domains.models import (
     RecordStatus,
     VerificationStatus,
 )
-from domains.names import validate_domain_name
 from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
 from organizations.lifecycle import State
 from organizations.models import DomainChoice, Organization
@@ -32,6 +31,7 @@ from workmail_console.errors import (
 )
 from workmail_console.lifecycle import Badge
 from workmail_console.models import Account
+from workmail_console.names import validate_domain_name
 from workmail_console.sending import send
 
 DOMAINS_PER_ORGANIZATION = 100  # "You can add up to 100 domains to your organization"

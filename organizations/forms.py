@@ -9,7 +9,6 @@ from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
 from directories.services import unsupported_reason
 from domains.models import HostedZone
-from domains.names import DOMAIN_MAX
 from domains.services import account_hosted_zones, chosen_domain
 from keys.models import Key
 from keys.services import list_keys
@@ -19,6 +18,7 @@ from organizations.services import CLIENT_TOKEN_MAX, CLIENT_TOKEN_RULE, validate
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 from workmail_console.models import Account
+from workmail_console.names import DOMAIN_MAX
 
 EMAIL_DOMAIN_OPTIONS = [
     (

@@ -18,10 +18,10 @@ from organizations import lifecycle
 from organizations.lifecycle import State
 from workmail_console.db import savepoint_if_nested
 from workmail_console.models import Account
+from workmail_console.names import TEST_DOMAIN_SUFFIX
 from workmail_console.regions import REGION_CHOICES
 
 STATE_CHOICES = [(state.value, state.value) for state in State]
-TEST_DOMAIN_SUFFIX = "awsapps.com"
 
 
 ORGANIZATION_ID_PATTERN = re.compile(r"m-[0-9a-f]{32}")
