@@ -109,7 +109,7 @@ class Organization(models.Model):
     )  # fmt: skip
     requested_domain = models.CharField(max_length=255, blank=True, db_default="")
     hosted_zone = models.ForeignKey(
-        "domains.HostedZone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "route53.HostedZone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     interoperability_enabled = models.BooleanField(default=False)
     delete_directory = models.BooleanField(default=False)
