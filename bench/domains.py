@@ -51,18 +51,18 @@ def seed(domains: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from domains.models import (
-        DomainRecord,
+    from domains.models import DomainRecord, MailDomain
+    from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
+    from domains.services import mail_domain_record_sets
+    from organizations.lifecycle import State
+    from organizations.models import Organization
+    from route53.models import (
         DomainRegistration,
         HostedZone,
-        MailDomain,
         RegistrationStatus,
         ResourceRecordSet,
     )
-    from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
-    from domains.route53 import SOA_TIMERS, mail_domain_record_sets
-    from organizations.lifecycle import State
-    from organizations.models import Organization
+    from route53.services import SOA_TIMERS
     from workmail_console.models import Account
 
     now = timezone.now()

@@ -8,9 +8,9 @@ from typing import Any
 
 from django import forms
 
-from domains.names import DOMAIN_MAX, validate_domain_name
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
+from workmail_console.names import DOMAIN_MAX, validate_domain_name
 
 
 class AddDomainForm(ConsoleForm):

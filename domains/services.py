@@ -8,19 +8,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from domains import registry, route53
-from domains.models import (
-    DomainRecord,
-    DomainRegistration,
-    HostedZone,
-    MailDomain,
-    RecordStatus,
-    VerificationStatus,
-)
-from domains.names import validate_domain_name
+from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
 from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
 from organizations.lifecycle import State
 from organizations.models import DomainChoice, Organization
+from route53 import registrar, registry
+from route53 import services as route53
+from route53.models import DomainRegistration, HostedZone
+from route53.services import RecordSet
+from route53.tasks import complete_registration
 from users.models import User
 from workmail_console.errors import (
     InvalidParameterException,
@@ -31,6 +27,7 @@ from workmail_console.errors import (
 )
 from workmail_console.lifecycle import Badge
 from workmail_console.models import Account
+from workmail_console.names import validate_domain_name
 from workmail_console.sending import send
 
 DOMAINS_PER_ORGANIZATION = 100  # "You can add up to 100 domains to your organization"
@@ -124,19 +121,17 @@ def add_chosen_domain(organization: Organization) -> MailDomain | None:
         if domain.hosted_zone_id != zone.pk:
             MailDomain.objects.filter(pk=domain.pk).update(hosted_zone=zone)
             domain.hosted_zone = zone
-        route53.upsert_record_sets(zone, route53.mail_domain_record_sets(domain))
+        route53.upsert_record_sets(zone, mail_domain_record_sets(domain))
     return domain
 
 
 def _registered_zone(organization: Organization, name: str) -> HostedZone | None:
     """New Route 53 domain: the name registered with the emulated registrar for the account (a
     second run finds its registration) and completed here, so Creating has its hosted zone."""
-    from domains import registrar  # the registrar's task module imports route53, like this one
-
     registration = DomainRegistration.objects.filter(
         account_id=organization.account_id, name=name
     ).first() or registrar.register_domain(account=organization.account, name=name)
-    registrar.complete_registration(registration.pk)  # the queued run then finds it done
+    complete_registration(registration.pk)  # the queued run then finds it done
     return DomainRegistration.objects.get(pk=registration.pk).zone
 
 
@@ -281,7 +276,30 @@ def update_all_in_route53(domain: MailDomain) -> int:
     if domain.hosted_zone_id != zone.pk:  # a zone made after the domain was added
         MailDomain.objects.filter(pk=domain.pk).update(hosted_zone=zone)
         domain.hosted_zone = zone
-    return route53.upsert_record_sets(zone, route53.mail_domain_record_sets(domain))
+    return route53.upsert_record_sets(zone, mail_domain_record_sets(domain))
+
+
+def mail_domain_record_sets(domain: MailDomain) -> list[RecordSet]:
+    """A mail domain's records as Route 53 record sets: records sharing a name and type (the
+    SPF TXT beside another TXT on the apex, say) go into one set, keeping the zone's other
+    values of that set."""
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for record in domain.expected_records():
+        wanted.setdefault((record.hostname, record.type), []).append(record.zone_value)
+    existing = {}
+    if domain.hosted_zone_id is not None:
+        existing = {
+            (rs.name, rs.type): rs.values
+            for rs in domain.hosted_zone.record_sets.filter(
+                name__in=[name for name, _ in wanted], type__in=["TXT", "MX", "CNAME"]
+            )
+        }
+    sets = []
+    for (name, rtype), values in wanted.items():
+        kept = [] if rtype == "CNAME" else existing.get((name, rtype), [])
+        merged = tuple(dict.fromkeys([*kept, *values]))
+        sets.append(RecordSet(name, rtype, 3600, merged))
+    return sets
 
 
 def _stored(domain: MailDomain, record) -> DomainRecord:

@@ -8,17 +8,17 @@ from django import forms
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
 from directories.services import unsupported_reason
-from domains.models import HostedZone
-from domains.names import DOMAIN_MAX
 from domains.services import account_hosted_zones, chosen_domain
 from keys.models import Key
 from keys.services import list_keys
 from organizations.aliases import ALIAS_MAX_LENGTH, ALIAS_TOO_LONG
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
 from organizations.services import CLIENT_TOKEN_MAX, CLIENT_TOKEN_RULE, validate_client_token
+from route53.models import HostedZone
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 from workmail_console.models import Account
+from workmail_console.names import DOMAIN_MAX
 
 EMAIL_DOMAIN_OPTIONS = [
     (

@@ -19,10 +19,10 @@ from organizations.lifecycle import State
 from workmail_console.db import savepoint_if_nested
 from workmail_console.errors import OrganizationStateException
 from workmail_console.models import Account
+from workmail_console.names import TEST_DOMAIN_SUFFIX
 from workmail_console.regions import REGION_CHOICES
 
 STATE_CHOICES = [(state.value, state.value) for state in State]
-TEST_DOMAIN_SUFFIX = "awsapps.com"
 
 
 ORGANIZATION_ID_PATTERN = re.compile(r"m-[0-9a-f]{32}")
@@ -110,7 +110,7 @@ class Organization(models.Model):
     )  # fmt: skip
     requested_domain = models.CharField(max_length=255, blank=True, db_default="")
     hosted_zone = models.ForeignKey(
-        "domains.HostedZone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "route53.HostedZone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     interoperability_enabled = models.BooleanField(default=False)
     delete_directory = models.BooleanField(default=False)

@@ -26,8 +26,10 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 QUEUE = f"workmail-test-{uuid.uuid4().hex[:8]}"
 CELERY_APPLICATION_NAME = f"{QUEUE}-celery"
 # The workers resolve through the project's DNS server on this port, when a test starts one there
-# (tests/domains/conftest.py, worker_dns_server).
+# (worker_dns_server).
 WORKER_DNS_PORT = free_port()
+# The DNS server fixtures, for the route53 tests and every other test that needs real DNS.
+pytest_plugins = ["tests.route53.dns_servers"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -11,13 +11,13 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 
 from directories.models import Directory
-from domains.names import DOMAIN_MAX
 from organizations.models import Organization
 from users import services
 from users.models import User
 from users.passwords import MAX_LENGTH, POLICY, TOO_LONG, password_problem
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
+from workmail_console.names import DOMAIN_MAX
 
 ATTRIBUTE = {"max_length": services.ATTRIBUTE_MAX, "required": False}
 MISMATCH = "The passwords don't match."

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "workmail_console",
     "directories",
     "keys",
+    "route53",
     "organizations",
     "ops",
     "domains",
@@ -229,7 +230,7 @@ WORKMAIL_INACTIVE_INTERVAL = env_float("WORKMAIL_INACTIVE_INTERVAL", 300.0, mini
 # how many domains are checked at once, how long ownership and DKIM stay Pending before Failed,
 # how often beat looks for due domains, and when a domain is checked again (seconds, spread by
 # up to a fifth more at random). WORKMAIL_DNS_PORT: the loopback port the project's DNS server
-# (domains/dnsserver.py, `manage.py dnsserver`) answers on under `make run`.
+# (route53/dnsserver.py, `manage.py dnsserver`) answers on under `make run`.
 WORKMAIL_DNS_NAMESERVERS = env_str("WORKMAIL_DNS_NAMESERVERS", "")
 WORKMAIL_DNS_TIMEOUT = env_float("WORKMAIL_DNS_TIMEOUT", 2.0, minimum=0.05, maximum=60)
 WORKMAIL_DNS_CONCURRENCY = env_int("WORKMAIL_DNS_CONCURRENCY", 200, minimum=1)
@@ -268,7 +269,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
     },
     "sweep-stuck-registrations": {
-        "task": "domains.tasks.sweep_stuck_registrations",
+        "task": "route53.tasks.sweep_stuck_registrations",
         "schedule": WORKMAIL_SWEEP_INTERVAL,
         "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
     },

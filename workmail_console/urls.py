@@ -26,7 +26,7 @@ urlpatterns = [
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("metrics", metrics, name="metrics"),
-    path("route53/", include("domains.route53_urls")),  # global, before the Regions' pages
+    path("route53/", include("route53.urls")),  # global, before the Regions' pages
     path("<region:region>/", include(regional)),
     path("dashboard/", include("ops.urls")),  # after the regional pages: it uses their converters
     path("admin/", admin.site.urls),

@@ -5,7 +5,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import domains.models
+import route53.models  # where the Route 53 models and their defaults went (route53 0001)
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             name='HostedZone',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('zone_id', models.CharField(default=domains.models.new_hosted_zone_id, max_length=33, unique=True)),
+                ('zone_id', models.CharField(default=route53.models.new_hosted_zone_id, max_length=33, unique=True)),
                 ('name', models.CharField(max_length=255)),
                 ('private', models.BooleanField(default=False)),
                 ('comment', models.CharField(blank=True, max_length=256)),

@@ -8,9 +8,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from domains import views
-from domains.route53 import create_hosted_zone
+from route53.services import create_hosted_zone
 from tests.browser.steps import follow, ready, sign_in
-from tests.domains.conftest import worker_dns_server  # noqa: F401 (the workers' DNS server)
 from tests.factories import active_organization
 
 pytestmark = [

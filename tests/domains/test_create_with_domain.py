@@ -3,12 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from domains.models import DomainRegistration, MailDomain, RegistrationStatus, ResourceRecordSet
-from domains.route53 import create_hosted_zone
+from domains.models import MailDomain
 from domains.services import add_chosen_domain
 from organizations.lifecycle import State
 from organizations.models import DomainChoice, Organization
 from organizations.workflow import advance
+from route53.models import DomainRegistration, RegistrationStatus, ResourceRecordSet
+from route53.services import create_hosted_zone
 from tests.factories import active_organization
 from tests.html import text
 

@@ -5,10 +5,10 @@ DNS server, with no manual step."""
 import pytest
 
 from domains.models import MailDomain, RecordStatus, VerificationStatus
-from domains.route53 import create_hosted_zone
 from organizations import services
 from organizations.lifecycle import State
 from organizations.models import DomainChoice, Organization
+from route53.services import create_hosted_zone
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,11 +6,12 @@ import pytest
 from django.db import transaction
 
 from domains import services
-from domains.models import DomainRecord, MailDomain, ResourceRecordSet, VerificationStatus
+from domains.models import DomainRecord, MailDomain, VerificationStatus
 from domains.records import Kind
-from domains.route53 import create_hosted_zone
 from organizations.lifecycle import State
 from organizations.models import Organization
+from route53.models import ResourceRecordSet
+from route53.services import create_hosted_zone
 from tests.factories import MailDomainFactory, MailUserFactory, active_organization
 from users.models import UserState
 from workmail_console.errors import (

@@ -11,15 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from domains import checks
-from domains.models import DomainRecord, HostedZone, MailDomain, RecordStatus, VerificationStatus
+from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
 from domains.records import Kind, parse_zone_file, zone_file
-from domains.route53 import (
-    RecordSet,
-    create_hosted_zone,
-    mail_domain_record_sets,
-    upsert_record_sets,
-)
-from domains.services import register_mail_domain
+from domains.services import mail_domain_record_sets, register_mail_domain
+from route53.models import HostedZone
+from route53.services import RecordSet, create_hosted_zone, upsert_record_sets
 from tests.factories import active_organization
 from tests.processes import free_port
 

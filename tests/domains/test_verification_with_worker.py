@@ -4,8 +4,8 @@ import pytest
 
 from domains import services, tasks
 from domains.models import MailDomain, VerificationStatus
-from domains.route53 import create_hosted_zone, mail_domain_record_sets, upsert_record_sets
-from domains.services import register_mail_domain
+from domains.services import mail_domain_record_sets, register_mail_domain
+from route53.services import create_hosted_zone, upsert_record_sets
 from tests.factories import active_organization
 from tests.waiting import wait_for
 

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from domains.models import DomainRegistration, RegistrationStatus
+from route53.models import DomainRegistration, RegistrationStatus
 from tests.conftest import require, signed_in
 from tests.integration.test_faults import print_logs
 from tests.processes import CeleryProcess, PrivateRedis, free_port

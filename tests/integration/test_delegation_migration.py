@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
 
-from domains.authority import serving_zone_pks
-from domains.models import DomainRegistration, HostedZone, ResourceRecordSet
+from route53.authority import serving_zone_pks
+from route53.models import DomainRegistration, HostedZone, ResourceRecordSet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,10 +15,10 @@ import redis
 from django.utils import timezone
 
 from directories.tasks import sweep_directories_when_a_worker_starts
-from domains.models import DomainRegistration, RegistrationStatus
-from domains.tasks import sweep_registrations_when_a_worker_starts, sweep_stuck_registrations
 from organizations.lifecycle import WORKING, State
 from organizations.tasks import sweep_stuck_organizations, sweep_when_a_worker_starts
+from route53.models import DomainRegistration, RegistrationStatus
+from route53.tasks import sweep_registrations_when_a_worker_starts, sweep_stuck_registrations
 from tests.conftest import require
 from tests.factories import AccountFactory, OrganizationFactory
 from tests.processes import forget_queue
@@ -27,7 +27,7 @@ from workmail_console.celery import app as celery_app
 pytestmark = pytest.mark.django_db
 
 ADVANCE = "organizations.tasks.advance_organization"
-COMPLETE = "domains.registrar.complete_registration"
+COMPLETE = "route53.tasks.complete_registration"
 STUCK_AFTER = 60
 SETTLED = sorted(set(State) - WORKING)
 
@@ -119,7 +119,7 @@ def test_only_registrations_in_progress_longer_than_the_threshold_are_re_sent(se
 START_SWEEPS = {
     "organizations.tasks.sweep_stuck_organizations": sweep_when_a_worker_starts,
     "directories.tasks.sweep_stuck_directories": sweep_directories_when_a_worker_starts,
-    "domains.tasks.sweep_stuck_registrations": sweep_registrations_when_a_worker_starts,
+    "route53.tasks.sweep_stuck_registrations": sweep_registrations_when_a_worker_starts,
 }
 
 

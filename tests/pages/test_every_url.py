@@ -24,12 +24,13 @@ from hypothesis import strategies as st
 
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
-from domains.models import HostedZone, MailDomain, VerificationStatus
-from domains.route53 import create_hosted_zone
+from domains.models import MailDomain, VerificationStatus
 from keys.models import Key, KeyAlias, KeyState
 from keys.services import create_key
 from organizations.lifecycle import State
 from organizations.models import Organization
+from route53.models import HostedZone
+from route53.services import create_hosted_zone
 from tests.conftest import signed_in
 from tests.factories import (
     DirectoryFactory,

@@ -3,12 +3,12 @@
 import pytest
 
 from directories.models import DirectoryType
-from domains.route53 import create_hosted_zone
 from organizations.forms import CreateOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import DirectoryChoice, DomainChoice, EncryptionChoice, Organization
 from organizations.services import create_organization
 from organizations.workflow import advance
+from route53.services import create_hosted_zone
 from tests.factories import DirectoryFactory, KeyFactory
 from workmail_console.errors import IdempotentParameterMismatchException, InvalidParameterException
 from workmail_console.models import Account

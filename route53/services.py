@@ -3,8 +3,8 @@
 One function per Route 53 operation (CreateHostedZone, ListHostedZones, GetHostedZone,
 DeleteHostedZone, ChangeResourceRecordSets), raising Route 53's own error codes. Record values
 are kept in zone-file syntax (TXT quoted, names absolute), as Route 53's ResourceRecords are, so
-the DNS server (domains.authority) reads them with dnspython's rdata parser. Each zone has its
-own delegation set; the registry (domains.registry) decides which zone a name is delegated to.
+the DNS server (route53.authority) reads them with dnspython's rdata parser. Each zone has its
+own delegation set; the registry (route53.registry) decides which zone a name is delegated to.
 """
 
 from collections.abc import Iterable, Sequence
@@ -19,18 +19,12 @@ import dns.rdatatype
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
-from domains import registry
-from domains.authority import serving_zone_pks
-from domains.models import (
-    HOSTED_ZONE_ID_PATTERN,
-    HostedZone,
-    MailDomain,
-    RecordType,
-    ResourceRecordSet,
-)
-from domains.names import validate_domain_name
+from route53 import registry
+from route53.authority import serving_zone_pks
+from route53.models import HOSTED_ZONE_ID_PATTERN, HostedZone, RecordType, ResourceRecordSet
 from workmail_console.errors import WorkMailError
 from workmail_console.models import Account
+from workmail_console.names import validate_domain_name
 
 TTL_MAX = 2147483647
 COMMENT_MAX = 256
@@ -86,7 +80,7 @@ class Change:
 
 def zone_name(name: str, *, field: str = "name") -> str:
     """A hosted zone's or registered domain's name, lower case without its dot, or InvalidInput
-    in the console's words (domains.services holds the rules)."""
+    in the console's words (workmail_console.names holds the rules)."""
     try:
         return validate_domain_name(name)
     except WorkMailError as error:
@@ -98,7 +92,7 @@ def create_hosted_zone(
 ) -> HostedZone:
     """CreateHostedZone: the zone with its delegation set in its SOA and NS record sets. Any
     account may make a public zone of any name (several, even); it answers only where the name
-    is delegated to it (domains.registry claims an unowned name for it)."""
+    is delegated to it (route53.registry claims an unowned name for it)."""
     name = zone_name(name)
     if "\x00" in comment or len(comment) > COMMENT_MAX:
         raise InvalidInput(
@@ -402,26 +396,3 @@ def upsert_record_sets(zone: HostedZone, record_sets: Iterable[RecordSet]) -> in
     if changes:
         change_record_sets(zone, changes)
     return len(changes)
-
-
-def mail_domain_record_sets(domain: MailDomain) -> list[RecordSet]:
-    """A mail domain's records as Route 53 record sets: records sharing a name and type (the
-    SPF TXT beside another TXT on the apex, say) go into one set, keeping the zone's other
-    values of that set."""
-    wanted: dict[tuple[str, str], list[str]] = {}
-    for record in domain.expected_records():
-        wanted.setdefault((record.hostname, record.type), []).append(record.zone_value)
-    existing = {}
-    if domain.hosted_zone_id is not None:
-        existing = {
-            (rs.name, rs.type): rs.values
-            for rs in domain.hosted_zone.record_sets.filter(
-                name__in=[name for name, _ in wanted], type__in=["TXT", "MX", "CNAME"]
-            )
-        }
-    sets = []
-    for (name, rtype), values in wanted.items():
-        kept = [] if rtype == "CNAME" else existing.get((name, rtype), [])
-        merged = tuple(dict.fromkeys([*kept, *values]))
-        sets.append(RecordSet(name, rtype, 3600, merged))
-    return sets

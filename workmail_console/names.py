@@ -1,10 +1,16 @@
-"""What a domain name may be, for mail domains and Route 53 alike (WorkMailDomainName)."""
+"""What a domain name may be, for mail domains and Route 53 alike (WorkMailDomainName).
+
+One rule for the neighbour Route 53 (hosted zones, registrations) and for WorkMail (mail domains,
+the create form, addresses), so it sits below both.
+"""
 
 import re
 
-from organizations.models import TEST_DOMAIN_SUFFIX
 from workmail_console.errors import InvalidParameterException
 
+# AWS's own domain: every organization's test domain <alias>.awsapps.com is under it, and no one
+# adds a mail domain, hosted zone or registration of a name there.
+TEST_DOMAIN_SUFFIX = "awsapps.com"
 DOMAIN_MIN, DOMAIN_MAX = 3, 209  # WorkMailDomainName
 LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII)
 

@@ -20,10 +20,10 @@ from django.db import connection
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from domains import dnsserver
-from domains.authority import resolve
-from domains.dnsserver import Admission, DnsServer, RateLimit, respond
-from tests.domains.conftest import BIG
+from route53 import dnsserver
+from route53.authority import resolve
+from route53.dnsserver import Admission, DnsServer, RateLimit, respond
+from tests.route53.conftest import BIG
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,7 +120,7 @@ def test_the_command_exits_with_status_1_when_a_listener_dies(listener: str) -> 
 import django
 django.setup()
 from django.core.management import call_command
-from domains.dnsserver import DnsServer
+from route53.dnsserver import DnsServer
 
 async def crash(self):
     raise OSError("the {listener} socket broke")

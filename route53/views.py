@@ -1,6 +1,6 @@
 """Route 53 pages: hosted zones, their record sets, and registered domains. Route 53 is global,
 so these pages are under `/route53/`, not a Region. Views translate between HTTP and the
-services (domains.route53, domains.registrar); the rules live there.
+services (route53.services, route53.registrar); the rules live there.
 
 Every view works in the person's account only: another account's hosted zone is a 404.
 """
@@ -10,15 +10,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from domains import registrar, route53
-from domains.models import HostedZone, RegistrationStatus
-from domains.route53_forms import (
+from route53 import registrar, services
+from route53.forms import (
     PRIVATE,
     CreateHostedZoneForm,
     DeleteRecordSetForm,
     RecordSetForm,
     RegisterDomainForm,
 )
+from route53.models import HostedZone, RegistrationStatus
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 from workmail_console.live import render_live
@@ -29,8 +29,8 @@ REGISTRATION_POLL = 2  # seconds between the registered domains list's polls whi
 
 def _get_zone(request: ConsoleRequest, zone_id: str) -> HostedZone:
     try:
-        return route53.get_hosted_zone(request.account, zone_id)
-    except route53.NoSuchHostedZone:
+        return services.get_hosted_zone(request.account, zone_id)
+    except services.NoSuchHostedZone:
         raise Http404("No such hosted zone in this account.") from None
 
 
@@ -41,7 +41,7 @@ def _field_error(form: ConsoleForm, error: WorkMailError) -> None:
 @require_GET
 @account_required
 def zone_list(request: ConsoleRequest) -> HttpResponse:
-    zones = route53.list_hosted_zones(request.account)
+    zones = services.list_hosted_zones(request.account)
     return render(request, "route53/zones.html", {"zones": zones})
 
 
@@ -52,7 +52,7 @@ def zone_create(request: ConsoleRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            zone = route53.create_hosted_zone(
+            zone = services.create_hosted_zone(
                 account=request.account, name=data["name"], comment=data["comment"],
                 private=data["zone_type"] == PRIVATE,
             )  # fmt: skip
@@ -69,8 +69,8 @@ def _zone_page(
     request: ConsoleRequest, zone: HostedZone, form: RecordSetForm, status: int = 200
 ) -> HttpResponse:
     context = {
-        "zone": zone, "record_sets": list(route53.record_sets(zone)), "form": form,
-        "delegation": route53.delegation(zone),
+        "zone": zone, "record_sets": list(services.record_sets(zone)), "form": form,
+        "delegation": services.delegation(zone),
     }  # fmt: skip
     return render(request, "route53/zone.html", context, status=status)
 
@@ -100,10 +100,10 @@ def record_upsert(request: ConsoleRequest, zone_id: str) -> HttpResponse:
     form = RecordSetForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        name = route53.record_name(zone, data["record_name"])
-        record_set = route53.RecordSet(name, data["record_type"], data["ttl"], data["values"])
+        name = services.record_name(zone, data["record_name"])
+        record_set = services.RecordSet(name, data["record_type"], data["ttl"], data["values"])
         try:
-            route53.change_record_sets(zone, [route53.Change(route53.Action.UPSERT, record_set)])
+            services.change_record_sets(zone, [services.Change(services.Action.UPSERT, record_set)])
         except WorkMailError as error:
             _field_error(form, error)
         else:
@@ -120,14 +120,14 @@ def record_delete(request: ConsoleRequest, zone_id: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a record to delete.")
         return redirect("route53:zone", zone.zone_id)
-    name = route53.record_name(zone, form.cleaned_data["record_name"])
+    name = services.record_name(zone, form.cleaned_data["record_name"])
     rtype = form.cleaned_data["record_type"]
     current = zone.record_sets.filter(name=name, type=rtype).first()
     try:
         if current is None:
-            raise route53.InvalidChangeBatch(f"The record {name} {rtype} doesn't exist.")
-        record_set = route53.RecordSet(name, rtype, current.ttl, tuple(current.values))
-        route53.change_record_sets(zone, [route53.Change(route53.Action.DELETE, record_set)])
+            raise services.InvalidChangeBatch(f"The record {name} {rtype} doesn't exist.")
+        record_set = services.RecordSet(name, rtype, current.ttl, tuple(current.values))
+        services.change_record_sets(zone, [services.Change(services.Action.DELETE, record_set)])
     except WorkMailError as error:
         messages.error(request, error.message)
     else:
@@ -140,7 +140,7 @@ def record_delete(request: ConsoleRequest, zone_id: str) -> HttpResponse:
 def zone_delete(request: ConsoleRequest, zone_id: str) -> HttpResponse:
     zone = _get_zone(request, zone_id)
     try:
-        route53.delete_hosted_zone(zone)
+        services.delete_hosted_zone(zone)
     except WorkMailError as error:
         messages.error(request, error.message)
         return redirect("route53:zone", zone.zone_id)

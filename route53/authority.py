@@ -1,12 +1,12 @@
 """Answers from the emulated Route 53: what its name servers say to one DNS query.
 
-The DNS server (domains.dnsserver) parses packets and sends replies; this module reads the
+The DNS server (route53.dnsserver) parses packets and sends replies; this module reads the
 registry and the public hosted zones and builds each response, with one SQL query for a whole
 burst of questions (and one more when some answer is negative).
 
 Who answers for a name follows delegation, as in real DNS:
 
-1. The registry (domains.models.DomainRegistration): the topmost registered or claimed name above
+1. The registry (route53.models.DomainRegistration): the topmost registered or claimed name above
    the one asked delegates it to that registration's name servers. No such name: REFUSED (the
    emulator serves no zone for it).
 2. The public hosted zone of that name whose delegation set holds one of those name servers
@@ -44,12 +44,12 @@ import dns.rdatatype
 import dns.rrset
 from django.db import connection
 
-from domains.models import DomainRegistration, HostedZone, ResourceRecordSet
+from route53.models import DomainRegistration, HostedZone, ResourceRecordSet
 
 log = logging.getLogger(__name__)
 
 REGISTRY_NS_TTL = 172800  # the TTL of a TLD's NS records, as Route 53 Domains publishes them
-OUR_PAYLOAD = 1232  # the UDP size the server sends at most (domains.dnsserver), as EDNS says
+OUR_PAYLOAD = 1232  # the UDP size the server sends at most (route53.dnsserver), as EDNS says
 
 type RecordSets = dict[str, tuple[int, list[str]]]  # type -> (ttl, values)
 

@@ -2,7 +2,7 @@
 
 `manage.py dnsserver` (and `make run`) answers UDP and TCP on one port, so
 `dig @127.0.0.1 -p 8053 _amazonses.example.com TXT` works and WORKMAIL_DNS_NAMESERVERS can point
-at it. This module moves packets; domains.authority reads the zones and builds each answer.
+at it. This module moves packets; route53.authority reads the zones and builds each answer.
 
 One asyncio event loop moves every packet; the database is read from one thread only, which
 owns the server's one database connection: a burst of UDP questions costs one SQL query, and a
@@ -31,7 +31,7 @@ import dns.rcode
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, connections
 
-from domains.authority import resolve
+from route53.authority import resolve
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from domains.dnsserver import DnsServer, ListenerDied
+from route53.dnsserver import DnsServer, ListenerDied
 
 
 class Command(BaseCommand):

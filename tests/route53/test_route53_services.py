@@ -2,9 +2,9 @@
 
 import pytest
 
-from domains.models import DomainRegistration, HostedZone, ResourceRecordSet
-from domains.registrar import register_domain
-from domains.route53 import (
+from route53.models import DomainRegistration, HostedZone, ResourceRecordSet
+from route53.registrar import register_domain
+from route53.services import (
     TTL_MAX,
     Action,
     Change,

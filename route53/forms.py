@@ -1,10 +1,10 @@
 """The Route 53 pages' forms, with the Route 53 console's labels. The rules are the services'
-(domains.route53, domains.registrar); these only carry what was typed."""
+(route53.services, route53.registrar); these only carry what was typed."""
 
 from django import forms
 
-from domains.models import RecordType
-from domains.route53 import (
+from route53.models import RecordType
+from route53.services import (
     COMMENT_MAX,
     TTL_MAX,
     VALUES_MAX,

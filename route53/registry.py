@@ -1,16 +1,16 @@
 """The emulated registry: which account a public name belongs to and where it is delegated
-(domains.models.DomainRegistration, one row per name).
+(route53.models.DomainRegistration, one row per name).
 
-A name is claimed by registering it (domains.registrar) or, when nobody has and no name above it
+A name is claimed by registering it (route53.registrar) or, when nobody has and no name above it
 is anyone's, by making the first public hosted zone of it: the registry then delegates the name to
 that zone's name servers. A zone made inside a claimed name is claimed by nobody; it answers once
-the zone above it delegates to it with an NS record set (domains.authority).
+the zone above it delegates to it with an NS record set (route53.authority).
 """
 
 from django.db import IntegrityError, transaction
 
-from domains.authority import serving_zone_pks, suffixes
-from domains.models import DomainRegistration, HostedZone, RegistrationStatus
+from route53.authority import serving_zone_pks, suffixes
+from route53.models import DomainRegistration, HostedZone, RegistrationStatus
 
 
 def names_above(name: str) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from domains import route53_views as views
+from route53 import views
 
 app_name = "route53"
 

@@ -1,15 +1,16 @@
 """The emulated registrar (Route 53 Domains' RegisterDomain): a name registered once in the whole
-emulator (domains.registry); its public hosted zone is made by a Celery task, as the registration
-completes, and the name is delegated to that zone's name servers."""
+emulator (route53.registry); its public hosted zone is made by a Celery task
+(route53.tasks.complete_registration), as the registration completes, and the name is delegated to
+that zone's name servers."""
 
-from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from domains import registry
-from domains.models import DomainRegistration, HostedZone, RegistrationStatus
-from domains.route53 import InvalidInput, create_hosted_zone, zone_name
+from route53 import registry
+from route53.models import DomainRegistration, RegistrationStatus
+from route53.services import InvalidInput, zone_name
+from route53.tasks import complete_registration
 from workmail_console.models import Account
 from workmail_console.sending import send
 
@@ -61,34 +62,3 @@ def _register_claim(account: Account, name: str) -> DomainRegistration | None:
 def list_registrations(account: Account):
     """ListDomains: the account's registered domains by name."""
     return DomainRegistration.objects.registered().filter(account=account).select_related("zone")
-
-
-@shared_task
-def complete_registration(registration_pk: int) -> str | None:
-    """The registration's public hosted zone (the one it is delegated to, or the account's
-    oldest of that name, or a new one), the name delegated to it, then Successful; a second
-    delivery finds it done and changes nothing."""
-    with transaction.atomic():
-        registration = (
-            DomainRegistration.objects.select_for_update().filter(pk=registration_pk).first()
-        )
-        if registration is None:
-            return None  # its account is gone
-        if registration.status == RegistrationStatus.SUCCESSFUL:
-            return registration.status
-        account = registration.account
-        zone = registration.zone or (
-            HostedZone.objects.public()
-            .filter(account=account, name=registration.name)
-            .order_by("created", "pk")
-            .first()
-        )
-        if zone is None:
-            zone = create_hosted_zone(
-                account=account, name=registration.name,
-                comment="HostedZone created by Route53 Registrar",
-            )  # fmt: skip
-        registration.zone, registration.name_servers = zone, zone.name_servers
-        registration.status = RegistrationStatus.SUCCESSFUL
-        registration.save(update_fields=["zone", "name_servers", "status"])
-        return registration.status

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from domains.models import DomainRegistration, HostedZone, ResourceRecordSet
-from domains.route53 import create_hosted_zone
+from route53.models import DomainRegistration, HostedZone, ResourceRecordSet
+from route53.services import create_hosted_zone
 from tests.factories import dns_name
 from tests.html import refused
 

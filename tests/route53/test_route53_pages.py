@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from domains.models import DomainRegistration, HostedZone, RegistrationStatus
-from domains.registrar import complete_registration
-from domains.route53 import create_hosted_zone
+from route53.models import DomainRegistration, HostedZone, RegistrationStatus
+from route53.services import create_hosted_zone
+from route53.tasks import complete_registration
 from tests.conftest import signed_in
 from tests.html import text, texts
 

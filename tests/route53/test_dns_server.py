@@ -9,8 +9,8 @@ import dns.rcode
 import dns.rdatatype
 import pytest
 
-from domains.models import HostedZone
-from domains.route53 import RecordSet, create_hosted_zone, upsert_record_sets
+from route53.models import HostedZone
+from route53.services import RecordSet, create_hosted_zone, upsert_record_sets
 
 
 def ask(server, name: str, rdtype: str, *, tcp: bool = False) -> dns.message.Message:
@@ -99,7 +99,7 @@ def test_garbage_gets_formerr_or_nothing_and_the_server_keeps_answering(dns_serv
 
 
 def test_a_burst_of_questions_reads_the_database_once(zone, django_assert_num_queries) -> None:
-    from domains.authority import lookup
+    from route53.authority import lookup
 
     with django_assert_num_queries(1):
         lookup(["_amazonses.example.com"])
@@ -108,7 +108,7 @@ def test_a_burst_of_questions_reads_the_database_once(zone, django_assert_num_qu
 
 
 def test_negative_answers_cost_one_more_query_for_the_burst(zone, django_assert_num_queries):
-    from domains.authority import resolve
+    from route53.authority import resolve
 
     queries = [dns.message.make_query(name, "TXT") for name in
                ("_amazonses.example.com", "a.example.com", "b.c.example.com", "x.org")]  # fmt: skip
@@ -196,7 +196,7 @@ def test_any_gets_one_record_set_not_all(dns_server, zone) -> None:
 
 
 def test_a_query_that_can_not_be_answered_fails_alone(zone, monkeypatch) -> None:
-    from domains import authority
+    from route53 import authority
 
     real = authority.answer
 

@@ -10,17 +10,18 @@ import dns.rdatatype
 import pytest
 
 from domains import checks
-from domains.models import DomainRegistration, HostedZone, RegistrationStatus, VerificationStatus
-from domains.registrar import DomainNotAvailable, complete_registration, register_domain
-from domains.route53 import (
+from domains.models import VerificationStatus
+from domains.services import mail_domain_record_sets, register_mail_domain
+from route53.models import DomainRegistration, HostedZone, RegistrationStatus
+from route53.registrar import DomainNotAvailable, register_domain
+from route53.services import (
     RecordSet,
     create_hosted_zone,
     delete_hosted_zone,
     is_delegated,
-    mail_domain_record_sets,
     upsert_record_sets,
 )
-from domains.services import register_mail_domain
+from route53.tasks import complete_registration
 from tests.factories import AccountFactory, active_organization
 from tests.races.harness import race
 
