@@ -5,7 +5,7 @@ hosted zone in the emulated Route 53; half the zones hold every record WorkMail 
 other half only their SOA and NS and a wrong MX. Then, against `manage.py dnsserver` on a free
 loopback port (its own process, as under `make run`):
 
-pass        domains.checks.check_due in batches of WORKMAIL_DNS_CHECK_BATCH, as beat's chain
+pass        domains.dns_checks.check_due in batches of WORKMAIL_DNS_CHECK_BATCH, as beat's chain
             of tasks runs them: the asyncio resolver, WORKMAIL_DNS_CONCURRENCY domains at once,
             reading and writing the database; checks/s, and p50/p95 of one domain's 8 queries
 floor       dig-style: dnspython's blocking resolver, one query after another, on a sample of
@@ -174,7 +174,7 @@ def start_dns_server(port: int) -> subprocess.Popen:
 
 def full_pass() -> tuple[float, list[float], int]:
     """(seconds, per-domain seconds, domains checked): check_due until nothing is due."""
-    from domains import checks, verification
+    from domains import dns_checks, verification
 
     per_domain: list[float] = []
     check_one = verification.check_one
@@ -190,7 +190,7 @@ def full_pass() -> tuple[float, list[float], int]:
     checked = 0
     started = time.perf_counter()
     try:
-        while batch := checks.check_due():
+        while batch := dns_checks.check_due():
             checked += batch
             log(f"    {checked} checked, {time.perf_counter() - started:.1f} s")
     finally:
@@ -265,7 +265,7 @@ def main() -> None:
         log(f"==> DNS server (manage.py dnsserver) on 127.0.0.1 port {port}")
         server = start_dns_server(port)
 
-        log("==> Full pass: domains.checks.check_due in batches")
+        log("==> Full pass: domains.dns_checks.check_due in batches")
         seconds, per_domain, checked = full_pass()
         verified = MailDomain.objects.filter(ownership_status="VERIFIED", dkim_status="VERIFIED")
         if verified.count() != args.domains // 2 + args.domains % 2 or checked != args.domains:

@@ -43,7 +43,7 @@ def directory_list(request: ConsoleRequest, region: str) -> HttpResponse:
     )
     working = any(directory.is_working for directory in page)
     context = {"page": page, "show_deleted": show_deleted, "polling": working}
-    return render_live(request, "directories/list.html", context, working=working)
+    return render_live(request, "directories/list.html", context, keep_polling=working)
 
 
 @require_GET
@@ -73,7 +73,8 @@ def _detail(
         context["directory_users"] = users.users_in(directory)
     if status != 200:  # a refused Add user: the page, with its errors
         return render(request, "directories/detail.html", context, status=status)
-    return render_live(request, "directories/detail.html", context, working=directory.is_working)
+    polling = directory.is_working
+    return render_live(request, "directories/detail.html", context, keep_polling=polling)
 
 
 @require_POST

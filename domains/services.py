@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from domains import tasks
 from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
 from domains.records import PENDING_KINDS, new_dkim_tokens, new_ownership_token
 from organizations.lifecycle import State
@@ -249,8 +250,6 @@ def request_verification(domain: MailDomain) -> MailDomain:
 
 
 def _send_verify(domain_pk: int) -> None:
-    from domains import tasks  # tasks import checks, which imports this module
-
     send(tasks.verify_domain, domain_pk, then="beat's domain check (the domain is marked)")
 
 

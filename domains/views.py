@@ -194,7 +194,7 @@ def _records_page(
         "poll_every": VERIFY_POLL,
         "live_url": records_url(domain),
     }
-    return render_live(request, "domains/detail.html", context, working=checking)
+    return render_live(request, "domains/detail.html", context, keep_polling=checking)
 
 
 @require_GET

@@ -17,10 +17,9 @@ from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization, is_organization_id
-from organizations.setup import SetupMessage, setup_messages
+from organizations.setup_messages import SetupMessage, setup_messages
 from workmail_console.errors import OrganizationNotFoundException, WorkMailError
-from workmail_console.live import render_live as _live
-from workmail_console.live import unchanged, version_tag
+from workmail_console.live import render_live, unchanged, version_tag
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
@@ -58,7 +57,7 @@ def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
         "poll_every": WORKING_POLL if working else IDLE_POLL,
         "live_url": f"{request.path}?{query.urlencode()}",
     }
-    return _live(request, "organizations/list.html", context, working=True)
+    return render_live(request, "organizations/list.html", context, keep_polling=True)
 
 
 WORKING_POLL, IDLE_POLL = 2, 10  # seconds between the list's polls
@@ -142,7 +141,7 @@ def organization_detail(request: ConsoleRequest, region: str, organization_id: s
         "poll_every": WORKING_POLL if organization.is_working else IDLE_POLL,
         "live_url": f"{request.path}?since={version}",
     }
-    return _live(request, "organizations/detail.html", context, working=live)
+    return render_live(request, "organizations/detail.html", context, keep_polling=live)
 
 
 def _version_of(organization: Organization, setup: list[SetupMessage]) -> str:

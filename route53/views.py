@@ -154,7 +154,7 @@ def domain_list(request: ConsoleRequest) -> HttpResponse:
     registrations = list(registrar.list_registrations(request.account))
     working = any(r.status == RegistrationStatus.IN_PROGRESS for r in registrations)
     context = {"registrations": registrations, "polling": working, "poll_every": REGISTRATION_POLL}
-    return render_live(request, "route53/domains.html", context, working=working)
+    return render_live(request, "route53/domains.html", context, keep_polling=working)
 
 
 @require_http_methods(["GET", "POST"])

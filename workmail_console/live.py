@@ -8,13 +8,14 @@ from django_htmx.http import HttpResponseStopPolling
 
 
 def render_live(
-    request: HttpRequest, template: str, context: dict, *, working: bool
+    request: HttpRequest, template: str, context: dict, *, keep_polling: bool
 ) -> HttpResponse:
-    """The page, or for htmx polls its `#live` fragment; polling stops once nothing is working."""
+    """The page, or for htmx polls its `#live` fragment; the poll goes on while `keep_polling`
+    (something on the page is still working), and is told to stop once not."""
     if not request.htmx:
         return render(request, template, context)
     response = render(request, f"{template}#live", context)
-    if working:
+    if keep_polling:
         return response
     return HttpResponseStopPolling(response.content)
 

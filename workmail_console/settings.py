@@ -225,7 +225,7 @@ WORKMAIL_INACTIVE_AFTER = timedelta(
 )
 WORKMAIL_INACTIVE_INTERVAL = env_float("WORKMAIL_INACTIVE_INTERVAL", 300.0, minimum=0.5)
 
-# Domain verification (domains/verification.py, domains/checks.py): the resolvers asked
+# Domain verification (domains/verification.py, domains/dns_checks.py): the resolvers asked
 # (comma-separated `host` or `host:port`; empty: the system's), how long one answer may take,
 # how many domains are checked at once, how long ownership and DKIM stay Pending before Failed,
 # how often beat looks for due domains, and when a domain is checked again (seconds, spread by

@@ -1,5 +1,5 @@
 """Verification through real DNS: the project's own server on loopback, answering from the
-emulated Route 53, checked by domains.checks as beat and Verify now do."""
+emulated Route 53, checked by domains.dns_checks as beat and Verify now do."""
 
 import socket
 import time
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from domains import checks
+from domains import dns_checks
 from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
 from domains.records import Kind, parse_zone_file, zone_file
 from domains.services import mail_domain_record_sets, register_mail_domain
@@ -48,7 +48,7 @@ def statuses(domain: MailDomain) -> dict[str, str]:
 
 def test_a_domain_with_every_record_in_its_zone_is_verified(domain) -> None:
     put(domain, *mail_domain_record_sets(domain))
-    assert checks.check_domain(domain.pk) == VerificationStatus.VERIFIED
+    assert dns_checks.check_domain(domain.pk) == VerificationStatus.VERIFIED
     domain.refresh_from_db()
     assert (domain.ownership_status, domain.dkim_status) == ("VERIFIED", "VERIFIED")
     assert set(statuses(domain).values()) == {RecordStatus.VERIFIED}
@@ -59,7 +59,7 @@ def test_a_domain_with_every_record_in_its_zone_is_verified(domain) -> None:
 
 def test_a_verified_domain_is_checked_again_in_about_a_day(domain) -> None:
     put(domain, *mail_domain_record_sets(domain))
-    checks.check_domain(domain.pk)
+    dns_checks.check_domain(domain.pk)
     domain.refresh_from_db()
     wait = domain.next_check_at - domain.checked_at
     assert timedelta(hours=24) <= wait <= timedelta(hours=24 * 1.2)
@@ -68,18 +68,18 @@ def test_a_verified_domain_is_checked_again_in_about_a_day(domain) -> None:
 def test_domains_checked_together_are_due_again_at_spread_out_times(domain, settings) -> None:
     for n in range(19):
         register_mail_domain(organization=domain.organization, domain_name=f"d{n}.example.com")
-    assert checks.check_due() == 20  # all pending: nothing in the zone
+    assert dns_checks.check_due() == 20  # all pending: nothing in the zone
     interval = timedelta(seconds=settings.WORKMAIL_DNS_RECHECK_PENDING)
     waits = [
         d.next_check_at - d.checked_at for d in MailDomain.objects.filter(is_test_domain=False)
     ]
-    assert all(interval <= wait <= interval * (1 + checks.JITTER) for wait in waits)
+    assert all(interval <= wait <= interval * (1 + dns_checks.JITTER) for wait in waits)
     assert len(set(waits)) > 1, "every domain due again at the same moment: no jitter"
 
 
 def test_without_the_ownership_txt_it_stays_pending_then_fails_after_the_window(domain) -> None:
     put(domain, *[s for s in mail_domain_record_sets(domain) if not s.name.startswith("_amazon")])
-    assert checks.check_domain(domain.pk) == VerificationStatus.PENDING
+    assert dns_checks.check_domain(domain.pk) == VerificationStatus.PENDING
     domain.refresh_from_db()
     assert statuses(domain)[Kind.OWNERSHIP] == RecordStatus.PENDING
     assert timedelta(minutes=5) <= domain.next_check_at - domain.checked_at <= timedelta(minutes=6)
@@ -87,14 +87,14 @@ def test_without_the_ownership_txt_it_stays_pending_then_fails_after_the_window(
     MailDomain.objects.filter(pk=domain.pk).update(
         created_date=timezone.now() - timedelta(hours=73)
     )
-    assert checks.check_domain(domain.pk) == VerificationStatus.FAILED
+    assert dns_checks.check_domain(domain.pk) == VerificationStatus.FAILED
     assert statuses(domain)[Kind.OWNERSHIP] == RecordStatus.FAILED
     assert MailDomain.objects.get(pk=domain.pk).dkim_status == VerificationStatus.VERIFIED
 
 
 def test_missing_dkim_cnames_leave_dkim_pending_and_ownership_verified(domain) -> None:
     put(domain, *[s for s in mail_domain_record_sets(domain) if "_domainkey" not in s.name])
-    checks.check_domain(domain.pk)
+    dns_checks.check_domain(domain.pk)
     domain.refresh_from_db()
     assert (domain.ownership_status, domain.dkim_status) == ("VERIFIED", "PENDING")
     assert statuses(domain)[Kind.DKIM1] == RecordStatus.PENDING
@@ -105,7 +105,7 @@ def test_dkim_fails_when_its_cnames_are_still_missing_after_the_window(domain) -
     MailDomain.objects.filter(pk=domain.pk).update(
         created_date=timezone.now() - timedelta(hours=73)
     )
-    checks.check_domain(domain.pk)
+    dns_checks.check_domain(domain.pk)
     domain.refresh_from_db()
     assert (domain.ownership_status, domain.dkim_status) == ("VERIFIED", "FAILED")
     assert statuses(domain)[Kind.DKIM2] == RecordStatus.FAILED
@@ -113,7 +113,7 @@ def test_dkim_fails_when_its_cnames_are_still_missing_after_the_window(domain) -
 
 def test_a_wrong_mx_is_inconsistent_and_an_absent_one_missing(domain) -> None:
     put(domain, RecordSet("example.com", "MX", 300, ("10 mx.other-provider.net.",)))
-    checks.check_domain(domain.pk)
+    dns_checks.check_domain(domain.pk)
     assert statuses(domain)[Kind.MX] == RecordStatus.INCONSISTENT
     assert domain.records.get(kind=Kind.MX).found == "10 mx.other-provider.net"
     assert statuses(domain)[Kind.AUTODISCOVER] == RecordStatus.MISSING
@@ -126,7 +126,7 @@ def test_a_token_split_into_two_txt_strings_is_found(domain) -> None:
         domain,
         RecordSet(f"_amazonses.{domain.name}", "TXT", 300, (f'"{token[:20]}" "{token[20:]}"',)),
     )
-    checks.check_domain(domain.pk)
+    dns_checks.check_domain(domain.pk)
     assert statuses(domain)[Kind.OWNERSHIP] == RecordStatus.VERIFIED
 
 
@@ -145,7 +145,7 @@ def test_trailing_dots_and_upper_case_in_dns_are_the_same_names(domain) -> None:
         RecordSet("_dmarc.example.com", "TXT", 300, ('"V=DMARC1;p=quarantine;pct=100;fo=1"',)),
         *dkim,
     )
-    checks.check_domain(domain.pk)
+    dns_checks.check_domain(domain.pk)
     found = statuses(domain)
     assert [found[k] for k in (Kind.MX, Kind.SPF, Kind.DMARC, Kind.DKIM1, Kind.DKIM3)] == [
         RecordStatus.VERIFIED
@@ -159,18 +159,18 @@ def test_spf_with_another_provider_and_dmarc_with_the_usual_spaces_are_verified(
         RecordSet("example.com", "TXT", 300, (f'"{spf}"',)),
         RecordSet("_dmarc.example.com", "TXT", 300, ('"v=DMARC1; p=quarantine; pct=100; fo=1"',)),
     )
-    checks.check_domain(domain.pk)
+    dns_checks.check_domain(domain.pk)
     found = statuses(domain)
     assert (found[Kind.SPF], found[Kind.DMARC]) == (RecordStatus.VERIFIED, RecordStatus.VERIFIED)
 
 
 def test_a_dead_resolver_changes_nothing_and_asks_again_soon(domain, resolve_with) -> None:
     put(domain, *mail_domain_record_sets(domain))
-    checks.check_domain(domain.pk)  # all verified
+    dns_checks.check_domain(domain.pk)  # all verified
     MailDomain.objects.filter(pk=domain.pk).update(check_requested_at=timezone.now())
     resolve_with(("127.0.0.1", free_port()), timeout=0.5)  # nothing listens there
 
-    assert checks.check_domain(domain.pk) == VerificationStatus.VERIFIED
+    assert dns_checks.check_domain(domain.pk) == VerificationStatus.VERIFIED
     domain.refresh_from_db()
     assert set(statuses(domain).values()) == {RecordStatus.VERIFIED}
     assert domain.check_requested_at is None
@@ -188,7 +188,7 @@ def test_a_resolver_that_never_answers_costs_one_timeout_for_the_whole_batch(
         resolve_with(silent.getsockname(), timeout=0.5)
         settings.WORKMAIL_DNS_CONCURRENCY = 5
         started = time.monotonic()
-        assert checks.check_due() == 30
+        assert dns_checks.check_due() == 30
         took = time.monotonic() - started
     assert took < 1.5, f"{took:.1f} s: one timeout per round of 5 domains"
     assert set(DomainRecord.objects.values_list("status", flat=True)) == {"PENDING", "MISSING"}
@@ -198,10 +198,10 @@ def test_a_resolver_that_never_answers_costs_one_timeout_for_the_whole_batch(
 def test_check_due_takes_due_and_requested_domains_only(domain) -> None:
     later = timezone.now() + timedelta(hours=1)
     MailDomain.objects.filter(pk=domain.pk).update(next_check_at=later)
-    assert checks.check_due() == 0
+    assert dns_checks.check_due() == 0
     MailDomain.objects.filter(pk=domain.pk).update(check_requested_at=timezone.now())
-    assert checks.check_due() == 1
-    assert checks.check_due() == 0  # the request is served
+    assert dns_checks.check_due() == 1
+    assert dns_checks.check_due() == 0  # the request is served
 
 
 def test_check_due_reads_and_writes_in_the_same_number_of_queries_for_1_or_40_domains(
@@ -210,7 +210,7 @@ def test_check_due_reads_and_writes_in_the_same_number_of_queries_for_1_or_40_do
     def queries_to_check_all() -> int:
         MailDomain.objects.update(check_requested_at=timezone.now())
         with CaptureQueriesContext(connection) as queries:
-            checks.check_due()
+            dns_checks.check_due()
         return len(queries)
 
     one = queries_to_check_all()

@@ -9,7 +9,7 @@ import dns.rcode
 import dns.rdatatype
 import pytest
 
-from domains import checks
+from domains import dns_checks
 from domains.models import VerificationStatus
 from domains.services import mail_domain_record_sets, register_mail_domain
 from route53.models import DomainRegistration, HostedZone, RegistrationStatus
@@ -69,7 +69,7 @@ def test_another_account_can_not_verify_a_mail_domain_inside_a_claimed_name(
     intruder = create_hosted_zone(account=organization.account, name="mail.a-corp.example")
     domain = register_mail_domain(organization=organization, domain_name="mail.a-corp.example")
     upsert_record_sets(intruder, mail_domain_record_sets(domain))
-    assert checks.check_domain(domain.pk) == VerificationStatus.PENDING
+    assert dns_checks.check_domain(domain.pk) == VerificationStatus.PENDING
     assert ask(dns_server, "_amazonses.mail.a-corp.example", "TXT").rcode() == dns.rcode.NXDOMAIN
 
 
@@ -81,10 +81,10 @@ def test_the_owners_sub_zone_answers_once_the_parent_delegates_to_it(
     child = create_hosted_zone(account=a_corp.account, name="mail.a-corp.example")
     domain = register_mail_domain(organization=organization, domain_name="mail.a-corp.example")
     upsert_record_sets(child, mail_domain_record_sets(domain))
-    assert checks.check_domain(domain.pk) == VerificationStatus.PENDING
+    assert dns_checks.check_domain(domain.pk) == VerificationStatus.PENDING
 
     ns_record(a_corp, "mail.a-corp.example", child.name_servers)
-    assert checks.check_domain(domain.pk) == VerificationStatus.VERIFIED
+    assert dns_checks.check_domain(domain.pk) == VerificationStatus.VERIFIED
     response = ask(dns_server, "_amazonses.mail.a-corp.example", "TXT")
     assert response.flags & dns.flags.AA
     assert response.answer[0][0].strings == (domain.ownership_token.encode(),)
