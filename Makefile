@@ -9,13 +9,16 @@ WEB_BIND ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workmail_console
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
+# The quick tier: every test that needs no process (no Celery worker, browser, DNS server or other
+# process started); the markers come from tests/conftest.py.
+CHECK_MARKERS := not worker and not browser and not dnsserver and not process
 
-.PHONY: help run test test-fast lint format bench services clean
+.PHONY: help run check test lint format bench services clean
 
 help:
 	@echo "make run        start the console (web, worker, beat, DNS server) on http://$(WEB_BIND)"
+	@echo "make check      the quick tier: the tests that start no process (PostgreSQL, Redis)"
 	@echo "make test       run the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
-	@echo "make test-fast  the same without the slow fault tests"
 	@echo "make lint       ruff lint and format check"
 	@echo "make bench      the lifecycle against the Celery floor, the dashboard at 100k, DNS checks at 10k"
 
@@ -43,8 +46,10 @@ test: $(VENV)/.installed services
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: PYTEST_ARGS += -m "not slow"
-test-fast: test
+check: $(VENV)/.installed services
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	$(PY) -m pytest -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

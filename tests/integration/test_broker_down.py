@@ -39,6 +39,7 @@ CREATE = textwrap.dedent(
 )
 
 
+@pytest.mark.process
 def test_create_answers_and_keeps_the_organization_when_the_broker_is_down(tmp_path: Path) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "WORKMAIL_QUEUE"}},
@@ -132,6 +133,8 @@ def registration_row(page: str, name: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.worker
+@pytest.mark.process
 @pytest.mark.django_db(transaction=True)
 def test_a_domain_registered_while_the_broker_is_down_completes_once_it_is_back(
     services_problem, process_env, admin, tmp_path

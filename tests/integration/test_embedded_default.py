@@ -11,7 +11,7 @@ from django.conf import settings
 
 from tests.processes import CeleryProcess, embedded_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 CREATE_AND_WAIT = textwrap.dedent(
     """

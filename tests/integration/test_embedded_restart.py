@@ -17,7 +17,7 @@ from tests.integration.test_lifecycle_with_worker import CREATED
 from tests.processes import CeleryProcess, embedded_env
 from tests.waiting import wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 COUNT = 20
 RESUMES_WITHIN = 20  # seconds from starting the new worker to every organization Active

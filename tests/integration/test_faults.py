@@ -155,6 +155,7 @@ def test_a_worker_killed_mid_task_loses_and_duplicates_nothing(
 
 
 @pytest.mark.slow
+@pytest.mark.process
 def test_a_redis_restart_loses_no_organization(celery_worker, process_env, admin, tmp_path):
     require(None if shutil.which("redis-server") else "redis-server is not on PATH")
     broker = PrivateRedis(tmp_path / "redis.log")

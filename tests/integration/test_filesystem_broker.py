@@ -54,6 +54,7 @@ def produce(folder: str, name: str, producer: int) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.process
 def test_producers_racing_a_consumer_lose_garble_and_duplicate_nothing(
     folder: str, name: str
 ) -> None:
@@ -171,6 +172,7 @@ def consume(folder: str, name: str, start, results) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.process
 def test_consumers_racing_for_the_same_messages_each_get_one_once(folder: str, name: str) -> None:
     with connect(folder) as connection:
         queue = connection.SimpleQueue(name)

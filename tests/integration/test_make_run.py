@@ -17,7 +17,7 @@ from django.conf import settings
 from tests.processes import descendants, embedded_env, free_port, is_running
 from tests.waiting import wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.process]
 
 STOPS_WITHIN = 15  # seconds; about 5 on an idle machine (the worker's loop drains every 2 s)
 

@@ -315,6 +315,7 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
+@pytest.mark.worker
 def test_on_the_embedded_default_worker_and_beat_record_heartbeats(tmp_path: Path) -> None:
     every_second = {  # every entry of the beat schedule, so that each is sent within the test
         "WORKMAIL_SWEEP_INTERVAL": "1",
@@ -395,6 +396,7 @@ DEPTH = textwrap.dedent(
 )
 
 
+@pytest.mark.process
 def test_queue_depth_counts_the_message_files_of_the_filesystem_broker(tmp_path: Path) -> None:
     env = embedded_env(tmp_path / "var", WORKMAIL_QUEUE="unread")
     result = manage(env, "shell", "-c", DEPTH)
@@ -421,6 +423,7 @@ UNANSWERED = textwrap.dedent(
 )
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("port", ["closed", "silent"])
 def test_queue_depth_is_none_quickly_when_redis_does_not_answer(
     port: str, silent_port: int, tmp_path: Path

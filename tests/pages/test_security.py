@@ -51,6 +51,7 @@ def run_console(
     )
 
 
+@pytest.mark.process
 def test_check_deploy_with_the_production_settings_warns_about_nothing(tmp_path) -> None:
     result = run_console(["manage.py", "check", "--deploy"], tmp_path, **PRODUCTION)
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
@@ -66,6 +67,7 @@ print(page.status_code, page.get("Location"), page.get("Strict-Transport-Securit
 """
 
 
+@pytest.mark.process
 def test_with_secure_cookies_http_is_redirected_and_a_forged_forwarded_proto_is_ignored(
     tmp_path,
 ) -> None:
@@ -73,6 +75,7 @@ def test_with_secure_cookies_http_is_redirected_and_a_forged_forwarded_proto_is_
     assert result.stdout.split() == ["301", "https://console.example.com/signin/", "None"]
 
 
+@pytest.mark.process
 def test_behind_a_configured_tls_proxy_https_pages_carry_hsts(tmp_path) -> None:
     result = run_console(
         ["-c", GET_SIGN_IN_PAGE],
@@ -146,10 +149,12 @@ def modes_after_a_start(var_dir: Path) -> dict[str, str]:
     return dict(line.split() for line in result.stdout.splitlines())
 
 
+@pytest.mark.process
 def test_a_fresh_var_dir_is_readable_by_its_owner_only(tmp_path) -> None:
     assert modes_after_a_start(tmp_path / "var") == OWNER_ONLY
 
 
+@pytest.mark.process
 def test_an_existing_var_dir_with_looser_modes_is_tightened_at_start(tmp_path) -> None:
     var_dir = tmp_path / "var"
     modes_after_a_start(var_dir)

@@ -83,6 +83,7 @@ def fail_until_the_limit(username: str, address: str = "192.0.2.1", url: str = "
         attempt(username, "wrong-password", address, url)
 
 
+@pytest.mark.process
 def test_the_limit_and_the_cool_off_come_from_the_environment(tmp_path) -> None:
     env = {
         **os.environ,

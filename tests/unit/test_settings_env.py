@@ -48,6 +48,7 @@ def inactive_rule(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+@pytest.mark.process
 def test_the_inactive_period_is_in_days_and_the_sweep_interval_in_seconds(tmp_path) -> None:
     assert inactive_rule(tmp_path).stdout.split() == [str(30 * 86400.0), "300.0"]
     shorter = inactive_rule(tmp_path, WORKMAIL_INACTIVE_AFTER="0.5", WORKMAIL_INACTIVE_INTERVAL="5")
