@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 from celery.signals import after_task_publish
 from django.conf import settings
@@ -33,6 +34,11 @@ CELERY_APPLICATION_NAME = f"{QUEUE}-celery"
 WORKER_DNS_PORT = free_port()
 # The DNS server fixtures, for the route53 tests and every other test that needs real DNS.
 pytest_plugins = ["tests.route53.dns_servers"]
+# Hypothesis: the full count of examples in CI, a few locally (where an example that failed is
+# kept in .hypothesis/ and tried first the next time). A test may ask for its own count.
+hypothesis.settings.register_profile("ci", max_examples=15)
+hypothesis.settings.register_profile("local", max_examples=3)
+hypothesis.settings.load_profile("ci" if IN_CI else "local")
 
 
 # What a test needs, from the fixtures it uses (its fixtures' fixtures too); `make check` runs the
