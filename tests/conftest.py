@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.test import Client, TransactionTestCase
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from tests.factories import MembershipFactory
 from tests.processes import CeleryProcess, broker_problem, forget_queue, free_port
@@ -119,6 +120,21 @@ def _flush_tables_despite_deadlocks(self: TransactionTestCase) -> None:
 
 
 TransactionTestCase._fixture_teardown = _flush_tables_despite_deadlocks
+
+_find_static_files = WhiteNoiseMiddleware.add_files_from_finders
+_static_files: dict[str, object] = {}
+
+
+def _find_static_files_once(self: WhiteNoiseMiddleware) -> None:
+    """WhiteNoise finds and reads the headers of every static file (the admin's 170 too) each time
+    the middleware loads, which every new test client does: once a run is enough."""
+    if not _static_files:
+        _find_static_files(self)
+        _static_files.update(self.files)
+    self.files.update(_static_files)
+
+
+WhiteNoiseMiddleware.add_files_from_finders = _find_static_files_once
 
 
 def require(problem: str | None) -> None:
