@@ -225,6 +225,15 @@ def _wait_for_other_sessions_at_the_end(django_db_setup, django_db_blocker) -> I
             time.sleep(0.05)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _forget_the_queue_at_the_end() -> Iterator[None]:
+    """Drop this run's queue from the broker at the end (after the worker stopped, if one ran):
+    tests that commit send messages for real, and a run without a worker would leave them."""
+    yield
+    if broker_problem(settings.CELERY_BROKER_URL) is None:
+        forget_queue(settings.CELERY_BROKER_URL, QUEUE)
+
+
 @pytest.fixture(scope="session")
 def services_problem(django_db_setup, django_db_blocker) -> str | None:
     if IN_CI and connection.vendor != "postgresql":
@@ -247,7 +256,6 @@ def celery_worker(services_problem, process_env, tmp_path_factory) -> Iterator[C
     log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
     with CeleryProcess.worker(process_env(), log) as worker:
         yield worker
-    forget_queue(settings.CELERY_BROKER_URL, QUEUE)
 
 
 @pytest.fixture
