@@ -7,14 +7,17 @@ done) do the writes go. A check-then-write without a lock or a constraint fails 
 - PostgreSQL: another session holds `LOCK TABLE … IN SHARE ROW EXCLUSIVE MODE` (reads run,
   INSERT/UPDATE/DELETE wait) until pg_stat_activity shows every request waiting for a lock; a
   request queued on a row lock (the account row, say) counts as waiting too.
-- SQLite: another connection holds the write lock (`BEGIN IMMEDIATE`) for a fixed pause, as
-  SQLite can't say who waits.
+- SQLite: another connection holds the write lock (`BEGIN IMMEDIATE`) until every request has
+  asked for it: SQLite can't say who waits, so each request's connection notes its first
+  statement that writes (`BEGIN IMMEDIATE` under the settings' transaction mode).
 """
 
+import contextlib
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, Self
 
 from django.db import connection, connections, models
@@ -24,7 +27,6 @@ from workmail_console.models import Membership
 
 COUNT = 20
 WAIT_LIMIT = 60.0  # seconds for every request to reach its first write, on a loaded machine
-SQLITE_PAUSE = 2.0  # seconds: time for twenty requests to read, even on a loaded 2-core machine
 
 
 def clients_for(membership: Membership, count: int = COUNT) -> list[Client]:
@@ -47,10 +49,13 @@ def race[T](
     errors: list[BaseException] = []
     finished: list[int] = []
 
+    hold = _hold_writes(writes_to)
+
     def run(index: int) -> None:
         try:
             start.wait()
-            results[index] = action(index)
+            with hold.request(index):
+                results[index] = action(index)
         except BaseException as error:  # reported below, in the test's thread
             errors.append(error)
         finally:
@@ -59,7 +64,7 @@ def race[T](
 
     threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
     try:
-        with _hold_writes(writes_to) as hold:
+        with hold:
             for thread in threads:
                 thread.start()
             start.wait()
@@ -83,6 +88,9 @@ class _PostgresHold:
         self.session.execute("BEGIN")
         self.session.execute(f"LOCK TABLE {self.table} IN SHARE ROW EXCLUSIVE MODE")
         return self
+
+    def request(self, index: int) -> AbstractContextManager:
+        return contextlib.nullcontext()  # pg_stat_activity says who waits
 
     def until_waiting(self, count: int, finished: list[int]) -> None:
         deadline = time.monotonic() + WAIT_LIMIT
@@ -108,6 +116,11 @@ class _PostgresHold:
 
 
 class _SQLiteHold:
+    READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA")
+
+    def __init__(self) -> None:
+        self.asked: set[int] = set()  # the requests that asked for the write lock
+
     def __enter__(self) -> Self:
         self.session = sqlite3.connect(
             connection.settings_dict["NAME"], isolation_level=None, timeout=30
@@ -115,8 +128,26 @@ class _SQLiteHold:
         self.session.execute("BEGIN IMMEDIATE")
         return self
 
+    def request(self, index: int) -> AbstractContextManager:
+        """Note when request `index`, on this thread's connection, asks for the write lock."""
+
+        def note(execute, sql: str, params, many: bool, context: dict):
+            if not sql.lstrip().upper().startswith(self.READS):
+                self.asked.add(index)
+            return execute(sql, params, many, context)
+
+        return connection.execute_wrapper(note)
+
     def until_waiting(self, count: int, finished: list[int]) -> None:
-        time.sleep(SQLITE_PAUSE)
+        deadline = time.monotonic() + WAIT_LIMIT
+        while time.monotonic() < deadline:
+            if len(self.asked | set(finished)) >= count:
+                return
+            time.sleep(0.02)
+        raise AssertionError(
+            f"After {WAIT_LIMIT:.0f} s only {len(self.asked)} requests asked for the write lock"
+            f" and {len(finished)} are done, of {count}."
+        )
 
     def __exit__(self, *exc_info: object) -> None:
         self.session.execute("COMMIT")

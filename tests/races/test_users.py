@@ -177,7 +177,7 @@ def test_a_user_enabled_as_the_sweep_runs_leaves_the_organization_active_with_it
     """Even rounds: the enable holds the organization's row when the sweep's move comes, which
     must then move nothing. Odd rounds: the enable comes while the sweep is between its move and
     its commit, and must bring the organization back. Never Inactive with a user enabled."""
-    # Each race on SQLite pauses SQLITE_PAUSE, and the order there is chance: fewer rounds.
+    # On SQLite the order is chance, not the test's: fewer rounds.
     rounds = 20 if connection.vendor == "postgresql" else 6
     sweep_moved = []
     for round_ in range(rounds):
