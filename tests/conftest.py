@@ -18,6 +18,7 @@ from celery.signals import after_task_publish
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.test import Client, TransactionTestCase
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -120,6 +121,29 @@ def _flush_tables_despite_deadlocks(self: TransactionTestCase) -> None:
 
 
 TransactionTestCase._fixture_teardown = _flush_tables_despite_deadlocks
+
+_truncate = PostgresOperations.sql_flush
+
+
+def _delete_rows(
+    self: PostgresOperations,
+    style,
+    tables: list[str],
+    *,
+    reset_sequences: bool = False,
+    allow_cascade: bool = False,
+) -> list[str]:
+    """A transactional test's table wipe on PostgreSQL as DELETEs: a TRUNCATE of every table
+    takes about 0.3 s (new files for each table and index), deleting a test's few rows a few
+    milliseconds. Django's foreign keys are deferred, so the order does not matter."""
+    if reset_sequences or not tables:
+        return _truncate(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    return [f"DELETE FROM {self.quote_name(table)};" for table in tables]
+
+
+PostgresOperations.sql_flush = _delete_rows
 
 _find_static_files = WhiteNoiseMiddleware.add_files_from_finders
 _static_files: dict[str, object] = {}
