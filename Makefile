@@ -9,6 +9,9 @@ WEB_BIND ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/workmail_console
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
+# make test runs in two pytest processes (pytest-xdist), each with its own test database, Celery
+# queue, worker and DNS port: most of its time is spent waiting on workers, browsers and timeouts.
+TEST_PROCESSES ?= 2
 # The quick tier: every test that needs no process (no Celery worker, browser, DNS server or other
 # process started); the markers come from tests/conftest.py.
 CHECK_MARKERS := not worker and not browser and not dnsserver and not process
@@ -44,7 +47,7 @@ test: $(VENV)/.installed services
 	@scripts/ensure-chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 check: $(VENV)/.installed services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
