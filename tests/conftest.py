@@ -57,8 +57,8 @@ NEEDS = {
     "worker_dns_server": "dnsserver",
 }
 PROCESS_MARKERS = {*NEEDS.values(), "process"}
-# Tests that start a process themselves in files another branch is moving (tests/domains to
-# tests/route53): marked here by name until they carry @pytest.mark.process.
+# A test that starts a process itself, marked here by name until it carries @pytest.mark.process
+# (tests/route53/test_dns_transport.py).
 STARTS_A_PROCESS = {"test_the_command_exits_with_status_1_when_a_listener_dies"}
 
 
