@@ -19,7 +19,7 @@ from directories.models import Directory
 from organizations import services
 from organizations.lifecycle import WORKING, State
 from organizations.models import LifecycleEvent, Organization
-from tests.conftest import require
+from tests.conftest import CELERY_APPLICATION_NAME, require
 from tests.factories import OrganizationFactory
 from tests.integration.test_lifecycle_with_worker import CREATED
 from tests.processes import CeleryProcess, PrivateRedis
@@ -188,3 +188,45 @@ def test_a_redis_restart_loses_no_organization(celery_worker, process_env, admin
         assert Directory.objects.count() == COUNT
     finally:
         print_logs(broker.log, worker.log, beat.log)
+
+
+def terminate_sessions(application_name: str) -> int:
+    """Cut off every session of this database opened under `application_name`, as a PostgreSQL
+    restart would; how many there were."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = %s",
+            [application_name],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.slow
+def test_a_task_after_the_workers_connection_was_cut_still_runs(
+    celery_worker, process_env, admin, tmp_path
+):
+    require(None if connection.vendor == "postgresql" else "pg_terminate_backend is PostgreSQL's")
+    application_name = f"{CELERY_APPLICATION_NAME}-cut"
+    log = tmp_path / "worker.log"
+    try:
+        with celery_worker.stopped():
+            # One process, so the task after the cut lands on the connection that was cut; and
+            # no beat, so no sweep would rescue a task that failed.
+            worker = CeleryProcess.worker(
+                process_env(PGAPPNAME=application_name), log, name="cut", concurrency=1
+            )
+            with worker:
+                first = services.create_organization(
+                    account=admin.account, region="us-east-1", alias="beforecut"
+                )
+                wait_for(all_reach([first.pk], State.ACTIVE, worker), timeout=30)
+                assert terminate_sessions(application_name) >= 1
+
+                second = services.create_organization(
+                    account=admin.account, region="us-east-1", alias="aftercut"
+                )
+                wait_for(all_reach([second.pk], State.ACTIVE, worker), timeout=30)
+        assert "lost its database connection; running it again" in log.read_text()
+    finally:
+        print_logs(log)

@@ -40,6 +40,9 @@ INTERVAL = 1
 TIMEOUT = 4
 HEARTBEATS = {"WORKMAIL_HEARTBEAT_INTERVAL": str(INTERVAL), "WORKMAIL_HEARTBEAT_TIMEOUT": "4"}
 SWEEP = "sweep-stuck-organizations"
+# How this test's worker and beat show in pg_stat_activity: a test cuts off theirs, not the
+# session worker's.
+APPLICATION_NAME = f"{CELERY_APPLICATION_NAME}-heartbeats"
 SCHEDULED = sorted(settings.CELERY_BEAT_SCHEDULE)  # beat records when it last sent each of them
 
 
@@ -66,7 +69,7 @@ def queue(services_problem, settings) -> Iterator[str]:
 @pytest.fixture
 def env(process_env, queue: str) -> dict[str, str]:
     """The environment of this test's worker and beat: its queue, a heartbeat every second."""
-    return process_env(WORKMAIL_QUEUE=queue, **HEARTBEATS)
+    return process_env(WORKMAIL_QUEUE=queue, PGAPPNAME=APPLICATION_NAME, **HEARTBEATS)
 
 
 @pytest.fixture
@@ -225,12 +228,12 @@ def refuse_connections_until_warned(process: CeleryProcess) -> None:
     with _connect("postgres", autocommit=True) as admin:
         admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
         try:
-            # Only the Celery processes' sessions: this test process may hold several of its
-            # own (Playwright's event loop gives Django connections per context).
+            # Only this test's Celery processes' sessions: this test process may hold several of
+            # its own (Playwright's event loop gives Django connections per context).
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = %s AND application_name = %s",
-                [name, CELERY_APPLICATION_NAME],
+                [name, APPLICATION_NAME],
             )
 
             def warned() -> bool:
