@@ -44,8 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # `python bench/seed.py` from anywhere
 
-from organizations import lifecycle  # noqa: E402  (needs ROOT on the path)
-from organizations.lifecycle import State  # noqa: E402
+from organizations.lifecycle import LIFECYCLE, State  # noqa: E402
 
 REGIONS = {"us-east-1": 0.5, "us-west-2": 0.25, "eu-west-1": 0.25}
 ACCOUNTS = 20
@@ -57,7 +56,7 @@ HOUR = 3600.0
 R, C, V, A = State.REQUESTED, State.CREATING, State.VALIDATING, State.ACTIVE
 CREATED = (R, C, V, A)
 # The lifecycle's transitions, asked once: a million checks against the table cost seconds.
-LEGAL = frozenset((a, b) for a in State for b in State if lifecycle.can_transition(a, b))
+LEGAL = frozenset((a, b) for a in State for b in State if LIFECYCLE.can_transition(a, b))
 
 
 @dataclass(frozen=True)
@@ -247,7 +246,7 @@ def _time(rng: random.Random, plan: Plan, now: float, keys: dict[tuple[str, str]
     def add(state: State, at: float, reason: str) -> None:
         if states:
             if (states[-1], state) not in LEGAL:
-                lifecycle.check_transition(states[-1], state)  # raises, saying which
+                LIFECYCLE.check_transition(states[-1], state)  # raises, saying which
             at = max(at, times[-1] + 0.001)  # strictly increasing, whatever the draws
         states.append(state)
         times.append(at)

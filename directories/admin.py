@@ -17,6 +17,6 @@ class DirectoryAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(DirectoryEvent)
 class DirectoryEventAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["directory", "from_stage", "to_stage", "at", "reason"]
-    list_filter = ["to_stage"]
+    list_display = ["directory", "from_state", "to_state", "at", "reason"]
+    list_filter = ["to_state"]
     list_select_related = ["directory"]

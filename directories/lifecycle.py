@@ -6,7 +6,7 @@ Everything else asks this module; no other code decides which stage may follow w
 
 from enum import StrEnum
 
-from workmail_console.lifecycle import Badge, Columns, Lifecycle, StateInfo
+from workmail_console.lifecycle import Badge, Lifecycle, StateInfo
 
 
 class Stage(StrEnum):
@@ -54,11 +54,15 @@ TABLE: dict[str, StateInfo] = {
 }
 
 LIFECYCLE = Lifecycle(
+    name="directory",
     noun="A directory",
     table=TABLE,
     # Stages a worker moves on from by itself, after WORKMAIL_STAGE_DELAY; the sweep re-sends them.
     working=frozenset({Stage.REQUESTED, Stage.CREATING, Stage.DELETING}),
+    steps="directories.workflow.STEPS",
+    state_field="stage",
+    changed_at_field="stage_changed_at",
+    word="Status",
 )
-COLUMNS = Columns(state="stage", changed_at="stage_changed_at")
 # Stages from which a directory may be deleted.
 DELETABLE = LIFECYCLE.entering(Stage.DELETING)

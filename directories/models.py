@@ -6,14 +6,14 @@ import logging
 import re
 import secrets
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from directories.lifecycle import COLUMNS, DELETABLE, LIFECYCLE, Stage
+from directories.lifecycle import DELETABLE, LIFECYCLE, Stage
 from directories.signals import directory_changed
-from workmail_console import lifecycle
+from workmail_console.lifecycle import LifecycleEventBase, LifecycleModel
 from workmail_console.models import Account
 from workmail_console.regions import REGION_CHOICES
 
@@ -79,7 +79,9 @@ class DirectoryQuerySet(models.QuerySet["Directory"]):
         return self.exclude(stage=Stage.DELETED)
 
 
-class Directory(models.Model):
+class Directory(LifecycleModel):
+    lifecycle = LIFECYCLE
+
     directory_id = models.CharField(max_length=12, unique=True, default=new_directory_id)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="directories")
     region = models.CharField(max_length=16, choices=REGION_CHOICES)
@@ -179,47 +181,13 @@ class Directory(models.Model):
         return [Application(value).label for value in self.applications]
 
     @property
-    def description(self) -> str:
-        return LIFECYCLE.describe(self.stage)
-
-    @property
-    def is_working(self) -> bool:
-        return LIFECYCLE.is_working(self.stage)
-
-    @property
     def is_deletable(self) -> bool:
         return self.stage in DELETABLE
 
-    def transition(self, target: Stage, *, reason: str) -> bool:
-        """Move to `target` if the row is still in the stage we read; False if another did.
-
-        Once committed, `directories.signals.directory_changed` tells whoever listens.
-        """
-        source = self.stage
-        moved_at = lifecycle.move(
-            LIFECYCLE,
-            Directory.objects.filter(pk=self.pk),
-            COLUMNS,
-            source,
-            target,
-            event=lambda at: DirectoryEvent(
-                directory_id=self.pk, from_stage=source, to_stage=target, at=at, reason=reason
-            ),
-            on_commit=lambda: _announce(self),
-        )
-        if moved_at is None:
-            return False
-        self.stage, self.stage_changed_at = target, moved_at
-        return True
-
-    def insert(self, *, reason: str) -> None:
-        """Write this new directory with its first DirectoryEvent, atomically; announce it."""
-        with transaction.atomic():
-            self.save(force_insert=True)
-            DirectoryEvent.objects.create(
-                directory=self, to_stage=self.stage, at=self.stage_changed_at, reason=reason
-            )
-            transaction.on_commit(lambda: _announce(self))
+    def moved(self) -> None:
+        """Once a stage change is committed, `directories.signals.directory_changed` tells
+        whoever listens."""
+        _announce(self)
 
 
 def _announce(directory: Directory) -> None:
@@ -234,18 +202,15 @@ def _announce(directory: Directory) -> None:
             )
 
 
-class DirectoryEvent(models.Model):
-    """One move of a directory from one stage to another (the first has no `from_stage`)."""
+class DirectoryEvent(LifecycleEventBase):
+    """One move of a directory from one stage to another (workmail_console.lifecycle)."""
 
     directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="events")
-    from_stage = models.CharField(max_length=16, choices=STAGE_CHOICES, blank=True)
-    to_stage = models.CharField(max_length=16, choices=STAGE_CHOICES)
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField(max_length=256)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    subject = "directory"
+
+    class Meta(LifecycleEventBase.Meta):
         indexes = [models.Index(fields=["directory", "at"])]
 
-    def __str__(self) -> str:
-        return f"{self.directory_id}: {self.from_stage or '∅'} → {self.to_stage}"
+
+Directory.event_model = DirectoryEvent

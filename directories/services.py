@@ -27,7 +27,6 @@ from directories.models import (
     is_directory_id,
     new_directory_id,
 )
-from directories.tasks import enqueue_advance
 from organizations.lifecycle import State as OrganizationState
 from workmail_console.db import savepoint_if_nested
 from workmail_console.errors import (
@@ -37,6 +36,7 @@ from workmail_console.errors import (
     InvalidParameterException,
 )
 from workmail_console.models import Account
+from workmail_console.tasks import enqueue
 
 # --- The checks the organization side calls -------------------------------------------------
 
@@ -319,11 +319,8 @@ def set_up_directory(*, account: Account, region: str, kind: str, **values: Any)
 
 
 def _advance_on_commit(directory: Directory) -> None:
-    transaction.on_commit(
-        lambda: enqueue_advance(
-            directory.directory_id, directory.stage, settings.WORKMAIL_STAGE_DELAY
-        )
-    )
+    stage, delay = directory.stage, settings.WORKMAIL_STAGE_DELAY
+    transaction.on_commit(lambda: enqueue("directory", directory.pk, stage, delay))
 
 
 # --- Reading ---------------------------------------------------------------------------------

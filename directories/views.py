@@ -17,6 +17,7 @@ from directories.forms import CreateAliasForm, SetUpDirectoryForm
 from directories.models import Directory, DirectoryType
 from users import services as users
 from users.forms import AddDirectoryUserForm
+from workmail_console import lifecycle
 from workmail_console.errors import EntityDoesNotExistException, WorkMailError
 from workmail_console.live import render_live
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
@@ -61,7 +62,7 @@ def _detail(
 ) -> HttpResponse:
     context = {
         "directory": directory,
-        "events": directory.events.order_by("at", "pk"),
+        "history": lifecycle.history(directory),
         "organizations": services.organizations_using(directory).order_by("alias"),
         "unsupported_reason": services.unsupported_reason(directory),
         "polling": directory.is_working,

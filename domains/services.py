@@ -17,7 +17,6 @@ from route53 import registrar, registry
 from route53 import services as route53
 from route53.models import DomainRegistration, HostedZone
 from route53.services import RecordSet
-from route53.tasks import complete_registration
 from users.models import User
 from workmail_console.errors import (
     InvalidParameterException,
@@ -132,7 +131,7 @@ def _registered_zone(organization: Organization, name: str) -> HostedZone | None
     registration = DomainRegistration.objects.filter(
         account_id=organization.account_id, name=name
     ).first() or registrar.register_domain(account=organization.account, name=name)
-    complete_registration(registration.pk)  # the queued run then finds it done
+    registrar.complete_registration(registration.pk)  # the queued run then finds it done
     return DomainRegistration.objects.get(pk=registration.pk).zone
 
 

@@ -19,9 +19,9 @@ from domains.models import MailDomain, VerificationStatus
 from ops.heartbeats import alive_since
 from ops.models import Heartbeat, ProcessKind
 from ops.queue import queue_depth
-from organizations import lifecycle
-from organizations.lifecycle import State
+from organizations.lifecycle import LIFECYCLE, State
 from organizations.models import LifecycleEvent, Organization, StateCount
+from workmail_console.lifecycle import stuck_filter
 from workmail_console.live import version_tag
 from workmail_console.regions import REGIONS
 
@@ -127,7 +127,7 @@ def stuck_cutoff() -> datetime:
 
 def _attention_filter(cutoff: datetime) -> Q:
     broken = Q(state__in=[State.FAILED, State.IMPAIRED])
-    stuck = Q(state__in=lifecycle.WORKING, state_changed_at__lt=cutoff)
+    stuck = Q(**stuck_filter(LIFECYCLE, cutoff))
     return broken | stuck
 
 
@@ -150,7 +150,7 @@ def needs_attention(scope: Scope, tiles: list[Tile]) -> tuple[list[Organization]
         for tile in tiles
         if tile.state in (State.FAILED, State.IMPAIRED) and scope.state in (None, tile.state)
     )
-    stuck = rows.filter(state__in=lifecycle.WORKING, state_changed_at__lt=cutoff).count()
+    stuck = rows.filter(**stuck_filter(LIFECYCLE, cutoff)).count()
     return _mark_stuck(listed, cutoff), broken + stuck
 
 

@@ -24,8 +24,7 @@ from prometheus_client.utils import floatToGoString
 
 from ops.heartbeats import live_workers
 from ops.queue import queue_depth
-from organizations import lifecycle
-from organizations.lifecycle import State
+from organizations.lifecycle import LIFECYCLE, State
 from organizations.models import LifecycleEvent, StateCount
 from workmail_console.regions import REGIONS
 
@@ -70,7 +69,7 @@ def _transitions() -> CounterMetricFamily:
     # Every allowed transition is there from the start, so rate() sees its first increase.
     allowed = [(NO_STATE, State.REQUESTED.value)] + [
         (source.value, target.value)
-        for source, info in lifecycle.TABLE.items()
+        for source, info in LIFECYCLE.table.items()
         for target in sorted(info.leaves_to)
     ]
     counts = dict.fromkeys(allowed, 0)
@@ -97,7 +96,7 @@ def _state_seconds() -> HistogramMetricFamily:
     bounds = {f"le{i}": bound for i, bound in enumerate(STATE_SECONDS_BUCKETS)}
     rows = (
         LifecycleEvent.objects.order_by()
-        .filter(from_state__in=lifecycle.WORKING, from_state_seconds__isnull=False)
+        .filter(from_state__in=LIFECYCLE.working, from_state_seconds__isnull=False)
         .values("from_state")
         .annotate(
             **{key: Count("pk", filter=Q(from_state_seconds__lte=b)) for key, b in bounds.items()},
@@ -111,7 +110,7 @@ def _state_seconds() -> HistogramMetricFamily:
         "Seconds organizations spent in a working state, observed when they left it.",
         labels=["state"],
     )
-    for state in sorted(lifecycle.WORKING):
+    for state in sorted(LIFECYCLE.working):
         row = by_state.get(state, {})
         buckets = [(floatToGoString(b), row.get(key, 0)) for key, b in bounds.items()]
         buckets.append(("+Inf", row.get("total", 0)))

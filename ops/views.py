@@ -15,9 +15,9 @@ from ops import dashboard as data
 from ops.forms import DashboardFilter
 from organizations.lifecycle import State
 from organizations.models import Organization
-from organizations.tasks import enqueue_advance
 from workmail_console.live import unchanged
 from workmail_console.regions import REGIONS
+from workmail_console.tasks import enqueue
 from workmail_console.tenancy import ConsoleRequest, account_required
 
 # How often the open page asks for news, in seconds.
@@ -140,7 +140,7 @@ def retry(request: ConsoleRequest, region: str, organization_id: str) -> HttpRes
             f"{organization.alias} is {organization.state}: no step is waiting, so there is"
             " nothing to retry.",
         )
-    elif enqueue_advance(organization.organization_id, organization.state):
+    elif enqueue("organization", organization.organization_id, organization.state):
         messages.success(
             request,
             f"Retry sent: a worker will take {organization.alias} on from {organization.state}.",

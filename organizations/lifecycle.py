@@ -1,10 +1,11 @@
 """The organization lifecycle as one table (DESIGN §4): states, console text, badges, transitions.
 
-Everything else asks this module; no other code decides which state may follow which.
+Everything else asks LIFECYCLE; no other code decides which state may follow which.
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from workmail_console.lifecycle import Badge, Lifecycle, StateInfo
 
 
 class State(StrEnum):
@@ -19,26 +20,9 @@ class State(StrEnum):
     DELETED = "Deleted"
 
 
-class Badge(StrEnum):
-    """The console's status indicator types (Cloudscape): colour and icon go together."""
-
-    SUCCESS = "success"
-    IN_PROGRESS = "in-progress"
-    ERROR = "error"
-    WARNING = "warning"
-    STOPPED = "stopped"
-
-
-@dataclass(frozen=True)
-class StateInfo:
-    description: str
-    badge: Badge
-    leaves_to: frozenset[State]
-
-
 _LIVE_EXITS = frozenset({State.DELETING})
 
-TABLE: dict[State, StateInfo] = {
+TABLE: dict[str, StateInfo] = {
     State.REQUESTED: StateInfo(
         "Your organization creation request is in the queue and waiting to be created.",
         Badge.IN_PROGRESS,
@@ -86,37 +70,13 @@ TABLE: dict[State, StateInfo] = {
     ),
 }
 
-# States in which a worker still has something to do; the sweep re-enqueues these when they sit.
-WORKING = frozenset({State.REQUESTED, State.CREATING, State.VALIDATING, State.DELETING})
-# States that never change again.
-TERMINAL = frozenset(state for state, info in TABLE.items() if not info.leaves_to)
+LIFECYCLE = Lifecycle(
+    name="organization",
+    noun="An organization",
+    table=TABLE,
+    # States in which a worker still has something to do; the sweep re-sends these when they sit.
+    working=frozenset({State.REQUESTED, State.CREATING, State.VALIDATING, State.DELETING}),
+    steps="organizations.workflow.STEPS",
+)
 # States from which an organization may be deleted: every live state the workers are not busy in.
-DELETABLE = frozenset(state for state, info in TABLE.items() if State.DELETING in info.leaves_to)
-
-
-class InvalidTransition(Exception):
-    def __init__(self, source: State, target: State) -> None:
-        super().__init__(f"An organization can't go from {source} to {target}.")
-        self.source = source
-        self.target = target
-
-
-def can_transition(source: State | str, target: State | str) -> bool:
-    return State(target) in TABLE[State(source)].leaves_to
-
-
-def check_transition(source: State | str, target: State | str) -> None:
-    if not can_transition(source, target):
-        raise InvalidTransition(State(source), State(target))
-
-
-def describe(state: State | str) -> str:
-    return TABLE[State(state)].description
-
-
-def badge(state: State | str) -> Badge:
-    return TABLE[State(state)].badge
-
-
-def is_working(state: State | str) -> bool:
-    return State(state) in WORKING
+DELETABLE = LIFECYCLE.entering(State.DELETING)

@@ -2,13 +2,9 @@
 
 import re
 import secrets
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models.functions import Lower
-from django.db.models.sql import InsertQuery, UpdateQuery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,8 +12,8 @@ from directories.models import Directory
 from keys.models import Key
 from organizations import lifecycle
 from organizations.lifecycle import State
-from workmail_console.db import savepoint_if_nested
 from workmail_console.errors import OrganizationStateException
+from workmail_console.lifecycle import LifecycleEventBase, LifecycleModel
 from workmail_console.models import Account
 from workmail_console.names import TEST_DOMAIN_SUFFIX
 from workmail_console.regions import REGION_CHOICES
@@ -80,7 +76,9 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.live().filter(alias_released_at__isnull=True)
 
 
-class Organization(models.Model):
+class Organization(LifecycleModel):
+    lifecycle = lifecycle.LIFECYCLE
+
     organization_id = models.CharField(
         max_length=34, primary_key=True, default=new_organization_id, editable=False
     )
@@ -177,14 +175,6 @@ class Organization(models.Model):
         return f"https://{self.alias.lower()}.{TEST_DOMAIN_SUFFIX}/mail"
 
     @property
-    def description(self) -> str:
-        return lifecycle.describe(self.state)
-
-    @property
-    def is_working(self) -> bool:
-        return lifecycle.is_working(self.state)
-
-    @property
     def is_deletable(self) -> bool:
         return self.state in lifecycle.DELETABLE
 
@@ -214,144 +204,6 @@ class Organization(models.Model):
         rows = Organization.objects.select_for_update(no_key=True, of=("self",))
         return rows.select_related("directory").get(pk=self.pk)
 
-    def insert_requested(self, *, reason: str) -> None:
-        """Write this new organization as Requested, with its first LifecycleEvent, atomically."""
-        self.state = State.REQUESTED
-        event = LifecycleEvent(
-            organization_id=self.pk, account_id=self.account_id, region=self.region,
-            to_state=State.REQUESTED, at=self.state_changed_at, reason=reason,
-        )  # fmt: skip
-        if connection.vendor == "postgresql":
-            insert = InsertQuery(Organization)
-            insert.insert_values(Organization._meta.concrete_fields, [self])
-            [(sql, params)] = insert.get_compiler(connection=connection).as_sql()
-            with savepoint_if_nested():
-                _write_and_log(sql, params, event)
-            self._state.adding, self._state.db = False, connection.alias
-        else:
-            with transaction.atomic():
-                self.save(force_insert=True)
-                event.save(force_insert=True)
-
-    def transition(
-        self, target: State, *, reason: str, when: models.Q | None = None, **changes: Any
-    ) -> bool:
-        """Move to `target` if the row is still in the state we read (and matches `when`);
-        False if another moved it."""
-        moved_at = Organization.move(
-            self.pk, State(self.state), target, reason=reason, when=when, **changes
-        )
-        if moved_at is None:
-            return False
-        self.state = target
-        self.state_changed_at = moved_at
-        for name, value in changes.items():
-            setattr(self, name, value)
-        return True
-
-    @staticmethod
-    def move(
-        organization_id: str,
-        source: State,
-        target: State,
-        *,
-        reason: str,
-        when: models.Q | None = None,
-        **changes: Any,
-    ) -> datetime | None:
-        """Compare-and-set `source` -> `target`, writing its LifecycleEvent in the same transaction.
-
-        The update only matches a row still in `source` (and matching `when`, if given), so a
-        duplicate or late delivery moves nothing and writes no event. Returns when it moved, or
-        None.
-        """
-        lifecycle.check_transition(source, target)
-        now = timezone.now()
-        reason = _fitted(LifecycleEvent, "reason", reason)  # a reason may quote a long message
-        if "error_message" in changes:
-            changes["error_message"] = _fitted(
-                Organization, "error_message", changes["error_message"]
-            )
-        moving = Organization.objects.filter(pk=organization_id, state=source)
-        if when is not None:
-            moving = moving.filter(when)
-        changes = {"state": target, "state_changed_at": now, **changes}
-        event = LifecycleEvent(
-            organization_id=organization_id, from_state=source, to_state=target, at=now,
-            reason=reason,
-        )  # fmt: skip
-        if connection.vendor == "postgresql":
-            update = moving.query.chain(UpdateQuery)
-            update.add_update_values(changes)
-            moved = _move_and_log(*update.get_compiler(moving.db).as_sql(), event)
-        else:
-            # IMMEDIATE transactions (settings): the write lock is held from the read on.
-            with transaction.atomic(savepoint=False):
-                before = moving.values("account_id", "region", "state_changed_at").first()
-                moved = moving.update(**changes) if before else 0
-                if moved:
-                    event.account_id, event.region = before["account_id"], before["region"]
-                    event.from_state_seconds = (now - before["state_changed_at"]).total_seconds()
-                    event.save(force_insert=True)
-        return now if moved else None
-
-
-def _fitted(model: type[models.Model], field: str, text: str) -> str:
-    """`text` cut to the column's length: a message shown to people, not input to validate."""
-    return text[: model._meta.get_field(field).max_length]
-
-
-def _event_columns(event: "LifecycleEvent", computed: Sequence[str]) -> tuple[list[str], list]:
-    """The event's columns and values to insert, leaving out the `computed` ones and the key."""
-    fields = [
-        f
-        for f in LifecycleEvent._meta.concrete_fields
-        if not f.primary_key and f.attname not in computed
-    ]
-    columns = [connection.ops.quote_name(f.column) for f in fields]
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    return columns, values
-
-
-# The lifecycle's hottest path, so the two writes below earn their raw SQL: an organization's
-# INSERT or UPDATE and its event's INSERT as one statement (a data-modifying CTE), so one round
-# trip, atomic without a transaction of its own; the event is written only if a row was.
-
-
-def _write_and_log(sql: str, params: Sequence[Any], event: "LifecycleEvent") -> int:
-    columns, values = _event_columns(event, computed=())
-    statement = (
-        f"WITH written AS ({sql} RETURNING 1) "
-        f"INSERT INTO {connection.ops.quote_name(LifecycleEvent._meta.db_table)} "
-        f"({', '.join(columns)}) SELECT {', '.join(['%s'] * len(values))} FROM written"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, (*params, *values))
-        return cursor.rowcount
-
-
-def _move_and_log(sql: str, params: Sequence[Any], event: "LifecycleEvent") -> int:
-    """As _write_and_log, for an UPDATE: the event takes the account and Region from the row, and
-    the time spent in the old state from the row as it was (every CTE sees the statement's
-    snapshot, so `before` reads it ahead of the update)."""
-    computed = ("account_id", "region", "from_state_seconds")
-    columns, values = _event_columns(event, computed=computed)
-    quote = connection.ops.quote_name
-    organizations = quote(Organization._meta.db_table)
-    statement = (
-        f"WITH before AS (SELECT {quote('state_changed_at')} AS since FROM {organizations} "
-        f"WHERE {quote('organization_id')} = %s), "
-        f"written AS ({sql} RETURNING {quote('account_id')}, {quote('region')}) "
-        f"INSERT INTO {quote(LifecycleEvent._meta.db_table)} "
-        f"({', '.join([*columns, *(quote(c) for c in computed)])}) "
-        f"SELECT {', '.join(['%s'] * len(values))}, written.{quote('account_id')}, "
-        f"written.{quote('region')}, "
-        f"EXTRACT(EPOCH FROM %s - (SELECT since FROM before)) FROM written"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, (event.organization_id, *params, *values, event.at))
-        return cursor.rowcount
-
 
 class StateCount(models.Model):
     """How many organizations an account has in each Region and state.
@@ -373,30 +225,20 @@ class StateCount(models.Model):
         return f"{self.account_id} {self.region} {self.state}: {self.count}"
 
 
-class LifecycleEvent(models.Model):
-    """One move of an organization from one state to another (the first has no `from_state`).
-
-    The organization's account and Region are copied in, so that the dashboard's feed and counts
-    read this table alone, through its own indexes; `from_state_seconds` is how long the
-    organization had been in `from_state`, so timings need no pairing of events.
-    """
+class LifecycleEvent(LifecycleEventBase):
+    """One move of an organization (workmail_console.lifecycle.LifecycleEventBase): the dashboard's
+    feed, counts and timings read this table alone, through its own indexes."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
-    region = models.CharField(max_length=16, choices=REGION_CHOICES)
-    from_state = models.CharField(max_length=16, choices=STATE_CHOICES, blank=True)
-    to_state = models.CharField(max_length=16, choices=STATE_CHOICES)
-    at = models.DateTimeField(default=timezone.now)
-    from_state_seconds = models.FloatField(null=True, blank=True)
-    reason = models.CharField(max_length=256)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    subject = "organization"
+
+    class Meta(LifecycleEventBase.Meta):
         indexes = [
             models.Index(fields=["-at"]),
             models.Index(fields=["account", "-at"]),
             models.Index(fields=["organization", "at"]),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.organization_id}: {self.from_state or '∅'} → {self.to_state}"
+
+Organization.event_model = LifecycleEvent

@@ -22,7 +22,6 @@ from organizations.models import (
     Organization,
     is_organization_id,
 )
-from organizations.tasks import enqueue_advance
 from workmail_console.errors import (
     DirectoryInUseException,
     DirectoryUnavailableException,
@@ -35,6 +34,7 @@ from workmail_console.errors import (
     WorkMailError,
 )
 from workmail_console.models import Account
+from workmail_console.tasks import enqueue
 
 # CreateOrganization's ClientToken: 1 to 128 printable ASCII characters, no spaces.
 CLIENT_TOKEN_MAX = 128
@@ -132,12 +132,11 @@ def create_organization(
                     " organization in the same account and Region.",
                     field="directory_id",
                 )
-            organization.insert_requested(reason="Creation requested")
+            organization.insert(reason="Creation requested")
     except IntegrityError:
         raise alias_unavailable(alias) from None  # a live organization of any account has it
-    transaction.on_commit(
-        lambda: enqueue_advance(organization.pk, State.REQUESTED, settings.WORKMAIL_STAGE_DELAY)
-    )
+    delay = settings.WORKMAIL_STAGE_DELAY
+    transaction.on_commit(lambda: enqueue("organization", organization.pk, State.REQUESTED, delay))
     return organization
 
 
@@ -260,7 +259,6 @@ def delete_organization(
     ):
         # Its state changed under us; report what it is now.
         return get_organization(account=account, region=region, organization_id=organization_id)
-    transaction.on_commit(
-        lambda: enqueue_advance(organization.pk, State.DELETING, settings.WORKMAIL_STAGE_DELAY)
-    )
+    delay = settings.WORKMAIL_STAGE_DELAY
+    transaction.on_commit(lambda: enqueue("organization", organization.pk, State.DELETING, delay))
     return organization

@@ -3,8 +3,6 @@
 Every view here is under `/<region>/organizations/` and works in that Region only.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +14,9 @@ from directories import services as directories
 from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
 from organizations.lifecycle import State
-from organizations.models import LifecycleEvent, Organization, is_organization_id
+from organizations.models import Organization, is_organization_id
 from organizations.setup_messages import SetupMessage, setup_messages
+from workmail_console import lifecycle
 from workmail_console.errors import OrganizationNotFoundException, WorkMailError
 from workmail_console.live import render_live, unchanged, version_tag
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
@@ -69,55 +68,6 @@ def _rows_version(page) -> str:
     return version_tag(rows, page.number, page.paginator.count)
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    """One lifecycle event, with how long the organization stayed in the state it entered."""
-
-    event: LifecycleEvent
-    seconds: float | None  # None for Deleted, which it never leaves
-    so_far: bool  # the state it is still in: `seconds` runs up to now
-
-
-@dataclass
-class StateTime:
-    """The time an organization spent in one state, over every time it entered it."""
-
-    state: str
-    entered: int = 0
-    seconds: float = 0.0
-    so_far: bool = False
-
-
-def _history(organization: Organization) -> tuple[list[HistoryRow], list[StateTime]]:
-    """The organization's events, oldest first, and the total time per state, from one query.
-
-    The time in a state is the next event's `from_state_seconds` (its `at` difference for events
-    written before that column); the state the organization is still in counts up to now.
-    """
-    events = list(organization.events.order_by("at", "pk"))
-    rows = []
-    for event, following in zip(events, [*events[1:], None], strict=True):
-        so_far = False
-        if following is not None:
-            seconds = following.from_state_seconds
-            if seconds is None:
-                seconds = (following.at - event.at).total_seconds()
-        elif event.to_state == organization.state and event.to_state != State.DELETED:
-            seconds, so_far = (timezone.now() - organization.state_changed_at).total_seconds(), True
-        else:
-            seconds = None
-        rows.append(HistoryRow(event, seconds, so_far))
-    totals: dict[str, StateTime] = {}
-    for row in rows:
-        if row.seconds is None:
-            continue
-        total = totals.setdefault(row.event.to_state, StateTime(row.event.to_state))
-        total.entered += 1
-        total.seconds += row.seconds
-        total.so_far |= row.so_far
-    return rows, list(totals.values())
-
-
 @require_GET
 @account_required
 def organization_detail(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
@@ -126,7 +76,6 @@ def organization_detail(request: ConsoleRequest, region: str, organization_id: s
     version = _version_of(organization, setup)
     if nothing_new := unchanged(request, version):
         return nothing_new
-    history, state_times = _history(organization)
     # Live until Deleted: fast while working, slowly otherwise (Active can still turn Impaired,
     # a user can be enabled elsewhere).
     live = organization.state != State.DELETED
@@ -135,8 +84,7 @@ def organization_detail(request: ConsoleRequest, region: str, organization_id: s
         "organization": organization,
         "setup_messages": setup,
         "users_url": reverse("users:list", args=[region, organization_id]) if has_users else None,
-        "history": history,
-        "state_times": state_times,
+        "history": lifecycle.history(organization),
         "polling": live,
         "poll_every": WORKING_POLL if organization.is_working else IDLE_POLL,
         "live_url": f"{request.path}?since={version}",

@@ -1,7 +1,5 @@
 """What a worker does for an organization in each working state."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -14,8 +12,7 @@ from organizations.lifecycle import State
 from organizations.models import DirectoryChoice, Organization
 from users.services import deregister_all
 from workmail_console.errors import WorkMailError
-
-Outcome = tuple[State, str, dict[str, Any]]
+from workmail_console.lifecycle import Outcome, Step
 
 
 def _provision(organization: Organization) -> Outcome:
@@ -88,13 +85,6 @@ def _start_creating(organization: Organization) -> Outcome:
     return State.CREATING, "Creation workflow started", {}
 
 
-@dataclass(frozen=True)
-class Step:
-    run: Callable[[Organization], Outcome]
-    # The relations the step looks at, fetched with the row; None: it needs no row at all.
-    reads: tuple[str, ...] | None = ()
-
-
 STEPS: dict[State, Step] = {
     State.REQUESTED: Step(_start_creating, reads=None),
     State.CREATING: Step(
@@ -103,24 +93,3 @@ STEPS: dict[State, Step] = {
     State.VALIDATING: Step(_validate, reads=("directory", "encryption_key")),
     State.DELETING: Step(_finish_deleting, reads=("directory",)),
 }
-
-
-def advance(organization_id: str, expected: State) -> State | None:
-    """Do the step for `expected` if the organization is still in it; the new state, or None.
-
-    The step's compare-and-set decides: a duplicate, late or swept message finds the row moved on
-    and changes nothing. What a step provisions is keyed by the organization, so a step that runs
-    twice, or dies before its compare-and-set, finds what it made the first time.
-    """
-    step = STEPS.get(expected)
-    if step is None:
-        return None
-    if step.reads is None:
-        organization = Organization(organization_id=organization_id, state=expected)
-    else:
-        rows = Organization.objects.filter(pk=organization_id, state=expected).order_by()
-        organization = (rows.select_related(*step.reads) if step.reads else rows).first()
-        if organization is None:
-            return None  # moved on already
-    target, reason, changes = step.run(organization)
-    return target if organization.transition(target, reason=reason, **changes) else None

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from workmail_console.lifecycle import Badge, Lifecycle, LifecycleModel, StateInfo
 from workmail_console.models import Account
 
 HOSTED_ZONE_ID_PATTERN = re.compile(r"Z[0-9A-Z]{13,32}")
@@ -109,7 +110,32 @@ class DomainRegistrationQuerySet(models.QuerySet["DomainRegistration"]):
         return self.filter(registered=True)
 
 
-class DomainRegistration(models.Model):
+REGISTRATION_LIFECYCLE = Lifecycle(
+    name="registration",
+    noun="A domain registration",
+    table={
+        RegistrationStatus.IN_PROGRESS: StateInfo(
+            "The registrar is registering the domain and creating its hosted zone.",
+            Badge.IN_PROGRESS,
+            frozenset({RegistrationStatus.SUCCESSFUL}),
+            label="In progress",
+        ),
+        RegistrationStatus.SUCCESSFUL: StateInfo(
+            "The domain is registered and delegated to its hosted zone's name servers.",
+            Badge.SUCCESS,
+            # A name claimed by its first hosted zone, then registered by its account.
+            frozenset({RegistrationStatus.IN_PROGRESS}),
+            label="Successful",
+        ),
+    },
+    working=frozenset({RegistrationStatus.IN_PROGRESS}),
+    steps="route53.registrar.STEPS",
+    state_field="status",
+    changed_at_field="status_changed_at",
+)
+
+
+class DomainRegistration(LifecycleModel):
     """The emulated registry: who a public name belongs to, and which name servers it is
     delegated to. One row per name in the whole emulator (the unique constraint decides a race
     between registering a name and making the first public zone of it).
@@ -129,8 +155,12 @@ class DomainRegistration(models.Model):
     zone = models.ForeignKey(HostedZone, on_delete=models.SET_NULL, null=True, blank=True)
     name_servers = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
 
     objects = DomainRegistrationQuerySet.as_manager()
+
+    lifecycle = REGISTRATION_LIFECYCLE
+    region_field = None  # Route 53 is global
 
     class Meta:
         db_table = "domains_domainregistration"
@@ -138,7 +168,7 @@ class DomainRegistration(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="unique_registered_domain"),
         ]
-        indexes = [models.Index(fields=["status", "created"])]  # the stuck registrations sweep
+        indexes = [models.Index(fields=["status", "status_changed_at"])]  # the stuck sweep
 
     def __str__(self) -> str:
         return self.name

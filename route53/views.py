@@ -18,7 +18,7 @@ from route53.forms import (
     RecordSetForm,
     RegisterDomainForm,
 )
-from route53.models import HostedZone, RegistrationStatus
+from route53.models import HostedZone
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 from workmail_console.live import render_live
@@ -152,7 +152,7 @@ def zone_delete(request: ConsoleRequest, zone_id: str) -> HttpResponse:
 @account_required
 def domain_list(request: ConsoleRequest) -> HttpResponse:
     registrations = list(registrar.list_registrations(request.account))
-    working = any(r.status == RegistrationStatus.IN_PROGRESS for r in registrations)
+    working = any(registration.is_working for registration in registrations)
     context = {"registrations": registrations, "polling": working, "poll_every": REGISTRATION_POLL}
     return render_live(request, "route53/domains.html", context, keep_polling=working)
 

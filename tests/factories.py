@@ -17,6 +17,7 @@ from organizations.lifecycle import State
 from organizations.models import LifecycleEvent, Organization
 from users.models import User as MailUser
 from users.models import UserState
+from workmail_console import lifecycle
 from workmail_console.models import Account, Membership, Role, new_account_id
 
 PASSWORD = "correct-horse-battery-staple"
@@ -186,3 +187,13 @@ def dns_name(length: int, parent: str = "example.com") -> str:
     name = ".".join([*labels, parent])
     assert len(name) == length
     return name
+
+
+def advance(organization_id: str, state: str) -> str | None:
+    """An organization's step for `state`, run in this process as a worker's task runs it."""
+    return lifecycle.advance(Organization, organization_id, state)
+
+
+def advance_directory(directory_id: str, stage: str) -> str | None:
+    """A directory's step for `stage`, run in this process as a worker's task runs it."""
+    return lifecycle.advance(Directory, directory_id, stage)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from domains.services import release_test_domain
 from organizations.lifecycle import State
 from organizations.models import Organization
+from workmail_console import lifecycle
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -49,9 +50,9 @@ def make_idle_organizations_inactive() -> list[str]:
     reason = f"No enabled user for {days:g} days: the alias and test domain were released"
     for organization_id in candidates:
         with transaction.atomic():
-            if Organization.move(
-                organization_id, State.ACTIVE, State.INACTIVE, reason=reason, when=idle,
-                alias_released_at=now,
+            if lifecycle.move(
+                Organization, organization_id, State.ACTIVE, State.INACTIVE,
+                reason=reason, when=idle, alias_released_at=now,
             ):  # fmt: skip
                 release_test_domain(Organization(organization_id=organization_id))
                 moved.append(organization_id)

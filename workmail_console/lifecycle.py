@@ -1,18 +1,35 @@
-"""What every resource's lifecycle shares (STYLE: "the lifecycle is a table"): the table type, the
-compare-and-set move that writes its event in the same transaction, and the sweep of stuck rows.
+"""The one lifecycle machinery (STYLE: "the lifecycle is a table, not scattered ifs").
 
-An app describes its states in one `Lifecycle` (see directories/lifecycle.py) and asks it
-everything: which moves exist, each state's console text and badge, which states a worker owns.
+A resource with a lifecycle brings three things and nothing else:
+
+1. its table: a `Lifecycle` naming its states (each with its console text, badge, label and the
+   states it may leave to), which of them a worker owns, and where its Steps are;
+2. its model on `LifecycleModel` (the state and state-changed columns are its own fields, named
+   by the lifecycle), and its event model on `LifecycleEventBase` (or none: a user's state);
+3. its steps: one `Step` per working state, what a worker does there (see organizations/workflow).
+
+Everything else is here, once: `move()`, the compare-and-set that writes the row and its event
+(with the seconds spent in the state it leaves, the account and the Region) in one statement on
+PostgreSQL and one transaction on SQLite; `insert()`; `stuck()`; the registry the generic advance
+task, the stuck sweep and the `{% status %}` tag look lifecycles up in (workmail_console.tasks).
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from functools import cached_property
+from typing import Any, ClassVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models.signals import class_prepared
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from workmail_console.db import savepoint_if_nested
+from workmail_console.models import Account
+from workmail_console.regions import REGION_CHOICES
 
 
 class Badge(StrEnum):
@@ -20,6 +37,7 @@ class Badge(StrEnum):
 
     SUCCESS = "success"
     IN_PROGRESS = "in-progress"
+    PENDING = "pending"
     ERROR = "error"
     WARNING = "warning"
     STOPPED = "stopped"
@@ -30,6 +48,7 @@ class StateInfo:
     description: str
     badge: Badge
     leaves_to: frozenset[str]
+    label: str = ""  # the console's word for it, when the stored value is another (IN_PROGRESS)
 
 
 class InvalidTransition(Exception):
@@ -39,13 +58,35 @@ class InvalidTransition(Exception):
         self.target = target
 
 
+# What a step decides: the state to move to, the event's reason, and the row's other changes.
+type Outcome = tuple[str, str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a worker does in one working state."""
+
+    run: Callable[[Any], Outcome]
+    # The relations the step looks at, fetched with the row; None: it needs no row at all.
+    reads: tuple[str, ...] | None = ()
+    # Run under the row's lock, with the move, in one transaction: for a step whose work two
+    # deliveries at once must not both do (most steps are keyed by the resource instead).
+    locks: bool = False
+
+
 @dataclass(frozen=True)
 class Lifecycle:
-    """One resource's states: `table` says where each may go, `working` which a worker owns."""
+    """One resource's states: where each may go, what the console says of it, which a worker
+    owns, and (`steps`, a dotted path, imported when first needed) what the worker does there."""
 
-    noun: str  # "A directory": how an InvalidTransition names the resource
+    name: str  # how the registry, the tasks and `{% status %}` name it: "organization"
+    noun: str  # how an InvalidTransition names the resource: "An organization"
     table: Mapping[str, StateInfo]
-    working: frozenset[str]
+    working: frozenset[str] = frozenset()
+    steps: str = ""
+    state_field: str = "state"
+    changed_at_field: str = "state_changed_at"
+    word: str = "State"  # what the console calls it: a directory's is its "Status"
     terminal: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -69,57 +110,403 @@ class Lifecycle:
     def badge(self, state: str) -> Badge:
         return self.table[state].badge
 
+    def label(self, state: str) -> str:
+        return self.table[state].label or str(state)
+
     def is_working(self, state: str) -> bool:
         return state in self.working
 
+    def step(self, state: str) -> Step | None:
+        return self._steps.get(state)
 
-@dataclass(frozen=True)
-class Columns:
-    """Where a model keeps its lifecycle: the state column and when it last changed."""
+    @cached_property
+    def _steps(self) -> Mapping[str, Step]:
+        return import_string(self.steps) if self.steps else {}
 
-    state: str
-    changed_at: str
+
+# --- Models --------------------------------------------------------------------------------------
+
+
+class LifecycleEventBase(models.Model):
+    """One move of a resource from one state to another (the first has no `from_state`). The
+    account and Region are copied in, so feeds and timings read the event table alone, and
+    `from_state_seconds` is how long the resource had been in `from_state`."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=16, choices=REGION_CHOICES, blank=True)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    at = models.DateTimeField(default=timezone.now)
+    from_state_seconds = models.FloatField(null=True, blank=True)
+    reason = models.CharField(max_length=256)
+
+    subject: ClassVar[str]  # the name of the foreign key to the resource: "organization"
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, f'{self.subject}_id')}: {self.from_state or '∅'} → {self.to_state}"
+
+
+class LifecycleModel(models.Model):
+    """A resource that moves through a `Lifecycle`; its state columns are its own fields."""
+
+    lifecycle: ClassVar[Lifecycle]
+    event_model: ClassVar[type[LifecycleEventBase] | None] = None
+    region_field: ClassVar[str | None] = "region"  # None: a global resource (a registration)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def lifecycle_state(self) -> str:
+        return getattr(self, self.lifecycle.state_field)
+
+    @property
+    def description(self) -> str:
+        return self.lifecycle.describe(self.lifecycle_state)
+
+    @property
+    def badge(self) -> Badge:
+        return self.lifecycle.badge(self.lifecycle_state)
+
+    @property
+    def state_label(self) -> str:
+        return self.lifecycle.label(self.lifecycle_state)
+
+    @property
+    def is_working(self) -> bool:
+        return self.lifecycle.is_working(self.lifecycle_state)
+
+    def transition(
+        self,
+        target: str,
+        *,
+        reason: str,
+        source: str | Collection[str] | None = None,
+        when: models.Q | None = None,
+        **changes: Any,
+    ) -> bool:
+        """Move to `target` if the row is still in the state read (or one of `source`, and
+        matches `when`); False if another moved it. Then `moved()`, once committed."""
+        sources = self.lifecycle_state if source is None else source
+        moved_at = move(type(self), self.pk, sources, target, reason=reason, when=when, **changes)
+        if moved_at is None:
+            return False
+        setattr(self, self.lifecycle.state_field, target)
+        setattr(self, self.lifecycle.changed_at_field, moved_at)
+        for name, value in changes.items():
+            setattr(self, name, value)
+        if type(self).moved is not LifecycleModel.moved:
+            transaction.on_commit(self.moved)
+        return True
+
+    def moved(self) -> None:
+        """Once a move or an insert is committed: tell whoever must know (directories do)."""
+
+    def insert(self, *, reason: str) -> None:
+        """Write this new resource with its first event, atomically."""
+        insert(self, reason=reason)
+        if type(self).moved is not LifecycleModel.moved:
+            transaction.on_commit(self.moved)
+
+
+REGISTRY: dict[str, type[LifecycleModel]] = {}
+
+
+def _register(sender: type[models.Model], **kwargs: Any) -> None:
+    if issubclass(sender, LifecycleModel) and not sender._meta.abstract:
+        REGISTRY[sender.lifecycle.name] = sender
+
+
+class_prepared.connect(_register)
+
+
+def registered() -> Iterator[type[LifecycleModel]]:
+    return iter(REGISTRY.values())
+
+
+def model_of(name: str) -> type[LifecycleModel]:
+    return REGISTRY[name]
+
+
+def lifecycle_of(name: str) -> Lifecycle:
+    return REGISTRY[name].lifecycle
+
+
+# --- The moves -----------------------------------------------------------------------------------
+
+
+def _fitted(model: type[models.Model], name: str, text: str) -> str:
+    """`text` cut to its column: a message shown to people, not input to validate."""
+    return text[: model._meta.get_field(name).max_length]
 
 
 def move(
-    lifecycle: Lifecycle,
-    rows: models.QuerySet,
-    columns: Columns,
-    source: str,
+    model: type[LifecycleModel],
+    pk: Any,
+    source: str | Collection[str],
     target: str,
     *,
-    event: Callable[[datetime], models.Model],
-    changes: Mapping[str, Any] | None = None,
-    on_commit: Callable[[], None] | None = None,
+    reason: str,
+    when: models.Q | None = None,
+    **changes: Any,
 ) -> datetime | None:
-    """Compare-and-set `source` -> `target` on `rows` (one row), writing `event(at)` in the same
-    transaction; `on_commit` runs once it is committed. Returns when it moved, or None.
-
-    The UPDATE only matches a row still in `source`, so a duplicate or late delivery moves
-    nothing and writes no event.
-    """
-    lifecycle.check_transition(source, target)
+    """Compare-and-set `source` (or one of several) -> `target` on the row `pk`, writing its
+    event in the same statement (PostgreSQL) or transaction (SQLite). Returns when it moved, or
+    None: a duplicate or late delivery finds the row moved on, and writes nothing."""
+    lifecycle = model.lifecycle
+    sources = [source] if isinstance(source, str) else sorted(source)
+    for each in sources:
+        lifecycle.check_transition(each, target)
     now = timezone.now()
-    values = {columns.state: target, columns.changed_at: now, **(changes or {})}
-    with transaction.atomic():
-        if not rows.filter(**{columns.state: source}).update(**values):
-            return None
-        event(now).save(force_insert=True)
-        if on_commit is not None:
-            transaction.on_commit(on_commit)
-    return now
+    rows = model.objects.filter(pk=pk, **{f"{lifecycle.state_field}__in": sources}).order_by()
+    if when is not None:
+        rows = rows.filter(when)
+    if (message := changes.get("error_message")) is not None:
+        changes["error_message"] = _fitted(model, "error_message", message)
+    values = {lifecycle.state_field: target, lifecycle.changed_at_field: now, **changes}
+    if model.event_model is None:
+        return now if rows.update(**values) else None
+    event = model.event_model(
+        **{f"{model.event_model.subject}_id": pk}, to_state=target, at=now,
+        reason=_fitted(model.event_model, "reason", reason),
+    )  # fmt: skip
+    if connection.vendor == "postgresql":
+        update = rows.query.chain(UpdateQuery)
+        update.add_update_values(values)
+        sql, params = update.get_compiler(rows.db).as_sql()
+        moved = _update_and_log(model, pk, sql, params, event)
+    else:
+        # IMMEDIATE transactions (settings): the write lock is held from the read on.
+        columns = [lifecycle.state_field, lifecycle.changed_at_field, "account_id"]
+        columns += [model.region_field] if model.region_field else []
+        with transaction.atomic(savepoint=False):
+            before = rows.values(*columns).first()
+            moved = rows.update(**values) if before else 0
+            if moved:
+                event.from_state = before[lifecycle.state_field]
+                event.account_id = before["account_id"]
+                event.region = before[model.region_field] if model.region_field else ""
+                since = before[lifecycle.changed_at_field]
+                event.from_state_seconds = (now - since).total_seconds()
+                event.save(force_insert=True)
+    return now if moved else None
+
+
+def insert(resource: LifecycleModel, *, reason: str) -> None:
+    """Write a new resource and its first event (no `from_state`) at once."""
+    model = type(resource)
+    if model.event_model is None:
+        resource.save(force_insert=True)
+        return
+    subject = f"{model.event_model.subject}_id"
+    event = model.event_model(
+        account_id=resource.account_id,
+        region=getattr(resource, model.region_field) if model.region_field else "",
+        to_state=resource.lifecycle_state,
+        at=getattr(resource, model.lifecycle.changed_at_field),
+        reason=_fitted(model.event_model, "reason", reason),
+    )
+    if connection.vendor == "postgresql":
+        meta = model._meta
+        generated = resource.pk is None  # an auto-increment key: the database gives it
+        fields = [f for f in meta.concrete_fields if not (generated and f.primary_key)]
+        query = InsertQuery(model)
+        query.insert_values(fields, [resource])
+        [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+        with savepoint_if_nested():
+            pk = _insert_and_log(sql, params, event, subject, meta.pk.column)
+        resource.pk = meta.pk.to_python(pk)
+        resource._state.adding, resource._state.db = False, connection.alias
+    else:
+        with transaction.atomic():
+            resource.save(force_insert=True)
+            setattr(event, subject, resource.pk)
+            event.save(force_insert=True)
 
 
 def stuck(
-    lifecycle: Lifecycle,
-    rows: models.QuerySet,
-    columns: Columns,
-    *,
-    older_than: float,
-    limit: int = 1000,
-) -> models.QuerySet:
-    """Rows sitting in a working state for more than `older_than` seconds, oldest first."""
+    model: type[LifecycleModel], *, older_than: float, limit: int = 1000
+) -> list[tuple[Any, str]]:
+    """(pk, state) of the rows sitting in a working state for more than `older_than` seconds,
+    oldest first."""
+    lifecycle = model.lifecycle
+    if not lifecycle.working:
+        return []
     cutoff = timezone.now() - timedelta(seconds=older_than)
-    return rows.filter(
-        **{f"{columns.state}__in": lifecycle.working, f"{columns.changed_at}__lt": cutoff}
-    ).order_by(columns.changed_at)[:limit]
+    return list(
+        model.objects.filter(**stuck_filter(lifecycle, cutoff))
+        .order_by(lifecycle.changed_at_field)
+        .values_list("pk", lifecycle.state_field)[:limit]
+    )
+
+
+def stuck_filter(lifecycle: Lifecycle, cutoff: datetime) -> dict[str, Any]:
+    """The filter of rows in a working state since before `cutoff` (the sweep's and the ops
+    dashboard's "stuck")."""
+    return {
+        f"{lifecycle.state_field}__in": lifecycle.working,
+        f"{lifecycle.changed_at_field}__lt": cutoff,
+    }
+
+
+def advance(model: type[LifecycleModel], pk: Any, expected: str) -> str | None:
+    """Do the step for `expected` if the row is still in it; the state reached, or None.
+
+    The step's compare-and-set decides: a duplicate, late or swept message finds the row moved on
+    and changes nothing. What a step makes is keyed by the resource, so a step that runs twice,
+    or dies before its compare-and-set, finds what it made the first time.
+    """
+    step = model.lifecycle.step(expected)
+    if step is None:
+        return None
+    if not step.locks:
+        return _run(model, pk, expected, step)
+    with transaction.atomic():
+        return _run(model, pk, expected, step)
+
+
+def _run(model: type[LifecycleModel], pk: Any, expected: str, step: Step) -> str | None:
+    lifecycle = model.lifecycle
+    if step.reads is None:
+        resource = model(pk=pk, **{lifecycle.state_field: expected})
+    else:
+        rows = model.objects.filter(pk=pk, **{lifecycle.state_field: expected}).order_by()
+        if step.locks:
+            rows = rows.select_for_update(no_key=True, of=("self",))
+        resource = (rows.select_related(*step.reads) if step.reads else rows).first()
+        if resource is None:
+            return None  # moved on already
+    target, reason, changes = step.run(resource)
+    return target if resource.transition(target, reason=reason, **changes) else None
+
+
+# --- History -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One event, with how long the resource stayed in the state it entered."""
+
+    event: LifecycleEventBase
+    seconds: float | None  # None for a state it never leaves
+    so_far: bool  # the state it is still in: `seconds` runs up to now
+
+
+@dataclass
+class StateTime:
+    """The time a resource spent in one state, over every time it entered it."""
+
+    state: str
+    entered: int = 0
+    seconds: float = 0.0
+    so_far: bool = False
+
+
+@dataclass(frozen=True)
+class History:
+    lifecycle: Lifecycle
+    rows: list[HistoryRow]
+    state_times: list[StateTime]
+
+
+def history(resource: LifecycleModel) -> History:
+    """The resource's events, oldest first, and the total time per state, from one query.
+
+    The time in a state is the next event's `from_state_seconds` (its `at` difference for events
+    written before that column); the state the resource is still in counts up to now.
+    """
+    lifecycle = resource.lifecycle
+    events = list(resource.events.order_by("at", "pk"))
+    now, current = timezone.now(), resource.lifecycle_state
+    rows = []
+    for event, following in zip(events, [*events[1:], None], strict=True):
+        so_far = False
+        if following is not None:
+            seconds = following.from_state_seconds
+            if seconds is None:
+                seconds = (following.at - event.at).total_seconds()
+        elif event.to_state == current and current not in lifecycle.terminal:
+            since = getattr(resource, lifecycle.changed_at_field)
+            seconds, so_far = (now - since).total_seconds(), True
+        else:
+            seconds = None
+        rows.append(HistoryRow(event, seconds, so_far))
+    totals: dict[str, StateTime] = {}
+    for row in rows:
+        if row.seconds is None:
+            continue
+        total = totals.setdefault(row.event.to_state, StateTime(row.event.to_state))
+        total.entered += 1
+        total.seconds += row.seconds
+        total.so_far |= row.so_far
+    return History(lifecycle, rows, list(totals.values()))
+
+
+# The lifecycle's hottest path, so the two writes below earn their raw SQL: a resource's INSERT
+# or UPDATE and its event's INSERT as one statement (a data-modifying CTE), so one round trip,
+# atomic without a transaction of its own; the event is written only if a row was.
+
+
+def _event_columns(event: LifecycleEventBase, computed: Sequence[str]) -> tuple[list[str], list]:
+    """The event's columns and values to insert, leaving out the `computed` ones and the key."""
+    fields = [
+        f
+        for f in type(event)._meta.concrete_fields
+        if not f.primary_key and f.attname not in computed
+    ]
+    columns = [connection.ops.quote_name(f.column) for f in fields]
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    return columns, values
+
+
+def _insert_and_log(
+    sql: str, params: Sequence[Any], event: LifecycleEventBase, subject: str, key: str
+) -> Any:
+    """The INSERT and its event's, as one statement; the new row's key (the event takes it)."""
+    quote = connection.ops.quote_name
+    columns, values = _event_columns(event, computed=(subject,))
+    statement = (
+        f"WITH written AS ({sql} RETURNING {quote(key)}) "
+        f"INSERT INTO {quote(type(event)._meta.db_table)} "
+        f"({', '.join([*columns, quote(subject)])}) "
+        f"SELECT {', '.join(['%s'] * len(values))}, written.{quote(key)} FROM written "
+        f"RETURNING {quote(subject)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*params, *values))
+        return cursor.fetchone()[0]
+
+
+def _update_and_log(
+    model: type[LifecycleModel], pk: Any, sql: str, params: Sequence[Any], event: LifecycleEventBase
+) -> int:
+    """As _insert_and_log, for an UPDATE: the event takes the account and Region from the row,
+    and the state it leaves and the time spent in it from the row as it was (every CTE sees the
+    statement's snapshot, so `before` reads it ahead of the update)."""
+    lifecycle = model.lifecycle
+    computed = ("account_id", "region", "from_state", "from_state_seconds")
+    columns, values = _event_columns(event, computed=computed)
+    quote = connection.ops.quote_name
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+    state, since = quote(lifecycle.state_field), quote(lifecycle.changed_at_field)
+    region = f"written.{quote(model.region_field)}" if model.region_field else "''"
+    returning = ", ".join(
+        quote(column) for column in ("account_id", model.region_field) if column is not None
+    )
+    statement = (
+        f"WITH before AS (SELECT {state} AS state, {since} AS since FROM {table}"
+        f" WHERE {key} = %s), "
+        f"written AS ({sql} RETURNING {returning}) "
+        f"INSERT INTO {quote(type(event)._meta.db_table)} "
+        f"({', '.join([*columns, *(quote(c) for c in computed)])}) "
+        f"SELECT {', '.join(['%s'] * len(values))}, written.{quote('account_id')}, {region}, "
+        "(SELECT state FROM before), EXTRACT(EPOCH FROM %s - (SELECT since FROM before)) "
+        "FROM written"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (pk, *params, *values, event.at))
+        return cursor.rowcount

@@ -258,18 +258,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": WORKMAIL_HEALTH_INTERVAL,
         "options": {"expires": WORKMAIL_HEALTH_INTERVAL},
     },
-    "sweep-stuck-organizations": {
-        "task": "organizations.tasks.sweep_stuck_organizations",
-        "schedule": WORKMAIL_SWEEP_INTERVAL,
-        "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
-    },
-    "sweep-stuck-directories": {
-        "task": "directories.tasks.sweep_stuck_directories",
-        "schedule": WORKMAIL_SWEEP_INTERVAL,
-        "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
-    },
-    "sweep-stuck-registrations": {
-        "task": "route53.tasks.sweep_stuck_registrations",
+    # Every resource left in a working state too long, whatever its lifecycle, is sent again.
+    "sweep-stuck": {
+        "task": "workmail_console.tasks.sweep_stuck",
         "schedule": WORKMAIL_SWEEP_INTERVAL,
         "options": {"expires": WORKMAIL_SWEEP_INTERVAL},
     },

@@ -7,10 +7,9 @@ from domains.models import MailDomain
 from domains.services import add_chosen_domain
 from organizations.lifecycle import State
 from organizations.models import DomainChoice, Organization
-from organizations.workflow import advance
 from route53.models import DomainRegistration, RegistrationStatus, ResourceRecordSet
 from route53.services import create_hosted_zone
-from tests.factories import active_organization
+from tests.factories import active_organization, advance
 from tests.html import text
 
 pytestmark = pytest.mark.django_db

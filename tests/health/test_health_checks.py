@@ -9,8 +9,7 @@ from keys.models import KeyState
 from organizations import health
 from organizations.lifecycle import State
 from organizations.models import Organization
-from organizations.workflow import advance
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, advance
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -55,7 +55,7 @@ def test_create_answers_and_keeps_the_organization_when_the_broker_is_down(tmp_p
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert "state Requested events 1" in result.stdout, result.stderr[-2000:]
-    assert "the stuck-organization sweep will pick it up" in result.stderr
+    assert "the stuck sweep will pick it up" in result.stderr
 
 
 class _KeepRedirects(urllib.request.HTTPRedirectHandler):
@@ -155,7 +155,7 @@ def test_a_domain_registered_while_the_broker_is_down_completes_once_it_is_back(
             page = web.submit(reverse("route53:register"), {"name": "offline.example.com"})
             assert "The registration of offline.example.com is in progress" in page
             assert 'data-state="IN_PROGRESS"' in registration_row(page, "offline.example.com")
-            assert "the stuck-registration sweep will pick it up" in web.log.read_text()
+            assert "the stuck sweep will pick it up" in web.log.read_text()
             broker.start()
 
             def completed() -> bool:

@@ -8,9 +8,9 @@ from django.utils import timezone
 from directories import services
 from directories.lifecycle import Stage
 from directories.models import Directory
-from directories.tasks import advance_directory, sweep_stuck_directories
 from tests.factories import DirectoryFactory
 from tests.waiting import wait_for
+from workmail_console.tasks import advance, sweep_stuck
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +34,7 @@ def reaches(directory: Directory, stage: str, timeout: float = 20) -> Directory:
 
 
 def history(directory: Directory) -> list[tuple[str, str]]:
-    return list(directory.events.order_by("at", "pk").values_list("from_stage", "to_stage"))
+    return list(directory.events.order_by("at", "pk").values_list("from_state", "to_state"))
 
 
 def test_a_directory_set_up_goes_to_active_with_its_events_in_order(celery_worker, admin):
@@ -44,27 +44,27 @@ def test_a_directory_set_up_goes_to_active_with_its_events_in_order(celery_worke
     assert directory.stage == Stage.REQUESTED
     reaches(directory, "Active")
     assert history(directory) == CREATED
-    assert "directories.tasks.advance_directory" in celery_worker.log.read_text()  # it logs
+    assert "workmail_console.tasks.advance" in celery_worker.log.read_text()  # it logs
     assert SIMPLE_AD["admin_password"] not in celery_worker.log.read_text()
 
 
 def test_a_message_delivered_twice_makes_one_move_each(celery_worker, admin):
     directory = DirectoryFactory(account=admin.account, stage=Stage.REQUESTED)  # no message sent
     for _ in range(2):
-        advance_directory.delay(directory.directory_id, "Requested")
+        advance.delay("directory", directory.pk, "Requested")
     reaches(directory, "Active")
     assert history(directory) == CREATED
 
 
 def test_a_late_message_changes_nothing(celery_worker, admin):
     directory = DirectoryFactory(account=admin.account, stage=Stage.REQUESTED)
-    advance_directory.delay(directory.directory_id, "Requested")
+    advance.delay("directory", directory.pk, "Requested")
     reaches(directory, "Active")
-    advance_directory.delay(directory.directory_id, "Creating")
-    advance_directory.delay(directory.directory_id, "Requested")
+    advance.delay("directory", directory.pk, "Creating")
+    advance.delay("directory", directory.pk, "Requested")
     # A marker message sent after them: once it is done, so are they (one queue, in order).
     marker = DirectoryFactory(account=admin.account, stage=Stage.REQUESTED)
-    advance_directory.delay(marker.directory_id, "Requested")
+    advance.delay("directory", marker.pk, "Requested")
     reaches(marker, "Active")
     assert history(directory) == CREATED
 
@@ -102,7 +102,7 @@ def test_a_directory_whose_message_was_lost_is_picked_up_by_the_sweep(
     )
     reaches(lost, "Active", timeout=30)
     assert history(lost)[-1] == ("Creating", "Active")
-    sent = "Sending due task sweep-stuck-directories (directories.tasks.sweep_stuck_directories)"
+    sent = "Sending due task sweep-stuck (workmail_console.tasks.sweep_stuck)"
     wait_for(lambda: sent in celery_beat.log.read_text())
 
 
@@ -114,8 +114,8 @@ def test_the_sweep_sends_only_directories_stuck_in_a_working_stage(admin, publis
     ]
     DirectoryFactory(account=admin.account, stage=Stage.CREATING)  # just arrived there
     DirectoryFactory(account=admin.account, stage_changed_at=long_ago)  # Active: not working
-    sent = sweep_stuck_directories(older_than=60)
-    expected = [(d.directory_id, str(d.stage)) for d in stuck]
+    sent = sweep_stuck(older_than=60)
+    expected = [("directory", str(d.pk), str(d.stage)) for d in stuck]
     assert sorted(sent) == sorted(expected)
-    advances = [args for name, args in published_tasks if name.endswith("advance_directory")]
+    advances = [args for name, args in published_tasks if name.endswith(".advance")]
     assert sorted(advances) == sorted(map(list, expected))

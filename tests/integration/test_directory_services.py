@@ -102,7 +102,7 @@ def test_a_workmail_directory_is_active_at_once_with_its_first_event() -> None:
         idempotency_key=organization.pk,
     )
     assert (directory.stage, directory.directory_type) == ("Active", "VpcDirectory")
-    assert list(directory.events.values_list("from_stage", "to_stage")) == [("", "Active")]
+    assert list(directory.events.values_list("from_state", "to_state")) == [("", "Active")]
 
 
 def test_delete_directory_starts_deleting() -> None:
@@ -135,7 +135,7 @@ def test_delete_directory_reads_the_stage_afresh() -> None:
     directory = DirectoryFactory()
     Directory.objects.filter(pk=directory.pk).update(stage=Stage.INOPERABLE)  # behind its back
     assert services.delete_directory(directory) is None
-    assert list(directory.events.values_list("from_stage", "to_stage"))[-1] == (
+    assert list(directory.events.values_list("from_state", "to_state"))[-1] == (
         "Inoperable",
         "Deleting",
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from organizations.lifecycle import WORKING
+from organizations.lifecycle import LIFECYCLE
 from tests.integration.test_lifecycle_with_worker import CREATED
 from tests.processes import CeleryProcess, embedded_env
 from tests.waiting import wait_for
@@ -76,7 +76,7 @@ def test_a_new_worker_resumes_what_a_killed_worker_held_within_seconds(tmp_path:
 
             wait_for(moving, timeout=30)
             victim.kill()
-        in_flight = sum(n for state, n in states(database).items() if state in WORKING)
+        in_flight = sum(n for state, n in states(database).items() if state in LIFECYCLE.working)
         queued = len(list((var / "broker" / "queue").glob("*.msg")))
         assert queued < in_flight, "the broker kept every message: nothing for the new worker"
 

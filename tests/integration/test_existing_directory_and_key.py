@@ -12,7 +12,6 @@ from keys.models import KeyState
 from organizations import services
 from organizations.lifecycle import State
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
-from organizations.tasks import enqueue_advance
 from tests.factories import DirectoryFactory, KeyFactory
 from tests.waiting import wait_for
 from workmail_console.errors import (
@@ -20,6 +19,7 @@ from workmail_console.errors import (
     DirectoryUnavailableException,
     InvalidParameterException,
 )
+from workmail_console.tasks import enqueue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,8 +122,8 @@ def test_a_directory_in_use_is_refused_and_fails_if_it_slips_through(celery_work
         account=admin.account, region="us-east-1", alias="used3", directory=directory,
         directory_choice=DirectoryChoice.EXISTING,
     )  # fmt: skip
-    second.insert_requested(reason="Creation requested")
-    enqueue_advance(second.pk, State.REQUESTED)
+    second.insert(reason="Creation requested")
+    enqueue("organization", second.pk, State.REQUESTED)
     failed = settles(second)
     assert failed.state == State.FAILED
     assert "already in use by another WorkMail organization" in failed.error_message

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from directories.models import Directory
 from organizations import services
-from organizations.lifecycle import WORKING, State
+from organizations.lifecycle import LIFECYCLE, State
 from organizations.models import LifecycleEvent, Organization
 from tests.conftest import CELERY_APPLICATION_NAME, require
 from tests.factories import OrganizationFactory
@@ -77,7 +77,7 @@ def all_reach(ids: list[str], state: str, *running: CeleryProcess) -> Callable[[
 
 
 def still_working(snapshot: dict[str, str]) -> Counter[str]:
-    return Counter(state for state in snapshot.values() if state in WORKING)
+    return Counter(state for state in snapshot.values() if state in LIFECYCLE.working)
 
 
 def print_logs(*logs: Path) -> None:

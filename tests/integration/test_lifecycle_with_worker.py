@@ -9,9 +9,9 @@ from django.utils import timezone
 from directories.lifecycle import Stage
 from organizations import services
 from organizations.models import Organization
-from organizations.tasks import advance_organization
 from tests.factories import OrganizationFactory
 from tests.waiting import wait_for
+from workmail_console.tasks import advance
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,7 +57,7 @@ def test_a_created_organization_goes_to_active_with_its_events_in_order(celery_w
 def test_a_message_delivered_twice_makes_one_transition_each(celery_worker, admin):
     organization = OrganizationFactory(account=admin.account)  # written, no message sent
     for _ in range(2):
-        advance_organization.delay(organization.pk, "Requested")
+        advance.delay("organization", organization.pk, "Requested")
     reaches(organization, "Active")
     assert transitions(organization) == CREATED
 
@@ -67,11 +67,11 @@ def test_a_message_for_a_state_already_left_changes_nothing(celery_worker, admin
         account=admin.account, region="us-east-1", alias="late"
     )
     reaches(organization, "Active")
-    advance_organization.delay(organization.pk, "Validating")
-    advance_organization.delay(organization.pk, "Requested")
+    advance.delay("organization", organization.pk, "Validating")
+    advance.delay("organization", organization.pk, "Requested")
     # A marker message sent after them: once it is done, so are they (one queue, in order).
     marker = OrganizationFactory(account=admin.account)
-    advance_organization.delay(marker.pk, "Requested")
+    advance.delay("organization", marker.pk, "Requested")
     reaches(marker, "Active")
     assert transitions(organization) == CREATED
 

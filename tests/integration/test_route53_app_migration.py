@@ -200,13 +200,19 @@ def test_rows_go_back_and_forward_again_unchanged(up_to_date_afterwards) -> None
     assert rows(current_apps, "route53") == now
 
 
+# Just the move (later migrations change the tables on purpose).
+MOVED = [("route53", "0001_initial"), ("organizations", "0007_hosted_zone_in_route53_app"),
+         ("domains", "0006_route53_app")]  # fmt: skip
+
+
 def test_the_move_changes_no_table(up_to_date_afterwards) -> None:
+    migrate(MOVED)
     after = schema()
 
     migrate(BEFORE)
     assert schema() == after
 
-    migrate(latest())
+    migrate(MOVED)
     assert schema() == after
 
 

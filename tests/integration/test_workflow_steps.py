@@ -6,8 +6,7 @@ from directories.services import create_workmail_directory
 from keys.models import KeyState
 from organizations.lifecycle import State
 from organizations.models import Organization
-from organizations.workflow import advance
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, advance
 
 
 def steps_to_active(organization: Organization) -> list[State | None]:

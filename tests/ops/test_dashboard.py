@@ -236,7 +236,7 @@ def test_an_admin_retries_a_stuck_organizations_step(world, admin, published_tas
     response = client.post(retry_url(stuck), {"next": back})
     assert response.status_code == 302 and response["Location"] == back
     assert published_tasks == [
-        ("organizations.tasks.advance_organization", [stuck.organization_id, "Creating"])
+        ("workmail_console.tasks.advance", ["organization", stuck.organization_id, "Creating"])
     ]
     assert f"Retry sent: a worker will take {stuck.alias} on from Creating." in page(client)
 
@@ -267,7 +267,7 @@ def test_a_staff_superuser_retries_any_accounts_organization(world, published_ta
     superuser = MembershipFactory(role=Role.ADMIN, user__is_staff=True, user__is_superuser=True)
     assert signed_in(superuser).post(retry_url(theirs)).status_code == 302
     assert published_tasks == [
-        ("organizations.tasks.advance_organization", [theirs.organization_id, "Creating"])
+        ("workmail_console.tasks.advance", ["organization", theirs.organization_id, "Creating"])
     ]
 
 
@@ -339,14 +339,14 @@ def test_the_workers_tile_lists_live_workers_and_turns_red_without_any(ops) -> N
     heartbeat(ProcessKind.WORKER, 102, seen_ago=600, concurrency=8)  # long gone
     heartbeat(
         ProcessKind.BEAT, 103, seen_ago=1,
-        last_runs={"sweep-stuck-organizations": ago(seconds=12).isoformat()},
+        last_runs={"sweep-stuck": ago(seconds=12).isoformat()},
     )  # fmt: skip
     html = page(client)
     assert texts(html, "no-workers") == []
     [worker] = texts(html, "worker")
     assert worker.startswith("celery@host101 101 4 workmail")
     assert "1 worker, concurrency 4" in html
-    assert texts(html, "beat-run") == ["sweep-stuck-organizations : last ran 12 s ago"]
+    assert texts(html, "beat-run") == ["sweep-stuck : last ran 12 s ago"]
 
 
 # --- Live without waste ---------------------------------------------------------------------

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 INTERVAL = 1
 TIMEOUT = 4
 HEARTBEATS = {"WORKMAIL_HEARTBEAT_INTERVAL": str(INTERVAL), "WORKMAIL_HEARTBEAT_TIMEOUT": "4"}
-SWEEP = "sweep-stuck-organizations"
+SWEEP = "sweep-stuck"
 # How this test's worker and beat show in pg_stat_activity: a test cuts off theirs, not the
 # session worker's.
 APPLICATION_NAME = f"{CELERY_APPLICATION_NAME}-heartbeats"
@@ -375,9 +375,7 @@ def unread_queue(services_problem, settings) -> Iterator[str]:
 
 def send(queue: str, count: int, **options: object) -> None:
     for _ in range(count):
-        celery_app.send_task(
-            "organizations.tasks.sweep_stuck_organizations", queue=queue, **options
-        )
+        celery_app.send_task("workmail_console.tasks.sweep_stuck", queue=queue, **options)
 
 
 def test_queue_depth_counts_the_messages_waiting_on_redis(unread_queue):
@@ -393,7 +391,7 @@ DEPTH = textwrap.dedent(
     from workmail_console.celery import app
     before = queue_depth()
     for _ in range(6):
-        app.send_task("organizations.tasks.sweep_stuck_organizations")
+        app.send_task("workmail_console.tasks.sweep_stuck")
     print("depth", before, queue_depth())
     """
 )

@@ -18,8 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from ops.models import Heartbeat, ProcessKind
 from ops.queue import queue_depth
-from organizations import lifecycle
-from organizations.lifecycle import State
+from organizations.lifecycle import LIFECYCLE, State
 from organizations.models import LifecycleEvent, Organization
 from tests.conftest import signed_in
 from tests.factories import AccountFactory, OrganizationFactory, UserFactory
@@ -128,8 +127,8 @@ def test_time_in_each_working_state_is_a_cumulative_histogram(seeded) -> None:
     buckets = samples(family, "workmail_state_seconds_bucket")
     sums = samples(family, "workmail_state_seconds_sum")
     counts = samples(family, "workmail_state_seconds_count")
-    assert {state for (state,) in counts} == {state.value for state in lifecycle.WORKING}
-    for state in lifecycle.WORKING:
+    assert {state for (state,) in counts} == {state.value for state in LIFECYCLE.working}
+    for state in LIFECYCLE.working:
         observed = [
             event.from_state_seconds
             for event in LifecycleEvent.objects.filter(from_state=state)
@@ -177,7 +176,7 @@ def test_an_empty_database_still_gives_every_series(db) -> None:
     assert set(samples(families["workmail_organizations"]).values()) == {0}
     assert len(samples(families["workmail_organizations"])) == len(REGIONS) * len(State)
     counts = samples(families["workmail_state_seconds"], "workmail_state_seconds_count")
-    assert counts == {(state.value,): 0 for state in lifecycle.WORKING}
+    assert counts == {(state.value,): 0 for state in LIFECYCLE.working}
 
 
 def test_the_query_count_does_not_grow_with_organizations_and_events(db) -> None:

@@ -8,8 +8,7 @@ import pytest
 
 from organizations.lifecycle import State
 from organizations.models import Organization, StateCount
-from organizations.workflow import advance
-from tests.factories import AccountFactory, OrganizationFactory
+from tests.factories import AccountFactory, OrganizationFactory, advance
 
 
 def counted() -> Counter:

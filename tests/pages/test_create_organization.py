@@ -61,7 +61,7 @@ def test_creating_sends_the_organization_to_the_workers_once_committed(
         admin_client.post(URL, form())
     organization = Organization.objects.get()
     assert published_tasks == [
-        ("organizations.tasks.advance_organization", [organization.pk, "Requested"])
+        ("workmail_console.tasks.advance", ["organization", organization.pk, "Requested"])
     ]
 
 

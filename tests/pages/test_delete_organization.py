@@ -52,7 +52,7 @@ def test_confirming_sends_the_deletion_to_the_workers_once_committed(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(url(organization), {"directory": "keep", "confirmation": "acme"})
     assert published_tasks == [
-        ("organizations.tasks.advance_organization", [organization.pk, "Deleting"])
+        ("workmail_console.tasks.advance", ["organization", organization.pk, "Deleting"])
     ]
 
 

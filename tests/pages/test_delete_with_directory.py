@@ -8,9 +8,8 @@ from directories.lifecycle import Stage
 from directories.models import Application
 from organizations.lifecycle import State
 from organizations.models import Organization
-from organizations.workflow import advance
 from tests.conftest import signed_in
-from tests.factories import DirectoryFactory, OrganizationFactory
+from tests.factories import DirectoryFactory, OrganizationFactory, advance
 from tests.html import texts
 
 RULE = "In order to delete the directory, it can't have any other AWS applications enabled."

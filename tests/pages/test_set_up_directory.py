@@ -104,7 +104,7 @@ def test_a_simple_ad_is_requested_with_its_settings(admin_client, admin) -> None
     )
     assert directory.alias == directory.directory_id  # no alias yet
     assert directory.applications == ["WorkDocs"]
-    assert list(directory.events.values_list("from_stage", "to_stage")) == [("", "Requested")]
+    assert list(directory.events.values_list("from_state", "to_state")) == [("", "Requested")]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_setting_up_sends_the_directory_to_the_workers_once_committed(
         admin_client.post(URL, form())
     directory = Directory.objects.get()
     assert published_tasks == [
-        ("directories.tasks.advance_directory", [directory.directory_id, "Requested"])
+        ("workmail_console.tasks.advance", ["directory", str(directory.pk), "Requested"])
     ]
 
 

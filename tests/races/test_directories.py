@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from directories.lifecycle import Stage
 from directories.models import Directory
-from directories.workflow import advance
 from tests.factories import DirectoryFactory
+from tests.factories import advance_directory as advance
 from tests.races.harness import clients_for, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +34,7 @@ def test_twenty_outages_at_once_make_one_move(admin) -> None:
     clients = clients_for(admin)
     responses = race(lambda i: clients[i].post(directory.outage_url), writes_to=Directory)
     assert Counter(r.status_code for r in responses) == {302: 20}
-    assert list(directory.events.values_list("from_stage", "to_stage")) == [
+    assert list(directory.events.values_list("from_state", "to_state")) == [
         ("", "Active"),
         ("Active", "Inoperable"),
     ]
@@ -42,6 +42,6 @@ def test_twenty_outages_at_once_make_one_move(admin) -> None:
 
 def test_twenty_deliveries_of_one_step_at_once_make_one_move() -> None:
     directory = DirectoryFactory(stage=Stage.REQUESTED)
-    reached = race(lambda _: advance(directory.directory_id, Stage.REQUESTED), writes_to=Directory)
+    reached = race(lambda _: advance(directory.pk, Stage.REQUESTED), writes_to=Directory)
     assert Counter(map(str, reached)) == {"Creating": 1, "None": 19}
-    assert directory.events.filter(from_stage="Requested").count() == 1
+    assert directory.events.filter(from_state="Requested").count() == 1

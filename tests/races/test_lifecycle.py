@@ -7,8 +7,7 @@ import pytest
 from directories.models import Directory
 from organizations.lifecycle import State
 from organizations.models import Organization
-from organizations.workflow import advance
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, advance
 from tests.races.harness import race
 
 pytestmark = pytest.mark.django_db(transaction=True)

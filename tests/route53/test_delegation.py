@@ -13,7 +13,7 @@ from domains import dns_checks
 from domains.models import VerificationStatus
 from domains.services import mail_domain_record_sets, register_mail_domain
 from route53.models import DomainRegistration, HostedZone, RegistrationStatus
-from route53.registrar import DomainNotAvailable, register_domain
+from route53.registrar import DomainNotAvailable, complete_registration, register_domain
 from route53.services import (
     RecordSet,
     create_hosted_zone,
@@ -21,7 +21,6 @@ from route53.services import (
     is_delegated,
     upsert_record_sets,
 )
-from route53.tasks import complete_registration
 from tests.factories import AccountFactory, active_organization
 from tests.races.harness import race
 

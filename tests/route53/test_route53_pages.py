@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from route53.models import DomainRegistration, HostedZone, RegistrationStatus
+from route53.registrar import complete_registration
 from route53.services import create_hosted_zone
-from route53.tasks import complete_registration
 from tests.conftest import signed_in
 from tests.html import text, texts
 

@@ -4,7 +4,7 @@ public hosted zone and marks the registration Successful."""
 import pytest
 
 from route53.models import DomainRegistration, HostedZone, RegistrationStatus, ResourceRecordSet
-from route53.registrar import DomainNotAvailable, register_domain
+from route53.registrar import DomainNotAvailable, complete_registration, register_domain
 from route53.services import (
     Action,
     Change,
@@ -14,7 +14,6 @@ from route53.services import (
     change_record_sets,
     create_hosted_zone,
 )
-from route53.tasks import complete_registration
 from tests.factories import AccountFactory
 from tests.races.harness import race
 from tests.waiting import wait_for

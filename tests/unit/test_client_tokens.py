@@ -7,9 +7,8 @@ from organizations.forms import CreateOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import DirectoryChoice, DomainChoice, EncryptionChoice, Organization
 from organizations.services import create_organization
-from organizations.workflow import advance
 from route53.services import create_hosted_zone
-from tests.factories import DirectoryFactory, KeyFactory
+from tests.factories import DirectoryFactory, KeyFactory, advance
 from workmail_console.errors import IdempotentParameterMismatchException, InvalidParameterException
 from workmail_console.models import Account
 

@@ -14,12 +14,12 @@ from ops import dashboard
 from organizations import services as organization_services
 from organizations.lifecycle import State
 from organizations.models import Organization
-from organizations.workflow import advance
 from tests.factories import (
     AccountFactory,
     MailUserFactory,
     OrganizationFactory,
     active_organization,
+    advance,
 )
 from users import services
 from users.inactive import becomes_inactive_on, make_idle_organizations_inactive

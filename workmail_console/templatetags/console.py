@@ -6,8 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from directories import lifecycle as directories
-from organizations import lifecycle
+from workmail_console.lifecycle import LifecycleModel, lifecycle_of
 
 register = template.Library()
 
@@ -45,22 +44,23 @@ def elapsed(since: datetime | None) -> str:
 
 
 @register.simple_tag
-def status(state: str, badge: str | None = None, label: str | None = None) -> str:
-    """A state's status indicator: the console's colour and icon for it, and its name.
+def status(
+    subject: object, of: str = "", badge: str | None = None, label: str | None = None
+) -> str:
+    """A status indicator: the console's colour and icon for a state, and its word.
 
-    An organization's lifecycle state needs nothing else; another resource's state (a KMS key's)
-    brings its own `badge` and, when the console words it differently, its `label`.
+    `{% status organization %}`: a resource's state, from its lifecycle. `{% status event.to_state
+    of="organization" %}`: a state of the lifecycle so named. A status that is no lifecycle's (a
+    DNS record's) brings its own `badge` and `label`.
     """
+    if isinstance(subject, LifecycleModel):
+        state, known = subject.lifecycle_state, subject.lifecycle
+    else:
+        state, known = str(subject), lifecycle_of(of) if of else None
     return format_html(
         '<span class="status status-{}" data-state="{}">'
         '<span class="status-icon" aria-hidden="true"></span>{}</span>',
-        badge or lifecycle.badge(state),
+        badge or known.badge(state),
         state,
-        label or state,
+        label or (known.label(state) if known else state),
     )
-
-
-@register.simple_tag
-def directory_status(stage: str) -> str:
-    """A directory's status indicator: its stage's badge from the directory lifecycle."""
-    return status(stage, directories.LIFECYCLE.badge(stage))
