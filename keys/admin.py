@@ -14,10 +14,8 @@ class KeyAliasInline(ReadOnly, admin.TabularInline):
 class KeyAdmin(ReadOnly, admin.ModelAdmin):
     """Keys change on the KMS keys pages, whose services keep KMS's rules."""
 
-    list_display = [
-        "key_id", "key_manager", "key_state", "key_spec", "region", "account", "deleted"
-    ]  # fmt: skip
-    list_filter = ["key_manager", "key_state", "region", "deleted"]
+    list_display = ["key_id", "key_manager", "key_state", "key_spec", "region", "account"]
+    list_filter = ["key_manager", "key_state", "region"]
     list_select_related = ["account"]
     search_fields = ["key_id", "aliases__name", "account__account_id"]
     inlines = [KeyAliasInline]

@@ -8,7 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations.lifecycle import Badge
+from keys.lifecycle import LIFECYCLE, KeyState
+from workmail_console.lifecycle import LifecycleEventBase, LifecycleModel
 from workmail_console.models import Account
 from workmail_console.regions import REGION_CHOICES
 
@@ -25,18 +26,7 @@ class KeyManager(models.TextChoices):
     CUSTOMER = "CUSTOMER", "Customer managed"
 
 
-class KeyState(models.TextChoices):
-    ENABLED = "Enabled", "Enabled"
-    DISABLED = "Disabled", "Disabled"
-    PENDING_DELETION = "PendingDeletion", "Pending deletion"
-
-
-# The console's status indicator for each key state.
-STATE_BADGES: dict[str, Badge] = {
-    KeyState.ENABLED: Badge.SUCCESS,
-    KeyState.DISABLED: Badge.STOPPED,
-    KeyState.PENDING_DELETION: Badge.WARNING,
-}
+__all__ = ["KeyState"]  # its home is keys.lifecycle; models and services import it from here
 
 
 class KeyUsage(models.TextChoices):
@@ -79,12 +69,17 @@ SPEC_USAGES: dict[str, frozenset[str]] = {
 class KeyQuerySet(models.QuerySet["Key"]):
     def in_scope(self, account: Account | str, region: str) -> "KeyQuerySet":
         """The keys of this account and Region that still exist (deleted ones are gone)."""
-        return self.filter(account=account, region=region, deleted=False)
+        return self.filter(account=account, region=region).existing()
+
+    def existing(self) -> "KeyQuerySet":
+        return self.exclude(key_state=KeyState.DELETED)
 
 
-class Key(models.Model):
-    """A KMS key. Once its deletion's waiting period is over it is gone from every page, but its
-    row stays: organizations that used it still refer to it, and report it missing."""
+class Key(LifecycleModel):
+    """A KMS key. Once its deletion's waiting period is over it is Deleted: gone from every page,
+    but its row stays, since organizations that used it still refer to it and report it missing."""
+
+    lifecycle = LIFECYCLE
 
     key_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="kms_keys")
@@ -94,6 +89,7 @@ class Key(models.Model):
         max_length=8, choices=KeyManager.choices, default=KeyManager.CUSTOMER
     )
     key_state = models.CharField(max_length=16, choices=KeyState.choices, default=KeyState.ENABLED)
+    key_state_changed_at = models.DateTimeField(default=timezone.now)
     key_spec = models.CharField(
         max_length=32, choices=KeySpec.choices, default=KeySpec.SYMMETRIC_DEFAULT
     )
@@ -103,7 +99,6 @@ class Key(models.Model):
     created = models.DateTimeField(default=timezone.now)
     # When a key PendingDeletion is deleted; None in the other states.
     deletion_date = models.DateTimeField(null=True, blank=True)
-    deleted = models.BooleanField(default=False)
     administrators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="KeyAdministrator", related_name="+", blank=True
     )
@@ -117,7 +112,7 @@ class Key(models.Model):
             # The deletion task's question: which keys' waiting periods are over.
             models.Index(
                 fields=["deletion_date"],
-                condition=models.Q(key_state="PendingDeletion", deleted=False),
+                condition=models.Q(key_state="PendingDeletion"),
                 name="keys_key_deletion_due",
             ),
         ]
@@ -142,8 +137,8 @@ class Key(models.Model):
         return "Symmetric" if self.key_spec == KeySpec.SYMMETRIC_DEFAULT else "Asymmetric"
 
     @property
-    def badge(self) -> Badge:
-        return STATE_BADGES[self.key_state]
+    def deleted(self) -> bool:
+        return self.key_state == KeyState.DELETED
 
     @property
     def alias_names(self) -> list[str]:
@@ -191,3 +186,17 @@ class KeyAdministrator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} administers {self.key}"
+
+
+class KeyEvent(LifecycleEventBase):
+    """One move of a key from one state to another (workmail_console.lifecycle): its history."""
+
+    key = models.ForeignKey(Key, on_delete=models.CASCADE, related_name="events")
+
+    subject = "key"
+
+    class Meta(LifecycleEventBase.Meta):
+        indexes = [models.Index(fields=["key", "at"])]
+
+
+Key.event_model = KeyEvent

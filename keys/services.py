@@ -1,8 +1,8 @@
 """KMS key actions: one function per console action / KMS operation; the pages call these.
 
-State changes are compare-and-set updates (`filter(pk=…, key_state__in=…).update(…)`), so two
-people acting on one key at once can't both win, and each change that happens sends
-`keys.signals.key_changed` once it is committed.
+State changes are moves on the key lifecycle (keys.lifecycle; a compare-and-set that writes the
+key's event with it), so two people acting on one key at once can't both win, and each change
+that happens sends `keys.signals.key_changed` once it is committed.
 """
 
 import uuid
@@ -31,6 +31,7 @@ from keys.models import (
     Key,
     KeyAdministrator,
     KeyAlias,
+    KeyEvent,
     KeyManager,
     KeySpec,
     KeyState,
@@ -202,7 +203,7 @@ def create_key(
     )
     try:
         with transaction.atomic():
-            key.save(force_insert=True)
+            key.insert(reason="Created (CreateKey)")
             if alias_name is not None:
                 KeyAlias.objects.create(key=key, account=account, region=region, name=alias_name)
             KeyAdministrator.objects.bulk_create(
@@ -244,7 +245,7 @@ def workmail_managed_key(*, account_id: str, region: str) -> Key:
     )
     try:
         with transaction.atomic():
-            key.save(force_insert=True)
+            key.insert(reason="Created for Amazon WorkMail")
             KeyAlias.objects.create(
                 key=key, account_id=account_id, region=region, name=WORKMAIL_MANAGED_ALIAS
             )
@@ -265,18 +266,13 @@ def _managed_key(account_id: str, region: str) -> Key | None:
 # --- Key actions ---------------------------------------------------------------------------------
 
 
-def _move(key: Key, sources: set[KeyState], target: KeyState, **changes: Any) -> bool:
-    """Compare-and-set the key's state from one of `sources`; True if this call moved it."""
-    moved = (
-        Key.objects.filter(pk=key.pk, deleted=False, key_state__in=sources)
-        .order_by()
-        .update(key_state=target, **changes)
-    )
-    if not moved:
+def _move(
+    key: Key, sources: set[KeyState], target: KeyState, *, reason: str, **changes: Any
+) -> bool:
+    """Move the key to `target` if it is in one of `sources` (with its event); True if this
+    call moved it."""
+    if not key.transition(target, reason=reason, source=sources, **changes):
         return False
-    key.key_state = target
-    for name, value in changes.items():
-        setattr(key, name, value)
     _send_changed(key)
     return True
 
@@ -287,7 +283,7 @@ def _send_changed(key: Key) -> None:
 
 def _current(key: Key) -> Key:
     """The key as stored now; NotFoundException once it is deleted."""
-    current = Key.objects.filter(pk=key.pk, deleted=False).first()
+    current = Key.objects.existing().filter(pk=key.pk).first()
     if current is None:
         raise NotFoundException(f"Key '{key.arn}' does not exist")
     return current
@@ -301,7 +297,7 @@ def _refuse_aws_managed(key: Key, action: str) -> None:
 def disable_key(key: Key) -> Key:
     """Key actions > Disable (DisableKey). Disabling a disabled key changes nothing."""
     _refuse_aws_managed(key, "disable")
-    if _move(key, {KeyState.ENABLED}, KeyState.DISABLED):
+    if _move(key, {KeyState.ENABLED}, KeyState.DISABLED, reason="Disabled (DisableKey)"):
         return key
     current = _current(key)
     if current.key_state != KeyState.DISABLED:
@@ -311,7 +307,7 @@ def disable_key(key: Key) -> Key:
 
 def enable_key(key: Key) -> Key:
     """Key actions > Enable (EnableKey). Enabling an enabled key changes nothing."""
-    if _move(key, {KeyState.DISABLED}, KeyState.ENABLED):
+    if _move(key, {KeyState.DISABLED}, KeyState.ENABLED, reason="Enabled (EnableKey)"):
         return key
     current = _current(key)
     if current.key_state != KeyState.ENABLED:
@@ -329,7 +325,9 @@ def schedule_key_deletion(key: Key, pending_window_in_days: Any = WAITING_PERIOD
     _refuse_aws_managed(key, "schedule the deletion of")
     days = validate_waiting_period(pending_window_in_days)
     sources = {KeyState.ENABLED, KeyState.DISABLED}
-    if _move(key, sources, KeyState.PENDING_DELETION, deletion_date=deletion_date_after(days)):
+    date = deletion_date_after(days)
+    reason = f"Deletion scheduled for {date:%b %-d, %Y} (ScheduleKeyDeletion, {days} days)"
+    if _move(key, sources, KeyState.PENDING_DELETION, reason=reason, deletion_date=date):
         return key
     _current(key)
     raise KMSInvalidStateException(f"{key.arn} is pending deletion.")
@@ -337,7 +335,9 @@ def schedule_key_deletion(key: Key, pending_window_in_days: Any = WAITING_PERIOD
 
 def cancel_key_deletion(key: Key) -> Key:
     """Key actions > Cancel key deletion (CancelKeyDeletion): the key comes back Disabled."""
-    if _move(key, {KeyState.PENDING_DELETION}, KeyState.DISABLED, deletion_date=None):
+    reason = "Deletion cancelled (CancelKeyDeletion)"
+    sources = {KeyState.PENDING_DELETION}
+    if _move(key, sources, KeyState.DISABLED, reason=reason, deletion_date=None):
         return key
     _current(key)
     raise KMSInvalidStateException(f"{key.arn} is not pending deletion.")
@@ -385,28 +385,41 @@ def add_key_administrator(key: Key, user: AbstractBaseUser) -> bool:
 def delete_due_keys(*, now: datetime | None = None, batch: int = DELETION_BATCH) -> int:
     """Delete the keys whose deletion date has passed, with their aliases; how many.
 
-    Each batch is one locked read and one UPDATE; the lock (skipping rows another run holds)
-    makes a Cancel key deletion at the same moment either win before or find the key gone.
+    Each batch is one locked read, one UPDATE and the keys' events; the lock (skipping rows
+    another run holds) makes a Cancel key deletion at the same moment either win before or find
+    the key gone.
     """
     now = now or timezone.now()
     total = 0
     while True:
         with transaction.atomic():
             due = list(
-                Key.objects.filter(
-                    key_state=KeyState.PENDING_DELETION, deleted=False, deletion_date__lte=now
-                )
+                Key.objects.filter(key_state=KeyState.PENDING_DELETION, deletion_date__lte=now)
                 .order_by("deletion_date", "pk")
                 .select_for_update(skip_locked=True)[:batch]
             )
             if not due:
                 return total
             ids = [key.pk for key in due]
-            Key.objects.filter(pk__in=ids).update(deleted=True)
+            moved_at = timezone.now()
+            Key.objects.filter(pk__in=ids).update(
+                key_state=KeyState.DELETED, key_state_changed_at=moved_at
+            )
+            KeyEvent.objects.bulk_create(_deleted_event(key, moved_at) for key in due)
             KeyAlias.objects.filter(key__in=ids).delete()
             for key in due:
-                key.deleted = True
+                key.key_state, key.key_state_changed_at = KeyState.DELETED, moved_at
                 _send_changed(key)
         total += len(due)
         if len(due) < batch:
             return total
+
+
+def _deleted_event(key: Key, at: datetime) -> KeyEvent:
+    """The event of a key whose waiting period ended (`key` as read, still PendingDeletion)."""
+    return KeyEvent(
+        key=key, account_id=key.account_id, region=key.region,
+        from_state=key.key_state, to_state=KeyState.DELETED, at=at,
+        from_state_seconds=(at - key.key_state_changed_at).total_seconds(),
+        reason="Deleted: the waiting period ended",
+    )  # fmt: skip

@@ -19,6 +19,7 @@ from keys.errors import NotFoundException
 from keys.forms import AliasForm, CreateKeyForm, ScheduleKeyDeletionForm
 from keys.models import Key
 from keys.services import WAITING_PERIOD_DEFAULT, WAITING_PERIOD_MIN, deletion_date_after
+from workmail_console import lifecycle
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
@@ -81,6 +82,7 @@ def _detail(request: ConsoleRequest, key: Key, alias_form: AliasForm, status: in
         "key": key,
         "alias_form": alias_form,
         "is_key_administrator": any(user.pk == request.user.pk for user in administrators),
+        "history": lifecycle.history(key),
     }
     return render(request, "keys/detail.html", context, status=status)
 

@@ -423,7 +423,8 @@ def history(resource: LifecycleModel) -> History:
     events = list(resource.events.order_by("at", "pk"))
     now, current = timezone.now(), resource.lifecycle_state
     rows = []
-    for event, following in zip(events, [*events[1:], None], strict=True):
+    for index, event in enumerate(events):
+        following = events[index + 1] if index + 1 < len(events) else None
         so_far = False
         if following is not None:
             seconds = following.from_state_seconds

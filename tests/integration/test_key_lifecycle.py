@@ -18,6 +18,7 @@ from organizations.lifecycle import State
 from organizations.models import Organization
 from tests.conftest import require
 from tests.factories import KeyFactory, OrganizationFactory
+from tests.html import texts
 from tests.processes import CeleryProcess
 from tests.waiting import wait_for
 
@@ -96,7 +97,7 @@ def test_a_key_past_its_deletion_date_is_deleted_with_its_aliases(db) -> None:
     )  # fmt: skip
     canceled = KeyFactory(account=due.account, key_state=KeyState.DISABLED, deletion_date=None)
     assert services.delete_due_keys() == 1
-    assert Key.objects.filter(deleted=True).get() == due
+    assert Key.objects.filter(key_state=KeyState.DELETED).get() == due
     assert list(KeyAlias.objects.values_list("name", flat=True)) == ["alias/waiting"]
     # The name is free again in the account and Region, as in KMS.
     services.create_alias(canceled, "alias/old")
@@ -123,7 +124,7 @@ def test_due_keys_are_deleted_one_update_per_batch(db) -> None:
         assert services.delete_due_keys(batch=2) == 5
     updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "keys_key"')]
     assert len(updates) == 3
-    assert Key.objects.filter(deleted=True).count() == 5
+    assert Key.objects.filter(key_state=KeyState.DELETED).count() == 5
 
 
 def test_the_task_deletes_the_due_keys(db) -> None:
@@ -141,3 +142,57 @@ def test_beat_and_a_worker_delete_a_key_once_its_waiting_period_is_over(
     with CeleryProcess.beat(env, tmp_path / "beat.log", tmp_path / "schedule"):
         wait_for(lambda: Key.objects.get(pk=key.pk).deleted, timeout=30)
     assert not KeyAlias.objects.filter(key=key).exists()
+
+
+# --- History -------------------------------------------------------------------------------------
+
+
+def history_of(key: Key) -> list[tuple[str, str, str]]:
+    return list(key.events.values_list("from_state", "to_state", "reason"))
+
+
+def test_every_state_change_of_a_key_is_in_its_history(db, admin) -> None:
+    key = services.create_key(account=admin.account, region="us-east-1")
+    Key.objects.filter(pk=key.pk).update(key_state_changed_at=past(seconds=30))
+    services.disable_key(key)
+    services.disable_key(key)  # already Disabled: nothing happens, nothing is written
+    services.enable_key(key)
+    services.schedule_key_deletion(key, 7)
+    services.cancel_key_deletion(key)
+    services.schedule_key_deletion(key, 7)
+    Key.objects.filter(pk=key.pk).update(deletion_date=past())
+    services.delete_due_keys()
+    assert [(source, target) for source, target, _ in history_of(key)] == [
+        ("", KeyState.ENABLED),
+        (KeyState.ENABLED, KeyState.DISABLED),
+        (KeyState.DISABLED, KeyState.ENABLED),
+        (KeyState.ENABLED, KeyState.PENDING_DELETION),
+        (KeyState.PENDING_DELETION, KeyState.DISABLED),
+        (KeyState.DISABLED, KeyState.PENDING_DELETION),
+        (KeyState.PENDING_DELETION, KeyState.DELETED),
+    ]
+    reasons = [reason for _, _, reason in history_of(key)]
+    assert reasons[1] == "Disabled (DisableKey)" and "7 days" in reasons[3]
+    assert reasons[-1] == "Deleted: the waiting period ended"
+    events = list(key.events.all())
+    assert {(event.account_id, event.region) for event in events} == {
+        (admin.account.pk, "us-east-1")
+    }
+    assert events[1].from_state_seconds >= 30  # how long it had been Enabled
+    assert all(event.from_state_seconds is not None for event in events[1:])
+
+
+def test_the_managed_key_starts_its_history_when_made(db, admin) -> None:
+    key = services.workmail_managed_key(account_id=admin.account.pk, region="eu-west-1")
+    assert history_of(key) == [("", KeyState.ENABLED, "Created for Amazon WorkMail")]
+
+
+def test_the_key_page_shows_its_history(admin_client, admin) -> None:
+    key = services.create_key(account=admin.account, region="us-east-1", alias_name="alias/hist")
+    services.disable_key(key)
+    html = admin_client.get(key.get_absolute_url()).content.decode()
+    rows = texts(html, "event")
+    assert len(rows) == 2
+    assert "Created (CreateKey)" in rows[0] and "Disabled (DisableKey)" in rows[1]
+    assert "Enabled" in rows[1] and "so far" in rows[1]  # the state it left, and Disabled's clock
+    assert "Time in each key state" in html

@@ -44,7 +44,7 @@ def test_it_is_not_found_in_another_region(key: Key) -> None:
 
 
 def test_a_deleted_key_is_not_found(key: Key) -> None:
-    Key.objects.filter(pk=key.pk).update(key_state=KeyState.PENDING_DELETION, deleted=True)
+    Key.objects.filter(pk=key.pk).update(key_state=KeyState.DELETED)
     with pytest.raises(NotFoundException, match="does not exist"):
         describe_key(account=key.account, region="eu-west-1", key_id=key.arn)
 

@@ -127,3 +127,30 @@ def test_the_move_goes_back(old_apps) -> None:
 
     assert Key.objects.get(key_id=key.key_id).alias_names == ["alias/round-trip"]
     assert Organization.objects.get(pk=organization.pk).encryption_key_id == key.pk
+
+
+def test_deleted_keys_become_the_deleted_state_and_back() -> None:
+    """keys 0003: the `deleted` flag becomes the Deleted state, and a key's history begins."""
+    newest = latest()
+    try:
+        apps = migrate([("keys", "0002_copy_encryption_keys")])
+        Account = apps.get_model("workmail_console", "Account")
+        OldKey = apps.get_model("keys", "Key")
+        account = Account.objects.create(account_id="444455556666")
+        gone = OldKey.objects.create(
+            account=account, region="us-east-1", key_state="PendingDeletion", deleted=True
+        )
+        kept = OldKey.objects.create(account=account, region="us-east-1", key_state="Disabled")
+
+        migrate(newest)
+
+        states = dict(Key.objects.values_list("pk", "key_state"))
+        assert states == {gone.pk: KeyState.DELETED, kept.pk: KeyState.DISABLED}
+        assert Key.objects.get(pk=kept.pk).key_state_changed_at == kept.created
+        assert [key.pk for key in Key.objects.in_scope(account.pk, "us-east-1")] == [kept.pk]
+
+        apps = migrate([("keys", "0002_copy_encryption_keys")])
+        back = apps.get_model("keys", "Key").objects.get(pk=gone.pk)
+        assert (back.deleted, back.key_state) == (True, "PendingDeletion")
+    finally:
+        migrate(newest)

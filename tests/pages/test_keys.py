@@ -80,7 +80,7 @@ def test_the_list_holds_this_accounts_keys_of_this_region_only(admin_client, adm
     here = KeyFactory(account=admin.account)
     elsewhere = KeyFactory(account=admin.account, region="eu-west-1")
     others = KeyFactory()
-    gone = KeyFactory(account=admin.account, key_state=KeyState.PENDING_DELETION, deleted=True)
+    gone = KeyFactory(account=admin.account, key_state=KeyState.DELETED)
     page = admin_client.get(LIST).content.decode()
     assert str(here.key_id) in page
     for key in (elsewhere, others, gone):
@@ -448,7 +448,7 @@ def test_a_key_is_not_found_in_another_region(admin_client, admin) -> None:
 
 
 def test_a_deleted_key_is_not_found_on_any_url(admin_client, admin) -> None:
-    key = KeyFactory(account=admin.account, key_state=KeyState.PENDING_DELETION, deleted=True)
+    key = KeyFactory(account=admin.account, key_state=KeyState.DELETED)
     before = snapshot(key)
     for name in PAGES:
         assert admin_client.get(url(name, key)).status_code == 404

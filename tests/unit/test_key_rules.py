@@ -114,7 +114,7 @@ def test_an_enabled_symmetric_key_of_the_region_has_no_problem() -> None:
 @pytest.mark.parametrize(
     ("fields", "problem"),
     [
-        ({"deleted": True, "key_state": KeyState.PENDING_DELETION}, "does not exist."),
+        ({"key_state": KeyState.DELETED}, "does not exist."),
         ({"key_state": KeyState.PENDING_DELETION}, "is pending deletion."),
         ({"key_state": KeyState.DISABLED}, "is disabled."),
         ({"key_spec": KeySpec.RSA_2048}, "is not a symmetric encryption key."),
