@@ -10,24 +10,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from directories.models import Directory
-from workmail_console.lifecycle import Badge
+from users.lifecycle import LIFECYCLE, UserState
+from workmail_console.lifecycle import LifecycleModel
 
-
-class UserState(models.TextChoices):
-    """EntityState: enabled is registered to WorkMail, with a mailbox."""
-
-    ENABLED = "ENABLED", "Enabled"
-    DISABLED = "DISABLED", "Disabled"
-    DELETED = "DELETED", "Deleted"
-
-
-# The status indicator of each state: Enabled is success (green); Disabled and Deleted are stopped
-# (grey), as the console shows a resource that is not in use.
-STATE_BADGES = {
-    UserState.ENABLED: Badge.SUCCESS,
-    UserState.DISABLED: Badge.STOPPED,
-    UserState.DELETED: Badge.STOPPED,
-}
+__all__ = ["UserState"]  # its home is users.lifecycle; the rest of users imports it from here
 
 
 class UserRole(models.TextChoices):
@@ -45,7 +31,10 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.exclude(state=UserState.DELETED)
 
 
-class User(models.Model):
+class User(LifecycleModel):
+    lifecycle = LIFECYCLE
+    region_field = None  # a user's moves write no events
+
     user_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="users")
     name = models.CharField("User name", max_length=64)
@@ -55,6 +44,7 @@ class User(models.Model):
     # The primary email address; NULL until the user is first enabled (a directory's own users).
     email = models.CharField(max_length=254, null=True, blank=True)  # noqa: DJ001
     state = models.CharField(max_length=8, choices=UserState.choices, default=UserState.DISABLED)
+    state_changed_at = models.DateTimeField(default=timezone.now)
     role = models.CharField(max_length=11, choices=UserRole.choices, default=UserRole.USER)
     # A Django password hash (make_password); empty for users whose password lives elsewhere
     # (an AD Connector's on-premises directory).
@@ -89,10 +79,6 @@ class User(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def badge(self) -> Badge:
-        return STATE_BADGES[UserState(self.state)]
 
     @property
     def is_enabled(self) -> bool:

@@ -10,6 +10,8 @@ are unique by constraints (users.models), which the checks here only put into wo
 
 import re
 import uuid
+from collections.abc import Callable
+from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.core.paginator import Page, Paginator
@@ -311,18 +313,15 @@ def _taken(organization: Organization, *, name: str = "", email: str = "") -> No
             )
 
 
-def _insert_or_explain(organization: Organization, user: User, *, update: list | None) -> None:
-    """Write `user` (insert, or update these fields); a unique constraint it breaks, because
-    another request took the name or address a moment ago, becomes that request's error."""
+def _write_or_explain(organization: Organization, user: User, write: Callable[[], object]) -> None:
+    """`write` the user (insert it, or move it); a unique constraint it breaks, because another
+    request took the name or address a moment ago, becomes that request's error."""
     try:
         with transaction.atomic():
-            if update is None:
-                user.save(force_insert=True)
-            else:
-                user.save(update_fields=update)
+            write()
     except IntegrityError:
         others = users_of(organization).exclude(pk=user.pk)
-        if update is None and others.existing().filter(name__iexact=user.name).exists():
+        if user._state.adding and others.existing().filter(name__iexact=user.name).exists():
             _taken(organization, name=user.name)
         _taken(organization, email=user.email or "")
         raise
@@ -377,7 +376,7 @@ def create_user(
             state=UserState.ENABLED if email else UserState.DISABLED,
             enabled_date=now if email else None,
         )  # fmt: skip
-        _insert_or_explain(organization, user, update=None)
+        _write_or_explain(organization, user, lambda: user.save(force_insert=True))
         if user.is_enabled:
             _enabled_now(organization)
     return user
@@ -451,8 +450,11 @@ def enable_user(*, organization: Organization, user_id: str | uuid.UUID, email: 
         email = validate_email(email, organization=organization)
         if (user.email or "").lower() != email.lower():
             _taken(organization, email=email)
-        user.state, user.email, user.enabled_date = UserState.ENABLED, email, timezone.now()
-        _insert_or_explain(organization, user, update=["state", "email", "enabled_date"])
+        user.email = email  # the address a constraint may refuse (_write_or_explain says so)
+        enable = partial(
+            user.transition, UserState.ENABLED, reason="", email=email, enabled_date=timezone.now()
+        )
+        _write_or_explain(organization, user, enable)
         _enabled_now(organization)
     return user
 
@@ -465,9 +467,8 @@ def disable_user(*, organization: Organization, user_id: str | uuid.UUID) -> Use
         user = _user_for_update(organization, user_id)
         if user.state == UserState.DELETED:
             raise EntityStateException(_state_problem("disable", user))
-        if user.is_enabled:
-            user.state, user.disabled_date = UserState.DISABLED, timezone.now()
-            user.save(update_fields=["state", "disabled_date"])
+        if user.is_enabled:  # a disabled user is left as it is
+            user.transition(UserState.DISABLED, reason="", disabled_date=timezone.now())
             _maybe_none_enabled(organization)
     return user
 
@@ -496,17 +497,16 @@ def delete_user(*, organization: Organization, user_id: str | uuid.UUID) -> User
     with transaction.atomic():
         organization.lock().require_state(State.ACTIVE)
         user = _user_for_update(organization, user_id)
-        if user.state != UserState.DISABLED:
+        if not user.transition(UserState.DELETED, reason="", source=UserState.DISABLED):
             raise EntityStateException(_state_problem("delete", user))
-        user.state = UserState.DELETED
-        user.save(update_fields=["state"])
     return user
 
 
 def deregister_all(organization: Organization) -> int:
     """The organization is deleted: its users' mailboxes go (they stay in their directory)."""
+    now = timezone.now()
     return (
         users_of(organization)
         .enabled()
-        .update(state=UserState.DISABLED, disabled_date=timezone.now())
+        .update(state=UserState.DISABLED, state_changed_at=now, disabled_date=now)
     )

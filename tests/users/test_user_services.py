@@ -89,6 +89,24 @@ def test_only_a_disabled_user_can_be_deleted_and_its_name_is_free_again():
     assert again.pk != user.pk
 
 
+def test_each_move_of_a_user_stamps_when_its_state_changed():
+    organization = active_organization()
+    user = create(organization)
+    stamps = [MailUser.objects.get(pk=user.pk).state_changed_at]
+    for act in (services.disable_user, services.enable_user, services.disable_user):
+        extra = {"email": user.email} if act is services.enable_user else {}
+        act(organization=organization, user_id=user.pk, **extra)
+        stored = MailUser.objects.get(pk=user.pk)
+        assert stored.state_changed_at > stamps[-1]
+        stamps.append(stored.state_changed_at)
+    services.disable_user(organization=organization, user_id=user.pk)  # no move: no new stamp
+    assert MailUser.objects.get(pk=user.pk).state_changed_at == stamps[-1]
+    services.delete_user(organization=organization, user_id=user.pk)
+    stored = MailUser.objects.get(pk=user.pk)
+    assert stored.state == UserState.DELETED and stored.state_changed_at > stamps[-1]
+    assert (stored.badge, stored.state_label) == ("stopped", "Deleted")
+
+
 def test_users_of_an_organization_that_is_not_active_cannot_be_created():
     organization = active_organization(state=State.IMPAIRED)
     with pytest.raises(OrganizationStateException, match="not Active"):

@@ -1,0 +1,45 @@
+"""A user's states as one table: WorkMail's EntityState (ENABLED / DISABLED / DELETED), which the
+organization's groups and resources share.
+
+Create user makes a user Enabled (with an address) or Disabled; Disable and Enable go back and
+forth; Delete needs a Disabled user and is for good. Nothing here is a worker's: people move
+users, and a user's moves are not kept as events (WorkMail keeps no user history).
+"""
+
+from django.db import models
+
+from workmail_console.lifecycle import Badge, Lifecycle, StateInfo
+
+
+class UserState(models.TextChoices):
+    """EntityState: enabled is registered to WorkMail, with a mailbox."""
+
+    ENABLED = "ENABLED", "Enabled"
+    DISABLED = "DISABLED", "Disabled"
+    DELETED = "DELETED", "Deleted"
+
+
+# Enabled is success (green); Disabled and Deleted are stopped (grey), as the console shows a
+# resource that is not in use. The descriptions are ours: the console shows none.
+TABLE: dict[str, StateInfo] = {
+    UserState.ENABLED: StateInfo(
+        "Registered to Amazon WorkMail: the user has a mailbox and can sign in.",
+        Badge.SUCCESS,
+        frozenset({UserState.DISABLED}),
+        label=UserState.ENABLED.label,
+    ),
+    UserState.DISABLED: StateInfo(
+        "In the directory, without a mailbox: the user can't sign in to Amazon WorkMail.",
+        Badge.STOPPED,
+        frozenset({UserState.ENABLED, UserState.DELETED}),
+        label=UserState.DISABLED.label,
+    ),
+    UserState.DELETED: StateInfo(
+        "Deleted for good. Its name is free again.",
+        Badge.STOPPED,
+        frozenset(),
+        label=UserState.DELETED.label,
+    ),
+}
+
+LIFECYCLE = Lifecycle(name="user", noun="A user", table=TABLE)
