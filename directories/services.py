@@ -94,7 +94,10 @@ def directory_problem(
         return reason
     if directory.stage != Stage.ACTIVE:
         return f"The directory {directory_id} is not Active (it is {directory.stage})."
-    if _used_by_another(directory, organization_id):
+    # A directory Amazon WorkMail made for this organization is its own; another organization
+    # that chose it finds it in use when it asks (and the question costs no query here).
+    made_for_it = organization_id is not None and directory.idempotency_key == organization_id
+    if not made_for_it and _used_by_another(directory, organization_id):
         # DirectoryInUseException's words.
         return (
             f"The directory {directory_id} is already in use by another WorkMail organization in"

@@ -203,7 +203,7 @@ def create_key(
     )
     try:
         with transaction.atomic():
-            key.insert(reason="Created (CreateKey)")
+            key.insert(reason="Created (CreateKey)", savepoint=False)  # one failure undoes all
             if alias_name is not None:
                 KeyAlias.objects.create(key=key, account=account, region=region, name=alias_name)
             KeyAdministrator.objects.bulk_create(
@@ -245,7 +245,7 @@ def workmail_managed_key(*, account_id: str, region: str) -> Key:
     )
     try:
         with transaction.atomic():
-            key.insert(reason="Created for Amazon WorkMail")
+            key.insert(reason="Created for Amazon WorkMail", savepoint=False)
             KeyAlias.objects.create(
                 key=key, account_id=account_id, region=region, name=WORKMAIL_MANAGED_ALIAS
             )

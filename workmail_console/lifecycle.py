@@ -15,6 +15,7 @@ task, the stuck sweep and the `{% status %}` tag look lifecycles up in (workmail
 """
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -204,13 +205,12 @@ class LifecycleModel(models.Model):
         return True
 
     def moved(self) -> None:
-        """Once a move or an insert is committed: tell whoever must know (directories do)."""
+        """Once a move is committed: tell whoever must know (directories do). Not after an
+        insert: nothing uses a resource that did not exist a moment ago."""
 
-    def insert(self, *, reason: str) -> None:
-        """Write this new resource with its first event, atomically."""
-        insert(self, reason=reason)
-        if type(self).moved is not LifecycleModel.moved:
-            transaction.on_commit(self.moved)
+    def insert(self, *, reason: str, savepoint: bool = True) -> None:
+        """Write this new resource with its first event, atomically (see `insert()`)."""
+        insert(self, reason=reason, savepoint=savepoint)
 
 
 REGISTRY: dict[str, type[LifecycleModel]] = {}
@@ -296,8 +296,10 @@ def move(
     return now if moved else None
 
 
-def insert(resource: LifecycleModel, *, reason: str) -> None:
-    """Write a new resource and its first event (no `from_state`) at once."""
+def insert(resource: LifecycleModel, *, reason: str, savepoint: bool = True) -> None:
+    """Write a new resource and its first event (no `from_state`) at once. Inside a transaction
+    the write has a savepoint of its own, so that the caller may catch its IntegrityError and go
+    on; `savepoint=False` when the caller rolls the whole transaction back instead."""
     model = type(resource)
     if model.event_model is None:
         resource.save(force_insert=True)
@@ -317,7 +319,7 @@ def insert(resource: LifecycleModel, *, reason: str) -> None:
         query = InsertQuery(model)
         query.insert_values(fields, [resource])
         [(sql, params)] = query.get_compiler(connection=connection).as_sql()
-        with savepoint_if_nested():
+        with savepoint_if_nested() if savepoint else nullcontext():
             pk = _insert_and_log(sql, params, event, subject, meta.pk.column)
         resource.pk = meta.pk.to_python(pk)
         resource._state.adding, resource._state.db = False, connection.alias

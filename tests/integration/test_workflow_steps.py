@@ -1,5 +1,9 @@
 """Each lifecycle step run in this process on the database: idempotent (races: tests/races)."""
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from directories.lifecycle import Stage
 from directories.models import Directory
 from directories.services import create_workmail_directory
@@ -75,3 +79,37 @@ def test_a_long_message_is_cut_to_what_its_columns_hold_and_the_move_happens(db)
     assert organization.error_message == message[:256]
     event = organization.events.get(to_state=State.IMPAIRED)
     assert event.reason == f"Health check failed: {message}"[:256]
+
+
+# The statements each step sends to the database, as the README's performance section gives
+# them: the worker's hot path. A step in a worker runs in autocommit, as here.
+STATEMENTS = {State.REQUESTED: 1, State.CREATING: 5, State.VALIDATING: 2}
+# An account's first organization in a Region also makes its WorkMail managed key: BEGIN, the
+# key with its first event, its alias, COMMIT.
+FIRST_IN_REGION = {**STATEMENTS, State.CREATING: 9}
+
+
+def statements_per_step(organization: Organization) -> dict[str, int]:
+    counted = {}
+    for state in (State.REQUESTED, State.CREATING, State.VALIDATING):
+        with CaptureQueriesContext(connection) as queries:
+            assert advance(organization.pk, state) is not None
+        counted[state] = len(queries)
+    return counted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_step_sends_the_statements_the_readme_counts() -> None:
+    first = OrganizationFactory(region="us-east-1")
+    assert statements_per_step(first) == FIRST_IN_REGION
+    second = OrganizationFactory(account=first.account, region="us-east-1")
+    assert statements_per_step(second) == STATEMENTS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creating_an_organization_sends_only_its_own_steps(published_tasks) -> None:
+    organization = OrganizationFactory()
+    for state in (State.REQUESTED, State.CREATING, State.VALIDATING):
+        advance(organization.pk, state)
+    assert published_tasks == []  # the helper enqueues nothing; the worker's task does
+    Directory.objects.get(idempotency_key=organization.pk)  # made, and announced to no one
