@@ -3,7 +3,6 @@ Service directories (Simple AD, AWS Managed Microsoft AD, AD Connector, shared a
 ones) that an organization can use instead."""
 
 import logging
-import re
 import secrets
 
 from django.db import models
@@ -13,13 +12,13 @@ from django.utils import timezone
 
 from directories.lifecycle import DELETABLE, LIFECYCLE, Stage
 from directories.signals import directory_changed
+from workmail_console.converters import DIRECTORY_ID_PATTERN
 from workmail_console.lifecycle import LifecycleEventBase, LifecycleModel
 from workmail_console.models import Account
 from workmail_console.regions import REGION_CHOICES
 
 log = logging.getLogger(__name__)
 
-DIRECTORY_ID_PATTERN = re.compile(r"d-[0-9a-f]{10}")
 STAGE_CHOICES = [(stage.value, stage.value) for stage in Stage]
 ACCESS_URL_DOMAIN = "awsapps.com"
 
@@ -30,18 +29,6 @@ def new_directory_id() -> str:
 
 def is_directory_id(value: str) -> bool:
     return DIRECTORY_ID_PATTERN.fullmatch(value) is not None
-
-
-class DirectoryIdConverter:
-    """`<directory_id:...>` in a URL: anything else is a 404 before any query runs."""
-
-    regex = DIRECTORY_ID_PATTERN.pattern
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 class DirectoryType(models.TextChoices):

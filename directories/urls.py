@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from directories import views
-from directories.models import DirectoryIdConverter
-
-register_converter(DirectoryIdConverter, "directory_id")
 
 app_name = "directories"
 

@@ -1,6 +1,5 @@
 """Organizations and their lifecycle events."""
 
-import re
 import secrets
 
 from django.db import models
@@ -12,6 +11,7 @@ from directories.models import Directory
 from keys.models import Key
 from organizations import lifecycle
 from organizations.lifecycle import State
+from workmail_console.converters import ORGANIZATION_ID_PATTERN
 from workmail_console.errors import OrganizationStateException
 from workmail_console.lifecycle import LifecycleEventBase, LifecycleModel
 from workmail_console.models import Account
@@ -21,9 +21,6 @@ from workmail_console.regions import REGION_CHOICES
 STATE_CHOICES = [(state.value, state.value) for state in State]
 
 
-ORGANIZATION_ID_PATTERN = re.compile(r"m-[0-9a-f]{32}")
-
-
 def new_organization_id() -> str:
     return "m-" + secrets.token_hex(16)
 
@@ -31,18 +28,6 @@ def new_organization_id() -> str:
 def is_organization_id(value: str) -> bool:
     """Whether `value` has the shape of an organization ID (`m-` and 32 lowercase hex digits)."""
     return ORGANIZATION_ID_PATTERN.fullmatch(value) is not None
-
-
-class OrganizationIdConverter:
-    """`<organization_id:...>` in a URL: anything else is a 404 before any query runs."""
-
-    regex = ORGANIZATION_ID_PATTERN.pattern
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 class DirectoryChoice(models.TextChoices):

@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from organizations import views
-from organizations.models import OrganizationIdConverter
-
-register_converter(OrganizationIdConverter, "organization_id")
 
 app_name = "organizations"
 

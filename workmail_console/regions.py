@@ -5,8 +5,6 @@ its forms and its polls stay in the Region they were opened in, whatever another
 last Region a person opened is remembered in a cookie, only to decide where `/` and sign-in land.
 """
 
-import re
-
 from django.http import HttpRequest
 
 REGIONS: dict[str, str] = {
@@ -17,20 +15,6 @@ REGIONS: dict[str, str] = {
 DEFAULT_REGION = "us-east-1"
 REGION_CHOICES = list(REGIONS.items())
 REMEMBERED_REGION_COOKIE = "workmail_region"
-
-
-class RegionConverter:
-    """`<region:region>` in a URL pattern: one of the WorkMail Regions, nothing else."""
-
-    regex = "|".join(re.escape(code) for code in REGIONS)
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        if value not in REGIONS:
-            raise ValueError(f"{value!r} is not a WorkMail Region")
-        return value
 
 
 def remembered_region(request: HttpRequest) -> str:

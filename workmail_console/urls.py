@@ -1,16 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
-from ops.metrics import metrics
-from workmail_console import views
-from workmail_console.regions import RegionConverter
+from workmail_console import converters, views
 
-register_converter(RegionConverter, "region")
+assert converters  # imported for its registrations: <region:>, <organization_id:>, <directory_id:>
 
 # Pages of resources that live in a Region: the Region is the first part of their path.
 regional = [
-    path("organizations/", include("organizations.urls")),  # registers <organization_id:>
+    path("organizations/", include("organizations.urls")),
     path("organizations/<organization_id:organization_id>/users/", include("users.urls")),
     path("organizations/<organization_id:organization_id>/domains/", include("domains.urls")),
     path("directories/", include("directories.urls")),
@@ -25,9 +23,8 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
-    path("metrics", metrics, name="metrics"),
     path("route53/", include("route53.urls")),  # global, before the Regions' pages
     path("<region:region>/", include(regional)),
-    path("dashboard/", include("ops.urls")),  # after the regional pages: it uses their converters
+    path("", include("ops.urls")),  # the dashboard and /metrics
     path("admin/", admin.site.urls),
 ]
