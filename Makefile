@@ -22,7 +22,7 @@ help:
 	@echo "make run        start the console (web, worker, beat, DNS server) on http://$(WEB_BIND)"
 	@echo "make check      the quick tier: the tests that start no process (PostgreSQL, Redis)"
 	@echo "make test       run the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
-	@echo "make lint       ruff lint and format check"
+	@echo "make lint       ruff lint and format check, and the apps' import layers"
 	@echo "make bench      the lifecycle against the Celery floor, the dashboard at 100k, DNS checks at 10k"
 
 $(VENV)/.installed: pyproject.toml
@@ -57,6 +57,7 @@ check: $(VENV)/.installed services
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .

@@ -1,5 +1,5 @@
-"""Directory actions: one function per console action / API operation, and the checks the
-organization side calls (directory_problem, unsupported_reason, delete_directory).
+"""Directory actions: one function per console action / API operation, and what the applications
+on a directory ask of it (unsupported_reason, delete_directory).
 
 Views and the API call these; the rules they apply are in directories/rules.py and the allowed
 stage changes in directories/lifecycle.py.
@@ -13,10 +13,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
-from directories import rules
+from directories import rules, usage
 from directories.lifecycle import DELETABLE, LIFECYCLE, Stage
 from directories.models import (
     Application,
@@ -27,7 +26,6 @@ from directories.models import (
     is_directory_id,
     new_directory_id,
 )
-from organizations.lifecycle import State as OrganizationState
 from workmail_console.db import savepoint_if_nested
 from workmail_console.errors import (
     ClientException,
@@ -54,54 +52,6 @@ def unsupported_reason(directory: Directory) -> str | None:
             f"The directory {directory.directory_id} is a multi-Region directory (primary Region"
             f" {directory.primary_region}). Amazon WorkMail does not support multi-Region"
             " directories."
-        )
-    return None
-
-
-def organizations_using(directory: Directory) -> QuerySet:
-    """The live (not Deleted) organizations that use the directory."""
-    return directory.organizations.exclude(state=OrganizationState.DELETED)
-
-
-def _used_by_another(directory: Directory, organization_id: str | None) -> bool:
-    """Whether a live organization other than `organization_id` uses the directory.
-
-    It reads `directory.organizations`, so a batch of checks made with
-    prefetch_related("directory__organizations") costs one query, not one per organization.
-    """
-    return any(
-        organization.state != OrganizationState.DELETED and organization.pk != organization_id
-        for organization in directory.organizations.all()
-    )
-
-
-def directory_problem(
-    directory: Directory, *, region: str, organization_id: str | None = None
-) -> str | None:
-    """Why the directory can't back an organization in `region`, in WorkMail's words, or None.
-
-    CreateOrganization, the Validating step and the health sweep ask this. `organization_id` is
-    the organization asking, which may of course use its own directory.
-    """
-    directory_id = directory.directory_id
-    if directory.stage == Stage.DELETED or directory.region != region:
-        # DirectoryUnavailableException's words.
-        return (
-            f"The directory {directory_id} is unavailable. It might be located in another Region"
-            " or deleted."
-        )
-    if reason := unsupported_reason(directory):
-        return reason
-    if directory.stage != Stage.ACTIVE:
-        return f"The directory {directory_id} is not Active (it is {directory.stage})."
-    # A directory Amazon WorkMail made for this organization is its own; another organization
-    # that chose it finds it in use when it asks (and the question costs no query here).
-    made_for_it = organization_id is not None and directory.idempotency_key == organization_id
-    if not made_for_it and _used_by_another(directory, organization_id):
-        # DirectoryInUseException's words.
-        return (
-            f"The directory {directory_id} is already in use by another WorkMail organization in"
-            " the same account and Region."
         )
     return None
 
@@ -448,10 +398,10 @@ def recover(*, account: Account, region: str, directory_id: str) -> Directory:
 def deletion_refusal(directory: Directory) -> str | None:
     """Why Delete directory is refused now, in AWS's words, or None: a live WorkMail organization
     or another AWS application uses it, or it is not in a stage that can be deleted."""
-    if organization := organizations_using(directory).first():
+    if use := usage.first_use(directory):
         return (
-            f"The directory {directory.directory_id} is used by the Amazon WorkMail organization"
-            f" {organization.alias}. In order to delete the directory, it can't have any other"
+            f"The directory {directory.directory_id} is used by the {use.application.noun}"
+            f" {use.name}. In order to delete the directory, it can't have any other"
             " AWS applications enabled."
         )
     if refusal := applications_refusal(directory):

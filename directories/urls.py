@@ -13,5 +13,4 @@ urlpatterns = [
     path("<directory_id:directory_id>/outage/", views.directory_outage, name="outage"),
     path("<directory_id:directory_id>/recover/", views.directory_recover, name="recover"),
     path("<directory_id:directory_id>/delete/", views.directory_delete, name="delete"),
-    path("<directory_id:directory_id>/users/", views.directory_add_user, name="add-user"),
 ]

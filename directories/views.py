@@ -5,25 +5,25 @@ ops read; another account's directory is a 404 on every URL.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from directories import services
+from directories import services, usage
 from directories.forms import CreateAliasForm, SetUpDirectoryForm
-from directories.models import Directory, DirectoryType
-from users import services as users
-from users.forms import AddDirectoryUserForm
+from directories.models import Directory
 from workmail_console import lifecycle
 from workmail_console.errors import EntityDoesNotExistException, WorkMailError
 from workmail_console.live import render_live
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
-def _get_directory(request: ConsoleRequest, region: str, directory_id: str) -> Directory:
+def get_directory_or_404(request: ConsoleRequest, region: str, directory_id: str) -> Directory:
     try:
         return services.get_directory(
             account=request.account, region=region, directory_id=directory_id
@@ -50,61 +50,40 @@ def directory_list(request: ConsoleRequest, region: str) -> HttpResponse:
 @require_GET
 @account_required
 def directory_detail(request: ConsoleRequest, region: str, directory_id: str) -> HttpResponse:
-    directory = _get_directory(request, region, directory_id)
-    return _detail(request, directory, AddDirectoryUserForm(directory=directory))
+    return render_detail(request, get_directory_or_404(request, region, directory_id))
 
 
-def _detail(
-    request: ConsoleRequest,
-    directory: Directory,
-    user_form: AddDirectoryUserForm,
-    status: int = 200,
+# Sections other apps add to a directory's page (the users app: an AD Connector's on-premises
+# users), a registry because those apps sit above directories. Each takes the request, the
+# directory and its own bound form after a refused POST (else None), and returns the section's
+# context with its "template", or None where it doesn't apply.
+type Section = Callable[[ConsoleRequest, Directory, Form | None], dict[str, Any] | None]
+DETAIL_SECTIONS: dict[str, Section] = {}
+
+
+def render_detail(
+    request: ConsoleRequest, directory: Directory, *, refused: tuple[str, Form] | None = None
 ) -> HttpResponse:
+    """The directory's page; after a refused POST to a section's form (`refused`: the section's
+    name and its bound form), with that form's errors and a 400."""
+    sections = []
+    for name, section in DETAIL_SECTIONS.items():
+        form = refused[1] if refused and refused[0] == name else None
+        if (context := section(request, directory, form)) is not None:
+            sections.append(context)
     context = {
         "directory": directory,
         "history": lifecycle.history(directory),
-        "organizations": services.organizations_using(directory).order_by("alias"),
+        "uses": usage.uses(directory),
         "unsupported_reason": services.unsupported_reason(directory),
         "polling": directory.is_working,
-        # An AD Connector's users live on premises: the page stands in for that directory.
-        "on_premises": directory.directory_type == DirectoryType.AD_CONNECTOR,
-        "user_form": user_form,
+        "sections": sections,
     }
-    if context["on_premises"]:
-        context["directory_users"] = users.users_in(directory)
-    if status != 200:  # a refused Add user: the page, with its errors
-        return render(request, "directories/detail.html", context, status=status)
+    if refused:
+        context["form"] = refused[1]  # the form that was refused, as on every other page
+        return render(request, "directories/detail.html", context, status=400)
     polling = directory.is_working
     return render_live(request, "directories/detail.html", context, keep_polling=polling)
-
-
-@require_POST
-@admin_required
-def directory_add_user(request: ConsoleRequest, region: str, directory_id: str) -> HttpResponse:
-    """Directory users > Add user: a user made in an AD Connector's on-premises directory."""
-    directory = _get_directory(request, region, directory_id)
-    form = AddDirectoryUserForm(request.POST, directory=directory)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = users.add_directory_user(
-                directory=directory,
-                name=data["name"],
-                display_name=data["display_name"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-            )
-        except WorkMailError as error:
-            if error.field not in form.fields:  # the directory's own: say so on its page
-                messages.error(request, error.message)
-                return redirect(directory)
-            form.add_error(error.field, error.message)
-        else:
-            messages.success(
-                request, f"User {user.name} was added to directory {directory.directory_id}."
-            )
-            return redirect(directory)
-    return _detail(request, directory, form, status=400)
 
 
 def _kind_options() -> list[dict]:
@@ -145,7 +124,7 @@ def directory_setup(request: ConsoleRequest, region: str) -> HttpResponse:
 @admin_required
 def directory_alias(request: ConsoleRequest, region: str, directory_id: str) -> HttpResponse:
     """Create alias: the access URL https://<alias>.awsapps.com."""
-    directory = _get_directory(request, region, directory_id)
+    directory = get_directory_or_404(request, region, directory_id)
     form = CreateAliasForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,7 +152,7 @@ def _action(
     @require_POST
     @admin_required
     def view(request: ConsoleRequest, region: str, directory_id: str) -> HttpResponse:
-        directory = _get_directory(request, region, directory_id)
+        directory = get_directory_or_404(request, region, directory_id)
         try:
             act(account=request.account, region=region, directory_id=directory.directory_id)
         except WorkMailError as error:
@@ -195,7 +174,7 @@ directory_recover = _action(services.recover, "Directory {directory_id} is Activ
 @admin_required
 def directory_delete(request: ConsoleRequest, region: str, directory_id: str) -> HttpResponse:
     """Delete directory: a confirmation dialog, refused with the reason while something uses it."""
-    directory = _get_directory(request, region, directory_id)
+    directory = get_directory_or_404(request, region, directory_id)
     if request.method == "POST":
         try:
             services.request_directory_deletion(

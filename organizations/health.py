@@ -10,9 +10,11 @@ second sweep or an immediate check changes nothing twice.
 import logging
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
-from directories.services import directory_problem
+from directories.lifecycle import Stage
+from directories.models import Directory
+from directories.services import unsupported_reason
 from keys.services import key_problem
 from organizations.lifecycle import State
 from organizations.models import Organization
@@ -20,6 +22,60 @@ from organizations.models import Organization
 log = logging.getLogger(__name__)
 
 CHECKED = (State.ACTIVE, State.IMPAIRED)
+
+
+# --- The directory -----------------------------------------------------------------------------
+
+
+def organizations_using(directory: Directory) -> QuerySet[Organization]:
+    """The live (not Deleted) organizations that use the directory."""
+    return directory.organizations.exclude(state=State.DELETED)
+
+
+def _used_by_another(directory: Directory, organization_id: str | None) -> bool:
+    """Whether a live organization other than `organization_id` uses the directory.
+
+    It reads `directory.organizations`, so a batch of checks made with
+    prefetch_related("directory__organizations") costs one query, not one per organization.
+    """
+    return any(
+        organization.state != State.DELETED and organization.pk != organization_id
+        for organization in directory.organizations.all()
+    )
+
+
+def directory_problem(
+    directory: Directory, *, region: str, organization_id: str | None = None
+) -> str | None:
+    """Why the directory can't back an organization in `region`, in WorkMail's words, or None.
+
+    CreateOrganization, the Validating step and the health sweep ask this. `organization_id` is
+    the organization asking, which may of course use its own directory.
+    """
+    directory_id = directory.directory_id
+    if directory.stage == Stage.DELETED or directory.region != region:
+        # DirectoryUnavailableException's words.
+        return (
+            f"The directory {directory_id} is unavailable. It might be located in another Region"
+            " or deleted."
+        )
+    if reason := unsupported_reason(directory):
+        return reason
+    if directory.stage != Stage.ACTIVE:
+        return f"The directory {directory_id} is not Active (it is {directory.stage})."
+    # A directory Amazon WorkMail made for this organization is its own; another organization
+    # that chose it finds it in use when it asks (and the question costs no query here).
+    made_for_it = organization_id is not None and directory.idempotency_key == organization_id
+    if not made_for_it and _used_by_another(directory, organization_id):
+        # DirectoryInUseException's words.
+        return (
+            f"The directory {directory_id} is already in use by another WorkMail organization in"
+            " the same account and Region."
+        )
+    return None
+
+
+# --- The organization ---------------------------------------------------------------------------
 
 
 def problem(organization: Organization) -> str | None:

@@ -8,12 +8,12 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from directories.models import Directory, DirectoryType, is_directory_id
-from directories.services import organizations_using
 from domains.services import chosen_domain
 from keys.models import Key
 from keys.services import describe_key
 from organizations import lifecycle
 from organizations.aliases import validate_alias_format
+from organizations.health import organizations_using
 from organizations.lifecycle import State
 from organizations.models import (
     DirectoryChoice,

@@ -19,10 +19,11 @@ from django.utils import dateformat
 
 from directories.lifecycle import Stage
 from directories.models import Directory
-from directories.services import directory_problem, unsupported_reason
+from directories.services import unsupported_reason
 from domains.models import MailDomain, VerificationStatus
 from keys.models import Key, KeySpec, KeyState, KeyUsage
 from keys.services import key_problem
+from organizations.health import directory_problem
 from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.workflow import alias_mismatch

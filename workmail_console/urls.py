@@ -12,6 +12,7 @@ regional = [
     path("organizations/<organization_id:organization_id>/users/", include("users.urls")),
     path("organizations/<organization_id:organization_id>/domains/", include("domains.urls")),
     path("directories/", include("directories.urls")),
+    path("directories/<directory_id:directory_id>/users/", include("users.directory_urls")),
     path("keys/", include("keys.urls")),
 ]
 

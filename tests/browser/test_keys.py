@@ -11,6 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_create_a_key_and_use_its_key_actions(page: Page, live_server, admin) -> None:
     sign_in(page, live_server.url, admin)
+    status = page.get_by_test_id("key-status")
     follow(page, page.get_by_role("link", name="KMS keys"))
     follow(page, page.get_by_role("link", name="Create key").first)
     page.get_by_label("Alias").fill("mailboxes")
@@ -21,16 +22,19 @@ def test_create_a_key_and_use_its_key_actions(page: Page, live_server, admin) ->
     expect(page.get_by_role("heading", name="alias/mailboxes")).to_be_visible()
     expect(page.get_by_role("status").first).to_contain_text("created with alias alias/mailboxes")
     follow(page, page.get_by_role("button", name="Disable"))
-    expect(page.locator('[data-state="Disabled"]')).to_have_text("Disabled")
+    expect(status).to_have_text("Disabled")
 
     follow(page, page.get_by_role("link", name="Schedule key deletion"))
     page.get_by_label("Waiting period (in days)").fill("7")
     follow(page, page.get_by_role("button", name="Schedule deletion"))
     expect(page.get_by_test_id("pending-deletion")).to_contain_text("scheduled for deletion on")
-    expect(page.locator('[data-state="PendingDeletion"]')).to_have_text("Pending deletion")
+    expect(status).to_have_text("Pending deletion")
 
     follow(page, page.get_by_role("button", name="Cancel key deletion"))
-    expect(page.locator('[data-state="Disabled"]')).to_have_text("Disabled")
+    expect(status).to_have_text("Disabled")
+    # The key's history: created Enabled, then every action, newest last.
+    events = page.locator("#key-history [data-testid=event] td:nth-child(2)")
+    expect(events).to_have_text(["Enabled", "Disabled", "Pending deletion", "Disabled"])
     follow(page, page.get_by_role("link", name="KMS keys").first)
     row = page.get_by_test_id("customer-managed-keys").locator("tbody tr")
     expect(row).to_contain_text("alias/mailboxes")

@@ -9,6 +9,7 @@ from directories import services
 from directories.lifecycle import Stage
 from directories.models import Directory
 from directories.signals import directory_changed
+from organizations import health
 from organizations.lifecycle import State
 from tests.factories import DirectoryFactory, OrganizationFactory
 from workmail_console.errors import EntityDoesNotExistException
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def problem(directory: Directory, **kwargs: str) -> str | None:
-    return services.directory_problem(directory, region="us-east-1", **kwargs)
+    return health.directory_problem(directory, region="us-east-1", **kwargs)
 
 
 def test_an_active_unused_directory_in_the_region_has_no_problem() -> None:

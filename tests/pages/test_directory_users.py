@@ -16,7 +16,7 @@ from workmail_console.models import Membership
 
 
 def add_url(directory: Directory) -> str:
-    return reverse("directories:add-user", args=[directory.region, directory.directory_id])
+    return reverse("directory-users:add", args=[directory.region, directory.directory_id])
 
 
 def person(name: str = "jdoe", **fields: str) -> dict[str, str]:

@@ -351,7 +351,7 @@ PREPARE = {
     "keys:delete-alias": _alias_to_delete,
     "users:enable": _user_disabled,  # Enable acts on a disabled user only
     "users:delete": _user_disabled,  # and Delete too
-    "directories:add-user": _on_premises,  # an AD Connector's users are added on its page
+    "directory-users:add": _on_premises,  # an AD Connector's users are added on its page
     "route53:delete-record": _record_to_delete,
     "domains:update-route53": _domain_in_a_zone,  # only with the account's hosted zone
 }

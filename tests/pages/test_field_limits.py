@@ -206,11 +206,11 @@ def test_create_user_refuses_each_field_one_over_its_limit(
 def test_a_directory_user_name_takes_up_to_20_characters(admin_client, admin, name, added):
     directory = DirectoryFactory(account=admin.account, directory_type=DirectoryType.AD_CONNECTOR)
     response = admin_client.post(
-        reverse("directories:add-user", args=[directory.region, directory.directory_id]),
+        reverse("directory-users:add", args=[directory.region, directory.directory_id]),
         {"name": name, "display_name": "Someone"},
     )
     if not added:
-        refused(response, "name", "The user name can be up to 20 characters long.", "user_form")
+        refused(response, "name", "The user name can be up to 20 characters long.")
     assert MailUser.objects.filter(directory=directory, name=name).exists() is added
 
 
