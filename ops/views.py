@@ -29,6 +29,14 @@ def sees_all_accounts(request: ConsoleRequest) -> bool:
     return request.user.is_staff and request.user.is_superuser
 
 
+def may_retry(request: ConsoleRequest, account_id: str) -> bool:
+    """Whether this person may press Retry now on an organization of `account_id`: a staff
+    superuser anywhere, an admin in their own account (the Retry button and its view ask)."""
+    if sees_all_accounts(request):
+        return True
+    return request.membership.is_admin and account_id == request.account.account_id
+
+
 def _scope(request: ConsoleRequest, form: DashboardFilter) -> data.Scope:
     chosen = form.cleaned_data if form.is_valid() else {}
     if sees_all_accounts(request):
@@ -78,10 +86,9 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         ]
     attention, attention_total = data.needs_attention(scope, tiles)
     in_state = data.in_state(scope)
-    own_account = request.account.account_id
     for organization in [*attention, *in_state]:
-        organization.can_retry = organization.is_stuck and (
-            sees_all or (request.membership.is_admin and organization.account_id == own_account)
+        organization.can_retry = organization.is_stuck and may_retry(
+            request, organization.account_id
         )
     context = {
         "form": form,
@@ -125,14 +132,11 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
 def retry(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     """**Retry now**: send the step for the organization's state again. The step's
     compare-and-set makes a second delivery harmless, so this is safe whatever else runs."""
-    sees_all = sees_all_accounts(request)
-    if not (sees_all or request.membership.is_admin):
+    if not may_retry(request, request.account.account_id):
         raise PermissionDenied("Only an admin can retry a step.")
     rows = Organization.objects.filter(pk=organization_id, region=region)
-    if not sees_all:
-        rows = rows.filter(account=request.account)
-    organization = rows.only("organization_id", "alias", "state").first()
-    if organization is None:
+    organization = rows.only("organization_id", "account_id", "alias", "state").first()
+    if organization is None or not may_retry(request, organization.account_id):
         raise Http404("No such organization in this account and Region.")
     if not organization.is_working:
         messages.info(
