@@ -19,6 +19,7 @@ from directories.forms import CreateAliasForm, SetUpDirectoryForm
 from directories.models import Directory
 from workmail_console import lifecycle
 from workmail_console.errors import EntityDoesNotExistException, WorkMailError
+from workmail_console.formtools import page_status
 from workmail_console.live import render_live
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
@@ -112,11 +113,11 @@ def directory_setup(request: ConsoleRequest, region: str) -> HttpResponse:
                 account=request.account, region=region, kind=kind, **form.service_values()
             )
         except WorkMailError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_service_error(error)
         else:
             messages.success(request, f"Directory {directory.directory_id} is being created.")
             return redirect(directory)
-    status = 400 if form.errors else 200
+    status = page_status(form)
     return render(request, "directories/setup.html", {"form": form}, status=status)
 
 
@@ -139,7 +140,7 @@ def directory_alias(request: ConsoleRequest, region: str, directory_id: str) -> 
         else:
             messages.success(request, f"Alias {form.cleaned_data['alias']} created.")
             return redirect(directory)
-    status = 400 if form.errors else 200
+    status = page_status(form)
     context = {"directory": directory, "form": form}
     return render(request, "directories/alias.html", context, status=status)
 

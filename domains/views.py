@@ -27,7 +27,7 @@ from workmail_console.errors import (
     OrganizationNotFoundException,
     WorkMailError,
 )
-from workmail_console.formtools import ConsoleForm
+from workmail_console.formtools import page_status
 from workmail_console.live import render_live
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
@@ -51,10 +51,6 @@ def _domain(organization: Organization, domain_name: str) -> MailDomain:
         return services.get_mail_domain(organization=organization, domain_name=domain_name)
     except MailDomainNotFoundException:
         raise Http404("No such domain in this organization.") from None
-
-
-def _field_error(form: ConsoleForm, error: WorkMailError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 DomainView = Callable[[ConsoleRequest, Organization, MailDomain], HttpResponse]
@@ -107,13 +103,13 @@ def domain_add(request: ConsoleRequest, region: str, organization_id: str) -> Ht
                 organization=organization, domain_name=form.cleaned_data["domain_name"]
             )
         except WorkMailError as error:
-            _field_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, f"Domain {domain.name} was added. Add its DNS records.")
             return redirect(records_url(domain))
     zones = [zone.name for zone in services.account_hosted_zones(request.account)]
     context = {"organization": organization, "form": form, "zones": zones}
-    return render(request, "domains/add.html", context, status=400 if form.errors else 200)
+    return render(request, "domains/add.html", context, status=page_status(form))
 
 
 @require_POST

@@ -21,7 +21,7 @@ from keys.models import Key
 from keys.services import WAITING_PERIOD_DEFAULT, WAITING_PERIOD_MIN, deletion_date_after
 from workmail_console import lifecycle
 from workmail_console.errors import WorkMailError
-from workmail_console.formtools import ConsoleForm
+from workmail_console.formtools import page_status
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
@@ -34,10 +34,6 @@ def _get_key(request: ConsoleRequest, region: str, key_id: Any) -> Key:
 
 def _when(moment: Any) -> str:
     return date_format(timezone.localtime(moment), "M j, Y, H:i") + " UTC"
-
-
-def _field_error(form: ConsoleForm, error: WorkMailError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @require_GET
@@ -68,11 +64,11 @@ def key_create(request: ConsoleRequest, region: str) -> HttpResponse:
                 administrators=data["administrators"],
             )
         except WorkMailError as error:
-            _field_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, f"Your KMS key was created with alias {data['alias_name']}.")
             return redirect(key)
-    status = 400 if form.errors else 200
+    status = page_status(form)
     return render(request, "keys/create.html", {"form": form}, status=status)
 
 
@@ -161,7 +157,7 @@ def key_schedule_deletion(request: ConsoleRequest, region: str, key_id: Any) -> 
         "default_deletion_date": _when(deletion_date_after(WAITING_PERIOD_DEFAULT)),
         "earliest_deletion_date": _when(deletion_date_after(WAITING_PERIOD_MIN)),
     }
-    status = 400 if form.errors else 200
+    status = page_status(form)
     return render(request, "keys/schedule_deletion.html", context, status=status)
 
 

@@ -15,6 +15,7 @@ from ops import dashboard as data
 from ops.forms import DashboardFilter
 from organizations.lifecycle import State
 from organizations.models import Organization
+from workmail_console.formtools import page_status
 from workmail_console.live import unchanged
 from workmail_console.regions import REGIONS
 from workmail_console.tasks import enqueue
@@ -121,7 +122,7 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         "refresh_every": REFRESH_EVERY,
         "now": now,
     }
-    status = 400 if form.errors else 200
+    status = page_status(form)
     if request.htmx:
         return render(request, "ops/dashboard.html#live", context, status=status)
     return render(request, "ops/dashboard.html", context, status=status)

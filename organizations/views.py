@@ -18,6 +18,7 @@ from organizations.models import Organization, is_organization_id
 from organizations.setup_messages import SetupMessage, setup_messages
 from workmail_console import lifecycle
 from workmail_console.errors import OrganizationNotFoundException, WorkMailError
+from workmail_console.formtools import page_status
 from workmail_console.live import render_live, unchanged, version_tag
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
@@ -124,11 +125,11 @@ def organization_create(request: ConsoleRequest, region: str) -> HttpResponse:
                 hosted_zone_id=data["hosted_zone"],
             )
         except WorkMailError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_service_error(error)
         else:
             messages.success(request, f"Organization {organization.alias} is being created.")
             return redirect("organizations:list", region=region)
-    status = 400 if form.errors else 200
+    status = page_status(form)
     return render(request, "organizations/create.html", {"form": form}, status=status)
 
 

@@ -20,7 +20,7 @@ from route53.forms import (
 )
 from route53.models import HostedZone
 from workmail_console.errors import WorkMailError
-from workmail_console.formtools import ConsoleForm
+from workmail_console.formtools import page_status
 from workmail_console.live import render_live
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
@@ -32,10 +32,6 @@ def _get_zone(request: ConsoleRequest, zone_id: str) -> HostedZone:
         return services.get_hosted_zone(request.account, zone_id)
     except services.NoSuchHostedZone:
         raise Http404("No such hosted zone in this account.") from None
-
-
-def _field_error(form: ConsoleForm, error: WorkMailError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @require_GET
@@ -57,11 +53,11 @@ def zone_create(request: ConsoleRequest) -> HttpResponse:
                 private=data["zone_type"] == PRIVATE,
             )  # fmt: skip
         except WorkMailError as error:
-            _field_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, f"Hosted zone {zone.name} was successfully created.")
             return redirect("route53:zone", zone.zone_id)
-    status = 400 if form.errors else 200
+    status = page_status(form)
     return render(request, "route53/create_zone.html", {"form": form}, status=status)
 
 
@@ -105,7 +101,7 @@ def record_upsert(request: ConsoleRequest, zone_id: str) -> HttpResponse:
         try:
             services.change_record_sets(zone, [services.Change(services.Action.UPSERT, record_set)])
         except WorkMailError as error:
-            _field_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, f"Record {name} {data['record_type']} was saved.")
             return redirect("route53:zone", zone.zone_id)
@@ -167,7 +163,7 @@ def domain_register(request: ConsoleRequest) -> HttpResponse:
                 account=request.account, name=form.cleaned_data["name"]
             )
         except WorkMailError as error:
-            _field_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(
                 request,
@@ -175,5 +171,5 @@ def domain_register(request: ConsoleRequest) -> HttpResponse:
                 " hosted zone when the registration is successful.",
             )
             return redirect("route53:domains")
-    status = 400 if form.errors else 200
+    status = page_status(form)
     return render(request, "route53/register.html", {"form": form}, status=status)

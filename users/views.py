@@ -36,7 +36,7 @@ from workmail_console.errors import (
     OrganizationStateException,
     WorkMailError,
 )
-from workmail_console.formtools import ConsoleForm
+from workmail_console.formtools import ConsoleForm, page_status
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 # The list's action buttons, in the console's order.
@@ -77,10 +77,6 @@ def _unavailable(request: ConsoleRequest, organization: Organization, problem: s
     status = 400 if request.method == "POST" else 200
     context = {"organization": organization, "problem": problem}
     return render(request, "users/unavailable.html", context, status=status)
-
-
-def _field_error(form: ConsoleForm, error: WorkMailError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 UserView = Callable[[ConsoleRequest, Organization, User], HttpResponse]
@@ -173,11 +169,11 @@ def user_create(request: ConsoleRequest, region: str, organization_id: str) -> H
                 password=data["password"],
             )
         except WorkMailError as error:
-            _field_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, f"User {user.name} was created.")
             return redirect("users:list", region=region, organization_id=organization_id)
-    status = 400 if form.errors else 200
+    status = page_status(form)
     context = {"organization": organization, "form": form}
     return render(request, "users/create.html", context, status=status)
 
@@ -212,7 +208,7 @@ def _action(
         try:
             act(form.cleaned_data)
         except WorkMailError as error:
-            _field_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, done.format(name=user.name))
             if action == "delete":

@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from workmail_console.errors import WorkMailError
+
 # What the page shows again of a value whose field has no maximum of its own (a choice, a list of
 # choices), and of a value quoted in an error (Django's "x is not one of the available choices").
 ECHO_LIMIT = 256
@@ -42,6 +44,11 @@ class ConsoleForm(forms.Form):
                     "max_length", f"Enter at most {field.max_length:,} characters."
                 )
 
+    def add_service_error(self, error: WorkMailError) -> None:
+        """A service's refusal, in its words: under the field it names, or above the form when
+        the form has no such field (the organization's state, say)."""
+        self.add_error(error.field if error.field in self.fields else None, error.message)
+
     def add_error(self, field: str | None, error: Any) -> None:
         if isinstance(error, ValidationError):
             for item in _items(error):
@@ -58,3 +65,8 @@ def _items(error: ValidationError) -> list[ValidationError]:
     if hasattr(error, "error_dict"):
         return [item for items in error.error_dict.values() for item in items]
     return error.error_list
+
+
+def page_status(form: forms.Form) -> int:
+    """The HTTP status of a page showing `form`: 400 once it has errors, else 200."""
+    return 400 if form.errors else 200

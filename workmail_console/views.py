@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workmail_console.forms import AddMemberForm, ChangeRoleForm
+from workmail_console.formtools import page_status
 from workmail_console.members import add_member, change_role, remove_member
 from workmail_console.models import Membership
 from workmail_console.regions import REGIONS, remembered_region
@@ -61,7 +62,7 @@ def members(request: ConsoleRequest) -> HttpResponse:
             return redirect("members")
     people = Membership.objects.filter(account=request.account).select_related("user")
     context = {"form": form, "people": people}
-    return render(request, "members.html", context, status=400 if form.errors else 200)
+    return render(request, "members.html", context, status=page_status(form))
 
 
 @require_POST
