@@ -11,8 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from directories import rules, usage
@@ -298,14 +298,10 @@ def list_directories(
     account: Account,
     region: str,
     include_deleted: bool = False,
-    page: int | str = 1,
-    per_page: int = 25,
-) -> Page:
+) -> QuerySet[Directory]:
     """Directories page (DescribeDirectories): newest first, Deleted ones only when asked."""
     queryset = Directory.objects.in_scope(account, region)
-    if not include_deleted:
-        queryset = queryset.live()
-    return Paginator(queryset, per_page).get_page(page)
+    return queryset if include_deleted else queryset.live()
 
 
 # --- Actions on one directory ----------------------------------------------------------------

@@ -21,6 +21,7 @@ from workmail_console import lifecycle
 from workmail_console.errors import EntityDoesNotExistException, WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live
+from workmail_console.pagination import paginate
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
@@ -37,12 +38,10 @@ def get_directory_or_404(request: ConsoleRequest, region: str, directory_id: str
 @account_required
 def directory_list(request: ConsoleRequest, region: str) -> HttpResponse:
     show_deleted = request.GET.get("show") == "all"
-    page = services.list_directories(
-        account=request.account,
-        region=region,
-        include_deleted=show_deleted,
-        page=request.GET.get("page", 1),
+    directories = services.list_directories(
+        account=request.account, region=region, include_deleted=show_deleted
     )
+    page = paginate(request, directories, keep={"show": "all" if show_deleted else ""})
     working = any(directory.is_working for directory in page)
     context = {"page": page, "show_deleted": show_deleted, "polling": working}
     return render_live(request, "directories/list.html", context, keep_polling=working)

@@ -3,8 +3,8 @@
 import re
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from directories.models import Directory, DirectoryType, is_directory_id
@@ -232,14 +232,10 @@ def list_organizations(
     account: Account,
     region: str,
     include_deleted: bool = False,
-    page: int | str = 1,
-    per_page: int = 25,
-) -> Page:
+) -> QuerySet[Organization]:
     """Organizations page (ListOrganizations): newest first, Deleted ones only when asked."""
     queryset = Organization.objects.in_scope(account, region)
-    if not include_deleted:
-        queryset = queryset.live()
-    return Paginator(queryset, per_page).get_page(page)
+    return queryset if include_deleted else queryset.live()
 
 
 def delete_organization(

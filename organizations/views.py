@@ -20,6 +20,7 @@ from workmail_console import lifecycle
 from workmail_console.errors import OrganizationNotFoundException, WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live, unchanged, version_tag
+from workmail_console.pagination import paginate
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
@@ -36,12 +37,10 @@ def _get_organization(request: ConsoleRequest, region: str, organization_id: str
 @account_required
 def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
     show_deleted = request.GET.get("show") == "all"
-    page = services.list_organizations(
-        account=request.account,
-        region=region,
-        include_deleted=show_deleted,
-        page=request.GET.get("page", 1),
+    organizations = services.list_organizations(
+        account=request.account, region=region, include_deleted=show_deleted
     )
+    page = paginate(request, organizations, keep={"show": "all" if show_deleted else ""})
     working = any(organization.is_working for organization in page)
     version = _rows_version(page)
     if nothing_new := unchanged(request, version):

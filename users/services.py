@@ -14,9 +14,8 @@ from collections.abc import Callable
 from functools import partial
 
 from django.contrib.auth.hashers import make_password
-from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -51,7 +50,6 @@ LOCAL_PART_MAX = 64
 LOCAL_PART_PATTERN = re.compile(rf"[a-zA-Z0-9._%+-]{{1,{LOCAL_PART_MAX}}}", re.ASCII)
 DOMAIN_PATTERN = re.compile(r"[a-zA-Z0-9.-]+\.[a-zA-Z-]{2,}", re.ASCII)
 EMAIL_MAX = 254
-PAGE_SIZE = 25
 SEARCH_MAX = 256  # ListUsers' filters are up to 256 characters
 # The states whose users can be listed and looked at (an Inactive organization's, to enable one).
 READABLE = (State.ACTIVE, State.INACTIVE)
@@ -269,9 +267,7 @@ def list_users(
     organization: Organization,
     search: str = "",
     state: str = "",
-    page: int | str = 1,
-    per_page: int = PAGE_SIZE,
-) -> Page:
+) -> QuerySet[User]:
     """Users page (ListUsers): by name; deleted users only when that state is asked for."""
     organization.require_state(*READABLE)
     users = users_of(organization)
@@ -281,7 +277,7 @@ def list_users(
             Q(name__icontains=search) | Q(display_name__icontains=search)
             | Q(email__icontains=search)
         )  # fmt: skip
-    return Paginator(users.order_by("name", "user_id"), per_page).get_page(page)
+    return users.order_by("name", "user_id")
 
 
 # --- Changing -------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -37,6 +36,7 @@ from workmail_console.errors import (
     WorkMailError,
 )
 from workmail_console.formtools import ConsoleForm, page_status
+from workmail_console.pagination import paginate
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 # The list's action buttons, in the console's order.
@@ -108,13 +108,12 @@ def user_list(request: ConsoleRequest, region: str, organization_id: str) -> Htt
     organization = _organization(request, region, organization_id)
     search, state = request.GET.get("search", ""), request.GET.get("state", "")
     try:
-        page = services.list_users(
-            organization=organization, search=search, state=state, page=request.GET.get("page", 1)
-        )
+        users = services.list_users(organization=organization, search=search, state=state)
     except OrganizationStateException as error:
         return _unavailable(request, organization, error.message)
     actions = services.available_actions(organization)
     filters = {"search": services.search_text(search), "state": state}
+    page = paginate(request, users, keep=filters)
     context = {
         "organization": organization,
         "page": page,
@@ -125,7 +124,6 @@ def user_list(request: ConsoleRequest, region: str, organization_id: str) -> Htt
         "search": filters["search"],
         "state": state,
         "state_filters": STATE_FILTERS,
-        "filter_query": urlencode({key: value for key, value in filters.items() if value}),
     }
     return render(request, "users/list.html", context)
 

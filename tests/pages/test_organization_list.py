@@ -78,6 +78,15 @@ def test_it_is_paginated(admin_client, admin) -> None:
     second = admin_client.get(URL, {"page": 2})
     assert len(second.context["page"]) == 5
     assert "Page 2 of 2" in second.content.decode()
+    assert 'href="?page=1" rel="prev"' in second.content.decode()
+
+
+def test_its_pages_keep_showing_deleted_organizations(admin_client, admin) -> None:
+    OrganizationFactory.create_batch(26, account=admin.account, state=State.DELETED)
+    first = admin_client.get(URL, {"show": "all", "since": "x"}).content.decode()
+    assert 'href="?show=all&amp;page=2" rel="next"' in first  # not the live poll's `since`
+    second = admin_client.get(URL, {"show": "all", "page": 2})
+    assert len(second.context["page"]) == 1
 
 
 def test_it_runs_the_same_number_of_queries_for_5_or_50_organizations(
