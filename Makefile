@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 TEST_PROCESSES ?= 2
 # The quick tier: every test that needs no process (no Celery worker, browser, DNS server or other
 # process started); the markers come from tests/conftest.py.
-CHECK_MARKERS := not worker and not browser and not dnsserver and not process
+CHECK_MARKERS := not worker and not browser and not dnsserver and not process and not slow
 
 .PHONY: help run check test lint format bench services clean
 
@@ -52,7 +52,7 @@ test: $(VENV)/.installed services
 check: $(VENV)/.installed services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	$(PY) -m pytest -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --reuse-db -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -4,18 +4,22 @@ that say what a test needs.
 Under CI=true a test that needs a service (Redis, PostgreSQL, Chromium) fails instead of skipping.
 """
 
+import functools
 import multiprocessing.util
 import os
+import re
 import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 
 import hypothesis
 import pytest
 from celery.signals import after_task_publish
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
@@ -57,16 +61,16 @@ NEEDS = {
     "worker_dns_server": "dnsserver",
 }
 PROCESS_MARKERS = {*NEEDS.values(), "process"}
-# A test that starts a process itself, marked here by name until it carries @pytest.mark.process
-# (tests/route53/test_dns_transport.py).
-STARTS_A_PROCESS = {"test_the_command_exits_with_status_1_when_a_listener_dies"}
+# Tests that take seconds each by nature, left to `make test`: a migration applied, undone and
+# applied again, and twenty requests at once.
+SLOW_MODULES = re.compile(r"tests/(integration/test_\w+_migration|races/test_\w+)\.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         needs = {NEEDS[name] for name in getattr(item, "fixturenames", ()) if name in NEEDS}
-        if getattr(item, "originalname", None) in STARTS_A_PROCESS:
-            needs.add("process")
+        if SLOW_MODULES.search(item.path.as_posix()):
+            needs.add("slow")
         for marker in sorted(needs):
             item.add_marker(marker)
 
@@ -191,9 +195,26 @@ def stranger(db) -> Membership:
 
 
 def signed_in(membership: Membership) -> Client:
+    """A client with a session of `membership`'s person, as signing in leaves it. Written
+    straight into the session store: force_login's signals (the last-login update, the sign-in
+    log) cost a third of a page test, and the tests of signing in go through the sign-in page."""
+    user = membership.user
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = _session_backend()
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
     client = Client()
-    client.force_login(membership.user)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     return client
+
+
+@functools.cache
+def _session_backend() -> str:
+    """The first authentication backend that can load a session's user (as force_login picks)."""
+    return next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
 
 
 @pytest.fixture

@@ -114,6 +114,7 @@ def test_a_response_that_cannot_be_written_gets_servfail(zone, monkeypatch) -> N
     assert dns.message.from_wire(reply).rcode() == dns.rcode.SERVFAIL
 
 
+@pytest.mark.process  # runs manage.py dnsserver
 @pytest.mark.parametrize("listener", ["udp", "tcp"])
 def test_the_command_exits_with_status_1_when_a_listener_dies(listener: str) -> None:
     crashing_server = f"""
