@@ -41,15 +41,8 @@ def directory_add_user(request: ConsoleRequest, region: str, directory_id: str) 
     directory = get_directory_or_404(request, region, directory_id)
     form = AddDirectoryUserForm(request.POST, directory=directory)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            user = services.add_directory_user(
-                directory=directory,
-                name=data["name"],
-                display_name=data["display_name"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-            )
+            user = services.add_directory_user(directory=directory, **form.details())
         except WorkMailError as error:
             if error.field not in form.fields:  # the directory's own: say so on its page
                 messages.error(request, error.message)

@@ -72,6 +72,11 @@ class UserDetailsForm(ConsoleForm):
             services.validate_user_name, self.cleaned_data["name"], directory=self.directory
         )
 
+    def details(self) -> dict[str, str]:
+        """The user details, cleaned, as the services take them."""
+        fields = ("name", "display_name", "first_name", "last_name")
+        return {name: self.cleaned_data[name] for name in fields}
+
 
 class AddressFields(ConsoleForm):
     """Email address: a local part and one of the organization's domains, in one field."""

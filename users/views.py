@@ -159,12 +159,9 @@ def user_create(request: ConsoleRequest, region: str, organization_id: str) -> H
         try:
             user = services.create_user(
                 organization=organization,
-                name=data["name"],
-                display_name=data["display_name"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
                 email=data["address"],
                 password=data["password"],
+                **form.details(),
             )
         except WorkMailError as error:
             form.add_service_error(error)
