@@ -19,12 +19,11 @@ from domains import services
 from domains.forms import AddDomainForm, RemoveDomainForm
 from domains.models import MailDomain
 from domains.records import Group, zone_file
-from organizations import services as organizations
 from organizations.lifecycle import State
 from organizations.models import Organization
+from organizations.pages import organization_or_404
 from workmail_console.errors import (
     MailDomainNotFoundException,
-    OrganizationNotFoundException,
     WorkMailError,
 )
 from workmail_console.formtools import page_status
@@ -32,18 +31,6 @@ from workmail_console.live import render_live
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 VERIFY_POLL = 2  # seconds between polls of the records while a check runs
-
-
-def _organization(request: ConsoleRequest, region: str, organization_id: str) -> Organization:
-    try:
-        organization = organizations.get_organization(
-            account=request.account, region=region, organization_id=organization_id
-        )
-    except OrganizationNotFoundException:
-        raise Http404("No such organization in this account and Region.") from None
-    if organization.state == State.DELETED:
-        raise Http404("This organization is deleted.")
-    return organization
 
 
 def _domain(organization: Organization, domain_name: str) -> MailDomain:
@@ -63,7 +50,7 @@ def _for_domain(view: DomainView) -> Callable[..., HttpResponse]:
     def wrapper(
         request: ConsoleRequest, region: str, organization_id: str, domain_name: str
     ) -> HttpResponse:
-        organization = _organization(request, region, organization_id)
+        organization = organization_or_404(request, region, organization_id)
         return view(request, organization, _domain(organization, domain_name))
 
     return wrapper
@@ -83,7 +70,7 @@ def _list_url(organization: Organization) -> str:
 @require_GET
 @account_required
 def domain_list(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
-    organization = _organization(request, region, organization_id)
+    organization = organization_or_404(request, region, organization_id)
     context = {
         "organization": organization,
         "rows": services.list_mail_domains(organization),
@@ -95,7 +82,7 @@ def domain_list(request: ConsoleRequest, region: str, organization_id: str) -> H
 @require_http_methods(["GET", "POST"])
 @admin_required
 def domain_add(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
-    organization = _organization(request, region, organization_id)
+    organization = organization_or_404(request, region, organization_id)
     form = AddDomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +103,7 @@ def domain_add(request: ConsoleRequest, region: str, organization_id: str) -> Ht
 @admin_required
 def domain_set_default(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     """Set as default, for the domain chosen with its radio button (the list, the records)."""
-    organization = _organization(request, region, organization_id)
+    organization = organization_or_404(request, region, organization_id)
     name = request.POST.get("mail_domain", "")
     if not name:
         messages.info(request, "Select a domain.")
@@ -136,7 +123,7 @@ def domain_set_default(request: ConsoleRequest, region: str, organization_id: st
 def domain_remove(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     """Remove: the domain chosen (the query's or the form's mail_domain), once its name is
     typed."""
-    organization = _organization(request, region, organization_id)
+    organization = organization_or_404(request, region, organization_id)
     name = (request.POST if request.method == "POST" else request.GET).get("mail_domain", "")
     if not name:
         messages.info(request, "Select a domain.")

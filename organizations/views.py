@@ -4,7 +4,7 @@ Every view here is under `/<region>/organizations/` and works in that Region onl
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,22 +15,14 @@ from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
 from organizations.lifecycle import State
 from organizations.models import Organization, is_organization_id
+from organizations.pages import organization_or_404
 from organizations.setup_messages import SetupMessage, setup_messages
 from workmail_console import lifecycle
-from workmail_console.errors import OrganizationNotFoundException, WorkMailError
+from workmail_console.errors import WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live, unchanged, version_tag
 from workmail_console.pagination import paginate
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
-
-
-def _get_organization(request: ConsoleRequest, region: str, organization_id: str) -> Organization:
-    try:
-        return services.get_organization(
-            account=request.account, region=region, organization_id=organization_id
-        )
-    except OrganizationNotFoundException:
-        raise Http404("No such organization in this account and Region.") from None
 
 
 @require_GET
@@ -71,7 +63,7 @@ def _rows_version(page) -> str:
 @require_GET
 @account_required
 def organization_detail(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
-    organization = _get_organization(request, region, organization_id)
+    organization = organization_or_404(request, region, organization_id, deleted=True)
     setup = setup_messages(organization, admin=request.membership.is_admin)
     version = _version_of(organization, setup)
     if nothing_new := unchanged(request, version):
@@ -157,7 +149,7 @@ def alias_availability(request: ConsoleRequest, region: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @admin_required
 def organization_delete(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
-    organization = _get_organization(request, region, organization_id)
+    organization = organization_or_404(request, region, organization_id, deleted=True)
     form = DeleteOrganizationForm(request.POST or None, organization=organization)
     if not organization.is_deletable:
         form = None

@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organizations import services as organizations
-from organizations.lifecycle import State
 from organizations.models import Organization
+from organizations.pages import organization_or_404
 from users import services
 from users.forms import (
     CreateUserForm,
@@ -31,7 +30,6 @@ from users.forms import (
 from users.models import User, UserState
 from workmail_console.errors import (
     EntityNotFoundException,
-    OrganizationNotFoundException,
     OrganizationStateException,
     WorkMailError,
 )
@@ -60,18 +58,6 @@ STATE_FILTERS = [
 ]
 
 
-def _organization(request: ConsoleRequest, region: str, organization_id: str) -> Organization:
-    try:
-        organization = organizations.get_organization(
-            account=request.account, region=region, organization_id=organization_id
-        )
-    except OrganizationNotFoundException:
-        raise Http404("No such organization in this account and Region.") from None
-    if organization.state == State.DELETED:
-        raise Http404("This organization is deleted.")
-    return organization
-
-
 def _unavailable(request: ConsoleRequest, organization: Organization, problem: str) -> HttpResponse:
     """The console's error instead of the page: the organization is not Active."""
     status = 400 if request.method == "POST" else 200
@@ -90,7 +76,7 @@ def _for_user(view: UserView) -> Callable[..., HttpResponse]:
     def wrapper(
         request: ConsoleRequest, region: str, organization_id: str, user_id: uuid.UUID
     ) -> HttpResponse:
-        organization = _organization(request, region, organization_id)
+        organization = organization_or_404(request, region, organization_id)
         try:
             user = services.get_user(organization=organization, user_id=user_id)
         except EntityNotFoundException:
@@ -105,7 +91,7 @@ def _for_user(view: UserView) -> Callable[..., HttpResponse]:
 @require_GET
 @account_required
 def user_list(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
-    organization = _organization(request, region, organization_id)
+    organization = organization_or_404(request, region, organization_id)
     search, state = request.GET.get("search", ""), request.GET.get("state", "")
     try:
         users = services.list_users(organization=organization, search=search, state=state)
@@ -132,7 +118,7 @@ def user_list(request: ConsoleRequest, region: str, organization_id: str) -> Htt
 @admin_required
 def user_selected(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     """The list's action buttons: the action chosen, on the row chosen with its radio button."""
-    _organization(request, region, organization_id)
+    organization_or_404(request, region, organization_id)
     action = request.GET.get("action", "")
     try:
         user_id = uuid.UUID(request.GET.get("user_id", ""))
@@ -150,7 +136,7 @@ def user_selected(request: ConsoleRequest, region: str, organization_id: str) ->
 @require_http_methods(["GET", "POST"])
 @admin_required
 def user_create(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
-    organization = _organization(request, region, organization_id)
+    organization = organization_or_404(request, region, organization_id)
     if problem := services.action_problem(organization, "create"):
         return _unavailable(request, organization, problem)
     form = CreateUserForm(request.POST or None, organization=organization)
