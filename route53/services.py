@@ -146,11 +146,6 @@ def delegation(zone: HostedZone) -> Delegation | None:
     return Delegation(False, parents.exclude(name=zone.name).first() if serving else None)
 
 
-def is_delegated(zone: HostedZone) -> bool:
-    """Whether the DNS server answers for the zone's name from this zone now."""
-    return zone.pk in registry.delegated_pks([zone])
-
-
 def list_hosted_zones(account: Account) -> QuerySet[HostedZone]:
     """ListHostedZones: the account's zones by name, each with its record_count."""
     return HostedZone.objects.filter(account=account).annotate(record_count=Count("record_sets"))

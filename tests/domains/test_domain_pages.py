@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from domains import services
 from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
-from domains.records import Group, parse_zone_file
+from domains.records import Group
 from organizations.models import Organization
 from route53.services import create_hosted_zone
 from tests.conftest import signed_in
+from tests.domains.zone_files import parse_zone_file
 from tests.factories import MailDomainFactory, active_organization
 from tests.html import text, texts
 

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from domains import dns_checks
 from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
-from domains.records import Kind, parse_zone_file, zone_file
+from domains.records import Kind, zone_file
 from domains.services import mail_domain_record_sets, register_mail_domain
 from route53.models import HostedZone
 from route53.services import RecordSet, create_hosted_zone, upsert_record_sets
+from tests.domains.zone_files import parse_zone_file
 from tests.factories import active_organization
 from tests.processes import free_port
 

@@ -18,11 +18,11 @@ from route53.services import (
     RecordSet,
     create_hosted_zone,
     delete_hosted_zone,
-    is_delegated,
     upsert_record_sets,
 )
 from tests.factories import AccountFactory, active_organization
 from tests.races.harness import race
+from tests.route53.delegation import is_delegated
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,11 +17,11 @@ from route53.services import (
     create_hosted_zone,
     delete_hosted_zone,
     get_hosted_zone,
-    is_delegated,
     list_hosted_zones,
     record_name,
 )
 from tests.factories import AccountFactory
+from tests.route53.delegation import is_delegated
 
 pytestmark = pytest.mark.django_db
 
