@@ -6,8 +6,8 @@ FROM python:3.12-slim
 # time below. Nothing mounts a volume on it: a mount would hide the collected files, and a named
 # volume would keep serving the first build's copy after a rebuild. Under compose nothing in it
 # needs to persist (data lives in PostgreSQL and Redis, SECRET_KEY comes from the environment, beat
-# writes its schedule to /tmp); the dir is writable by the app user only for a bare `docker run`
-# with no DATABASE_URL/SECRET_KEY, where settings fall back to SQLite and a generated key in it.
+# writes its schedule to /tmp). A bare `docker run` needs SECRET_KEY too; the dir is writable by
+# the app user for one with no DATABASE_URL, whose SQLite file settings then put in it.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -29,8 +29,7 @@ RUN pip install --no-cache-dir . && rm -rf build ./*.egg-info
 # The code stays owned by root: the app user can read it but not change it.
 COPY . .
 
-# Settings need a SECRET_KEY to load; this throwaway one exists only for this command, and the
-# memory broker keeps settings from creating the filesystem broker's folders in the image.
+# Settings need a SECRET_KEY to load; this throwaway one exists only for this command.
 RUN SECRET_KEY=build-only CELERY_BROKER_URL=memory:// python manage.py collectstatic --noinput \
     && chown workmail:workmail "$WORKMAIL_VAR_DIR"
 

@@ -34,6 +34,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 run: $(VENV)/.installed
+	@$(PY) -m workmail_console.var
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py ensure_superuser
 	@echo "==> Starting web, worker, beat and the DNS server: open http://$(WEB_BIND);" \
@@ -44,12 +45,14 @@ services:
 	@scripts/ensure-services
 
 test: $(VENV)/.installed services
+	@$(PY) -m workmail_console.var
 	@scripts/ensure-chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	$(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 check: $(VENV)/.installed services
+	@$(PY) -m workmail_console.var
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	$(PY) -m pytest -n $(TEST_PROCESSES) --reuse-db -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
@@ -64,6 +67,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 bench: $(VENV)/.installed services
+	@$(PY) -m workmail_console.var
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	$(PY) bench/lifecycle.py

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 
 from tests.waiting import wait_for
+from workmail_console.var import prepare
 
 READY = {"worker": "ready.", "beat": "beat: Starting..."}
 
@@ -49,6 +50,7 @@ def embedded_env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in unset}
     env.update(WORKMAIL_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="workmail_console.settings")
     env.update(extra)
+    prepare(var_dir)  # as `make run` does before it starts anything
     return env
 
 

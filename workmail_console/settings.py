@@ -1,30 +1,32 @@
 """Settings for WorkMail Console. Every value comes from an environment variable (see README)."""
 
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from workmail_console.env import env_bool, env_float, env_int, env_list, env_str
-from workmail_console.files import owner_only
+from workmail_console.var import secret_key_file
 
+# These settings only read: the environment, and the var/ folder `python -m workmail_console.var`
+# makes (make run, make test and make check run it first).
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WORKMAIL_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-owner_only(VAR_DIR)  # before anything is written in it (see "Owner-only files" below)
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once into var/secret_key."""
+    """SECRET_KEY from the environment, else the one kept in var/secret_key."""
     if key := env_str("SECRET_KEY", ""):
         return key
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        return secret_key_file(VAR_DIR).read_text().strip()
+    except FileNotFoundError:
+        raise ImproperlyConfigured(
+            f"No SECRET_KEY: set it in the environment, or run `python -m workmail_console.var`"
+            f" (make run does) to make {secret_key_file(VAR_DIR)}."
+        ) from None
 
 
 SECRET_KEY = _secret_key()
@@ -142,7 +144,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -158,9 +159,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Celery: the app is workmail_console (celery -A workmail_console worker).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    _broker_dir = VAR_DIR / "broker"  # its folders: workmail_console.var
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -322,9 +321,6 @@ if SESSION_COOKIE_SECURE:
 # X-Forwarded-Proto. Opt-in, because without such a proxy any client could send the header.
 if _ssl_header := env_str("SECURE_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
-
-# Owner-only files (workmail_console/files.py): var/ (at the top) and what it holds are tightened
-# at every start, so a var/ left with looser modes by an older version is fixed too. A new SQLite
-# file is tightened when first opened. var/static stays as it is: public, and root's in the image.
-for _path in (VAR_DIR / "secret_key", VAR_DIR / "broker", *VAR_DIR.glob("broker/*/")):
-    owner_only(_path)
+# Owner-only files (workmail_console/files.py): workmail_console.var makes var/ and what it holds
+# owner-only, and tightens them again at every `make run`, so a var/ left with looser modes by an
+# older version is fixed too. A new SQLite file is tightened when first opened.

@@ -24,6 +24,7 @@ from tests.conftest import require, signed_in
 from tests.integration.test_faults import print_logs
 from tests.processes import CeleryProcess, PrivateRedis, free_port
 from tests.waiting import wait_for
+from workmail_console.var import prepare
 
 CREATE = textwrap.dedent(
     """
@@ -43,7 +44,7 @@ CREATE = textwrap.dedent(
 def test_create_answers_and_keeps_the_organization_when_the_broker_is_down(tmp_path: Path) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "WORKMAIL_QUEUE"}},
-        "WORKMAIL_VAR_DIR": str(tmp_path),
+        "WORKMAIL_VAR_DIR": str(prepare(tmp_path)),
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{free_port()}/0",
     }
     run = [sys.executable, "manage.py"]

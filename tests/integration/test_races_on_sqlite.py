@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from workmail_console.var import prepare
+
 pytestmark = [pytest.mark.slow, pytest.mark.process]
 
 PYTEST = [
@@ -29,7 +31,8 @@ PYTEST = [
 
 def test_the_race_tests_pass_on_sqlite(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(WORKMAIL_VAR_DIR=str(tmp_path / "var"), CELERY_BROKER_URL=settings.CELERY_BROKER_URL)
+    var_dir = prepare(tmp_path / "var")
+    env.update(WORKMAIL_VAR_DIR=str(var_dir), CELERY_BROKER_URL=settings.CELERY_BROKER_URL)
     result = subprocess.run(
         [*PYTEST, "--show-capture=no"],  # on failure: the failures, not the request logs
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=600,

@@ -35,20 +35,17 @@ def run_console(
     if embedded:
         dropped |= {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}
     base = {key: value for key, value in os.environ.items() if key not in dropped}
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env={
-            **base,
-            "DJANGO_SETTINGS_MODULE": "workmail_console.settings",
-            "WORKMAIL_VAR_DIR": str(var_dir),
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        umask=0o022,  # what most shells give: without the console's care, files are world-readable
-    )
+    environ = {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "workmail_console.settings",
+        "WORKMAIL_VAR_DIR": str(var_dir),
+        **env,
+    }
+    # What most shells give: without the console's care, files would be world-readable.
+    options = {"cwd": settings.BASE_DIR, "env": environ, "capture_output": True, "umask": 0o022}
+    if embedded:  # as `make run` starts: the var dir first
+        subprocess.run([sys.executable, "-m", "workmail_console.var"], check=True, **options)
+    return subprocess.run([sys.executable, *args], text=True, timeout=120, **options)
 
 
 @pytest.mark.process

@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 from workmail_console.models import Membership, Role
+from workmail_console.var import prepare
 
 
 def test_the_sign_in_page_signs_people_in(admin) -> None:
@@ -88,7 +89,7 @@ def test_the_limit_and_the_cool_off_come_from_the_environment(tmp_path) -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "workmail_console.settings",
-        "WORKMAIL_VAR_DIR": str(tmp_path),
+        "WORKMAIL_VAR_DIR": str(prepare(tmp_path)),
         "WORKMAIL_SIGNIN_FAILURE_LIMIT": "3",
         "WORKMAIL_SIGNIN_COOLOFF_MINUTES": "2.5",
     }

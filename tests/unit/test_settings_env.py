@@ -1,6 +1,7 @@
 """Settings from environment variables: read in their unit, and a bad value fails loudly with the
 variable's name."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from workmail_console.env import env_float
+from workmail_console.var import prepare
 
 SHOW_INACTIVE_RULE = (
     "from django.conf import settings;"
@@ -41,7 +43,7 @@ def inactive_rule(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     unset = {"WORKMAIL_INACTIVE_AFTER", "WORKMAIL_INACTIVE_INTERVAL"}
     environ = {key: value for key, value in os.environ.items() if key not in unset}
     environ.update(DJANGO_SETTINGS_MODULE="workmail_console.settings", **env)
-    environ.update(WORKMAIL_VAR_DIR=str(tmp_path))
+    environ.update(WORKMAIL_VAR_DIR=str(prepare(tmp_path)))
     return subprocess.run(
         [sys.executable, "-c", SHOW_INACTIVE_RULE],
         cwd=settings.BASE_DIR, env=environ, capture_output=True, text=True, timeout=60,
@@ -55,3 +57,40 @@ def test_the_inactive_period_is_in_days_and_the_sweep_interval_in_seconds(tmp_pa
     assert shorter.stdout.split() == [str(43200.0), "5.0"]
     too_long = inactive_rule(tmp_path, WORKMAIL_INACTIVE_AFTER="1000000")
     assert "WORKMAIL_INACTIVE_AFTER='1000000' must be at most 36500." in too_long.stderr
+
+
+def load_settings(var_dir: Path, **env: str) -> subprocess.CompletedProcess:
+    """A process that loads the settings with `var_dir` and `env` (and no SECRET_KEY unless
+    given), then lists what var_dir holds."""
+    environ = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
+    environ.update(DJANGO_SETTINGS_MODULE="workmail_console.settings", **env)
+    environ.update(WORKMAIL_VAR_DIR=str(var_dir), CELERY_BROKER_URL="filesystem://localhost/")
+    show = (
+        "import django, pathlib; django.setup();"
+        f" print(sorted(p.name for p in pathlib.Path({str(var_dir)!r}).glob('**/*')))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=settings.BASE_DIR, env=environ, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.mark.process
+def test_loading_the_settings_writes_nothing(tmp_path) -> None:
+    var_dir = tmp_path / "var"
+    loaded = load_settings(var_dir, SECRET_KEY="from-the-environment")
+    assert loaded.returncode == 0, loaded.stderr
+    assert not var_dir.exists()  # no folder, no key, no broker folders
+
+
+@pytest.mark.process
+def test_without_a_secret_key_the_settings_say_which_command_makes_one(tmp_path) -> None:
+    refused = load_settings(tmp_path / "var")
+    assert refused.returncode != 0
+    assert "No SECRET_KEY: set it in the environment, or run" in refused.stderr
+    assert "python -m workmail_console.var" in refused.stderr
+    prepared = prepare(tmp_path / "var")
+    loaded = load_settings(prepared)
+    assert loaded.returncode == 0, loaded.stderr
+    made = set(ast.literal_eval(loaded.stdout))
+    assert {"secret_key", "queue", "processed", "control", "static"} <= made
