@@ -38,16 +38,24 @@ def test_a_number_setting_keeps_to_its_bounds(monkeypatch) -> None:
     assert env_float("WORKMAIL_SOMETHING", 1.0) == 1.0
 
 
+def run_with_settings(
+    code: str, var_dir: Path, *, unset: set[str], **env: str
+) -> subprocess.CompletedProcess:
+    """`code` in a process of its own that reads the settings from this environment, without
+    the variables in `unset`, with `env` and the var folder `var_dir`."""
+    environ = {key: value for key, value in os.environ.items() if key not in unset}
+    environ.update(DJANGO_SETTINGS_MODULE="workmail_console.settings", **env)
+    environ.update(WORKMAIL_VAR_DIR=str(var_dir))
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR, env=environ, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
 def inactive_rule(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     """The Inactive rule's settings as a process started with `env` reads them."""
     unset = {"WORKMAIL_INACTIVE_AFTER", "WORKMAIL_INACTIVE_INTERVAL"}
-    environ = {key: value for key, value in os.environ.items() if key not in unset}
-    environ.update(DJANGO_SETTINGS_MODULE="workmail_console.settings", **env)
-    environ.update(WORKMAIL_VAR_DIR=str(prepare(tmp_path)))
-    return subprocess.run(
-        [sys.executable, "-c", SHOW_INACTIVE_RULE],
-        cwd=settings.BASE_DIR, env=environ, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    return run_with_settings(SHOW_INACTIVE_RULE, prepare(tmp_path), unset=unset, **env)
 
 
 @pytest.mark.process
@@ -62,17 +70,12 @@ def test_the_inactive_period_is_in_days_and_the_sweep_interval_in_seconds(tmp_pa
 def load_settings(var_dir: Path, **env: str) -> subprocess.CompletedProcess:
     """A process that loads the settings with `var_dir` and `env` (and no SECRET_KEY unless
     given), then lists what var_dir holds."""
-    environ = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
-    environ.update(DJANGO_SETTINGS_MODULE="workmail_console.settings", **env)
-    environ.update(WORKMAIL_VAR_DIR=str(var_dir), CELERY_BROKER_URL="filesystem://localhost/")
     show = (
         "import django, pathlib; django.setup();"
         f" print(sorted(p.name for p in pathlib.Path({str(var_dir)!r}).glob('**/*')))"
     )
-    return subprocess.run(
-        [sys.executable, "-c", show],
-        cwd=settings.BASE_DIR, env=environ, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    broker = "filesystem://localhost/"
+    return run_with_settings(show, var_dir, unset={"SECRET_KEY"}, CELERY_BROKER_URL=broker, **env)
 
 
 @pytest.mark.process
