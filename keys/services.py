@@ -38,6 +38,7 @@ from keys.models import (
     KeyUsage,
 )
 from keys.signals import key_changed
+from workmail_console import lifecycle
 from workmail_console.db import savepoint_if_nested
 from workmail_console.models import Account, Membership
 
@@ -405,7 +406,10 @@ def delete_due_keys(*, now: datetime | None = None, batch: int = DELETION_BATCH)
             Key.objects.filter(pk__in=ids).update(
                 key_state=KeyState.DELETED, key_state_changed_at=moved_at
             )
-            KeyEvent.objects.bulk_create(_deleted_event(key, moved_at) for key in due)
+            reason = "Deleted: the waiting period ended"
+            KeyEvent.objects.bulk_create(
+                lifecycle.event_of(key, KeyState.DELETED, at=moved_at, reason=reason) for key in due
+            )
             KeyAlias.objects.filter(key__in=ids).delete()
             for key in due:
                 key.key_state, key.key_state_changed_at = KeyState.DELETED, moved_at
@@ -413,13 +417,3 @@ def delete_due_keys(*, now: datetime | None = None, batch: int = DELETION_BATCH)
         total += len(due)
         if len(due) < batch:
             return total
-
-
-def _deleted_event(key: Key, at: datetime) -> KeyEvent:
-    """The event of a key whose waiting period ended (`key` as read, still PendingDeletion)."""
-    return KeyEvent(
-        key=key, account_id=key.account_id, region=key.region,
-        from_state=key.key_state, to_state=KeyState.DELETED, at=at,
-        from_state_seconds=(at - key.key_state_changed_at).total_seconds(),
-        reason="Deleted: the waiting period ended",
-    )  # fmt: skip

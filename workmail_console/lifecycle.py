@@ -244,6 +244,37 @@ def _fitted(model: type[models.Model], name: str, text: str) -> str:
     return text[: model._meta.get_field(name).max_length]
 
 
+def _event(
+    model: type[LifecycleModel], pk: Any, target: str, *, at: datetime, reason: str, **known: Any
+) -> LifecycleEventBase:
+    """The event of resource `pk` of `model` entering `target` at `at`; `known`: the event's
+    other columns (account_id, region, from_state, from_state_seconds) that are known here."""
+    event_model = model.event_model
+    return event_model(
+        **{f"{event_model.subject}_id": pk}, to_state=target, at=at,
+        reason=_fitted(event_model, "reason", reason), **known,
+    )  # fmt: skip
+
+
+def _region_of(resource: LifecycleModel) -> str:
+    """The Region its events are filed under ("" for a global resource)."""
+    field = type(resource).region_field
+    return getattr(resource, field) if field else ""
+
+
+def event_of(resource: LifecycleModel, target: str, *, at: datetime, reason: str):
+    """The event of `resource`, as read, leaving the state it is in for `target` at `at`, for
+    a move written in bulk (the ends of KMS keys' waiting periods)."""
+    model = type(resource)
+    since = getattr(resource, model.lifecycle.changed_at_field)
+    return _event(
+        model, resource.pk, target, at=at, reason=reason,
+        account_id=resource.account_id,
+        region=_region_of(resource),
+        from_state=resource.lifecycle_state, from_state_seconds=(at - since).total_seconds(),
+    )  # fmt: skip
+
+
 def move(
     model: type[LifecycleModel],
     pk: Any,
@@ -270,14 +301,11 @@ def move(
     values = {lifecycle.state_field: target, lifecycle.changed_at_field: now, **changes}
     if model.event_model is None:
         return now if rows.update(**values) else None
-    event = model.event_model(
-        **{f"{model.event_model.subject}_id": pk}, to_state=target, at=now,
-        reason=_fitted(model.event_model, "reason", reason),
-    )  # fmt: skip
     if connection.vendor == "postgresql":
         update = rows.query.chain(UpdateQuery)
         update.add_update_values(values)
         sql, params = update.get_compiler(rows.db).as_sql()
+        event = _event(model, pk, target, at=now, reason=reason)  # the rest comes from the row
         moved = _update_and_log(model, pk, sql, params, event)
     else:
         # IMMEDIATE transactions (settings): the write lock is held from the read on.
@@ -287,12 +315,14 @@ def move(
             before = rows.values(*columns).first()
             moved = rows.update(**values) if before else 0
             if moved:
-                event.from_state = before[lifecycle.state_field]
-                event.account_id = before["account_id"]
-                event.region = before[model.region_field] if model.region_field else ""
                 since = before[lifecycle.changed_at_field]
-                event.from_state_seconds = (now - since).total_seconds()
-                event.save(force_insert=True)
+                _event(
+                    model, pk, target, at=now, reason=reason,
+                    account_id=before["account_id"],
+                    region=before[model.region_field] if model.region_field else "",
+                    from_state=before[lifecycle.state_field],
+                    from_state_seconds=(now - since).total_seconds(),
+                ).save(force_insert=True)  # fmt: skip
     return now if moved else None
 
 
@@ -305,13 +335,12 @@ def insert(resource: LifecycleModel, *, reason: str, savepoint: bool = True) -> 
         resource.save(force_insert=True)
         return
     subject = f"{model.event_model.subject}_id"
-    event = model.event_model(
-        account_id=resource.account_id,
-        region=getattr(resource, model.region_field) if model.region_field else "",
-        to_state=resource.lifecycle_state,
+    event = _event(
+        model, resource.pk, resource.lifecycle_state, reason=reason,
         at=getattr(resource, model.lifecycle.changed_at_field),
-        reason=_fitted(model.event_model, "reason", reason),
-    )
+        account_id=resource.account_id,
+        region=_region_of(resource),
+    )  # fmt: skip
     if connection.vendor == "postgresql":
         meta = model._meta
         generated = resource.pk is None  # an auto-increment key: the database gives it

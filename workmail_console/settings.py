@@ -8,12 +8,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from workmail_console.env import env_bool, env_float, env_int, env_list, env_str
-from workmail_console.var import secret_key_file
+from workmail_console.var import secret_key_file, var_dir
 
 # These settings only read: the environment, and the var/ folder `python -m workmail_console.var`
 # makes (make run, make test and make check run it first).
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("WORKMAIL_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = var_dir()
 
 
 def _secret_key() -> str:

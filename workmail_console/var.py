@@ -1,14 +1,15 @@
 """The var/ folder a checkout runs from (WORKMAIL_VAR_DIR, by default var/ in the checkout): the
 SQLite database, the secret key, the filesystem broker's folders, STATIC_ROOT. Settings only read
-it; `python -m workmail_console.var` makes it, owner-only, and the run script, `make test` and
-`make check` run that first. Runs before Django is set up, so it imports nothing of Django's.
+it; `python -m workmail_console.var` makes it, owner-only, and `make run`, `make test`,
+`make check` and `make bench` run that first. It runs before Django is set up, so it reads no
+settings.
 """
 
-import os
 import secrets
 import sys
 from pathlib import Path
 
+from workmail_console.env import env_str
 from workmail_console.files import owner_only
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,7 +17,8 @@ BROKER_FOLDERS = ("queue", "processed", "control")
 
 
 def var_dir() -> Path:
-    return Path(os.environ.get("WORKMAIL_VAR_DIR") or BASE_DIR / "var")
+    """WORKMAIL_VAR_DIR, by default var/ in the checkout (settings' VAR_DIR)."""
+    return Path(env_str("WORKMAIL_VAR_DIR", str(BASE_DIR / "var")))
 
 
 def secret_key_file(var: Path) -> Path:
