@@ -111,9 +111,6 @@ class CreateKeyForm(ConsoleForm):
                 self.add_error("key_spec", "Choose a key spec for the asymmetric key.")
         return data
 
-    def value_of(self, name: str) -> str:
-        return self[name].value() or ""
-
     def key_type_options(self) -> list[dict]:
         return _options(KEY_TYPE_OPTIONS)
 

@@ -212,9 +212,6 @@ class CreateOrganizationForm(ConsoleForm):
             for directory in self.directories_by_id.values()
         )
 
-    def value_of(self, name: str) -> str:
-        return self[name].value() or ""
-
     def email_domain_options(self) -> list[dict]:
         return _options(EMAIL_DOMAIN_OPTIONS)
 

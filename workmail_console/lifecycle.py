@@ -170,14 +170,6 @@ class LifecycleModel(models.Model):
         return self.lifecycle.describe(self.lifecycle_state)
 
     @property
-    def badge(self) -> Badge:
-        return self.lifecycle.badge(self.lifecycle_state)
-
-    @property
-    def state_label(self) -> str:
-        return self.lifecycle.label(self.lifecycle_state)
-
-    @property
     def is_working(self) -> bool:
         return self.lifecycle.is_working(self.lifecycle_state)
 

@@ -104,7 +104,10 @@ def test_each_move_of_a_user_stamps_when_its_state_changed():
     services.delete_user(organization=organization, user_id=user.pk)
     stored = MailUser.objects.get(pk=user.pk)
     assert stored.state == UserState.DELETED and stored.state_changed_at > stamps[-1]
-    assert (stored.badge, stored.state_label) == ("stopped", "Deleted")
+    assert (stored.lifecycle.badge(stored.state), stored.lifecycle.label(stored.state)) == (
+        "stopped",
+        "Deleted",
+    )
 
 
 def test_users_of_an_organization_that_is_not_active_cannot_be_created():
