@@ -9,9 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
@@ -34,7 +33,7 @@ from workmail_console.errors import (
     InvalidParameterException,
 )
 from workmail_console.models import Account
-from workmail_console.tasks import enqueue
+from workmail_console.tasks import advance_once_committed
 
 # --- The checks the organization side calls -------------------------------------------------
 
@@ -85,7 +84,7 @@ def delete_directory(directory: Directory, *, reason: str = "Deletion requested"
                 f" {directory.stage}."
             )
         if directory.transition(Stage.DELETING, reason=reason):
-            _advance_on_commit(directory)
+            advance_once_committed(directory)
             return None
     return f"The directory {directory.directory_id} is changing. Try again."
 
@@ -267,13 +266,8 @@ def set_up_directory(*, account: Account, region: str, kind: str, **values: Any)
             directory.insert(reason=f"{chosen.label} setup requested")
         except IntegrityError:
             continue  # the directory ID was taken: draw another
-        _advance_on_commit(directory)
+        advance_once_committed(directory)
         return directory
-
-
-def _advance_on_commit(directory: Directory) -> None:
-    stage, delay = directory.stage, settings.WORKMAIL_STAGE_DELAY
-    transaction.on_commit(lambda: enqueue("directory", directory.pk, stage, delay))
 
 
 # --- Reading ---------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from workmail_console.errors import (
     WorkMailError,
 )
 from workmail_console.models import Account
-from workmail_console.tasks import enqueue
+from workmail_console.tasks import advance_once_committed
 
 # CreateOrganization's ClientToken: 1 to 128 printable ASCII characters, no spaces.
 CLIENT_TOKEN_MAX = 128
@@ -135,8 +135,7 @@ def create_organization(
             organization.insert(reason="Creation requested")
     except IntegrityError:
         raise alias_unavailable(alias) from None  # a live organization of any account has it
-    delay = settings.WORKMAIL_STAGE_DELAY
-    transaction.on_commit(lambda: enqueue("organization", organization.pk, State.REQUESTED, delay))
+    advance_once_committed(organization)
     return organization
 
 
@@ -255,6 +254,5 @@ def delete_organization(
     ):
         # Its state changed under us; report what it is now.
         return get_organization(account=account, region=region, organization_id=organization_id)
-    delay = settings.WORKMAIL_STAGE_DELAY
-    transaction.on_commit(lambda: enqueue("organization", organization.pk, State.DELETING, delay))
+    advance_once_committed(organization)
     return organization

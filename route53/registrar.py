@@ -2,7 +2,6 @@
 emulator (route53.registry); as the registration completes (its lifecycle's one step, run by a
 worker), its public hosted zone is made and the name delegated to that zone's name servers."""
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +12,7 @@ from route53.services import InvalidInput, create_hosted_zone, zone_name
 from workmail_console import lifecycle
 from workmail_console.lifecycle import Outcome, Step
 from workmail_console.models import Account
-from workmail_console.tasks import enqueue
+from workmail_console.tasks import advance_once_committed
 
 
 class DomainNotAvailable(InvalidInput):
@@ -38,10 +37,7 @@ def register_domain(*, account: Account, name: str) -> DomainRegistration:
         registration = _register_claim(account, name)
         if registration is None:
             raise taken from None
-    delay = settings.WORKMAIL_STAGE_DELAY
-    transaction.on_commit(
-        lambda: enqueue("registration", registration.pk, RegistrationStatus.IN_PROGRESS, delay)
-    )
+    advance_once_committed(registration)
     return registration
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
+from django.db import transaction
 
 from workmail_console import lifecycle
 from workmail_console.sending import send, sweep_at_worker_start
@@ -19,6 +20,14 @@ def enqueue(name: str, pk: Any, state: str, countdown: float = 0) -> bool:
     """Ask a worker to move resource `pk` of lifecycle `name` out of `state`; if the broker is
     down, the stuck sweep will (False)."""
     return send(advance, name, str(pk), str(state), countdown=countdown, then=SWEEP)
+
+
+def advance_once_committed(resource: lifecycle.LifecycleModel) -> None:
+    """Once the transaction commits, ask a worker for the step of the state `resource` is in now,
+    WORKMAIL_STAGE_DELAY seconds on (its time in that state)."""
+    name, pk, state = resource.lifecycle.name, resource.pk, resource.lifecycle_state
+    delay = settings.WORKMAIL_STAGE_DELAY
+    transaction.on_commit(lambda: enqueue(name, pk, state, delay))
 
 
 @shared_task

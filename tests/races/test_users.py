@@ -261,7 +261,7 @@ def test_an_inactive_organization_coming_back_and_nineteen_creates_of_its_alias_
     monkeypatch,
 ) -> None:
     # The alias is the point, not the workflow: no message for a worker that may be running.
-    monkeypatch.setattr(organization_services, "enqueue", lambda *args: True)
+    monkeypatch.setattr(organization_services, "advance_once_committed", lambda resource: None)
     organization, [user] = inactive_with_disabled_users(1)
     accounts = [AccountFactory() for _ in range(COUNT)]
 
