@@ -17,6 +17,8 @@ import pstats
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +70,41 @@ def main(argv: list[str] | None = None) -> int:
         recreate_database(maintenance_url, database, create=False)
 
 
+CREATE = "create"  # create_organization, as the console calls it
+
+
+class Backend:
+    """This process's PostgreSQL backend: the CPU it spends and the statements it is sent."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            [(self.pid,)] = cursor.fetchall()
+        self.count = 0
+
+        def counting(execute, sql, params, many, context):  # noqa: ANN001
+            self.count += 1
+            return execute(sql, params, many, context)
+
+        connection.execute_wrappers.append(counting)
+
+    def cpu(self) -> float:
+        stat = Path(f"/proc/{self.pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    @contextmanager
+    def measure(self, name: str, mine: dict, theirs: dict, statements: dict) -> Iterator[None]:
+        """CPU seconds of this process and of the backend, and statements sent, under `name`."""
+        here, there, count = time.process_time(), self.cpu(), self.count
+        yield
+        mine[name] = time.process_time() - here
+        theirs[name] = self.cpu() - there
+        statements[name] = self.count - count
+
+
 def profile(n: int, top: int, *, enabled: bool = True) -> int:
     from organizations.models import Organization
     from organizations.services import create_organization
@@ -75,26 +112,35 @@ def profile(n: int, top: int, *, enabled: bool = True) -> int:
     from workmail_console.models import Account
 
     account = Account.create()
-    ids = [
-        create_organization(account=account, region=REGION, alias=f"profile{i}").pk
-        for i in range(n)
-    ]
+    backend = Backend()
+    mine, theirs, statements = {}, {}, {}
+    with backend.measure(CREATE, mine, theirs, statements):
+        ids = [
+            create_organization(account=account, region=REGION, alias=f"profile{i}").pk
+            for i in range(n)
+        ]
     profiler = cProfile.Profile()
-    seconds = dict.fromkeys(STEPS, 0.0)
     for state in STEPS:
-        for pk in ids:
-            started = time.process_time()
-            if enabled:
-                profiler.enable()
-            lifecycle.advance(Organization, pk, state)
-            if enabled:
-                profiler.disable()
-            seconds[state] += time.process_time() - started
+        with backend.measure(state, mine, theirs, statements):
+            for pk in ids:
+                if enabled:
+                    profiler.enable()
+                lifecycle.advance(Organization, pk, state)
+                if enabled:
+                    profiler.disable()
     active = Organization.objects.filter(pk__in=ids, state="Active").count()
-    print(f"{active} of {n} organizations Active; CPU ms per organization in this process:")
-    for state in STEPS:
-        print(f"  {state:<11} {1000 * seconds[state] / n:6.2f}")
-    print(f"  {'all steps':<11} {1000 * sum(seconds.values()) / n:6.2f}\n")
+    print(f"{active} of {n} organizations Active; per organization:")
+    print(f"  {'':<11}{'CPU ms here':>12}{'PostgreSQL':>12}{'statements':>12}")
+    for name in (CREATE, *STEPS):
+        print(
+            f"  {name:<11}{1000 * mine[name] / n:>12.2f}{1000 * theirs[name] / n:>12.2f}"
+            f"{statements[name] / n:>12.1f}"
+        )
+    print(
+        f"  {'all steps':<11}{1000 * sum(mine[s] for s in STEPS) / n:>12.2f}"
+        f"{1000 * sum(theirs[s] for s in STEPS) / n:>12.2f}"
+        f"{sum(statements[s] for s in STEPS) / n:>12.1f}\n"
+    )
     if not enabled:
         return 0
     stats = pstats.Stats(profiler)

@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import Lower
 
 from directories.models import Directory, DirectoryType, is_directory_id
@@ -20,6 +20,7 @@ from organizations.models import (
     DomainChoice,
     EncryptionChoice,
     Organization,
+    StateCount,
     is_organization_id,
 )
 from workmail_console.errors import (
@@ -132,7 +133,8 @@ def create_organization(
                     " organization in the same account and Region.",
                     field="directory_id",
                 )
-            organization.insert(reason="Creation requested")
+            # No savepoint: an IntegrityError rolls the whole create back (below).
+            organization.insert(reason="Creation requested", savepoint=False)
     except IntegrityError:
         raise alias_unavailable(alias) from None  # a live organization of any account has it
     advance_once_committed(organization)
@@ -202,7 +204,10 @@ def _same_request(existing: Organization, request: Organization) -> Organization
 def _check_quota(account: Account, region: str) -> None:
     """At most WORKMAIL_ORGANIZATIONS_PER_REGION live organizations per account and Region."""
     limit = settings.WORKMAIL_ORGANIZATIONS_PER_REGION
-    if Organization.objects.in_scope(account, region).live().count() >= limit:
+    # The trigger-kept counts: a few rows, however many organizations the account has. Exact
+    # here: creates take turns under the account's lock, and a count moves with its row's write.
+    counts = StateCount.objects.filter(account=account, region=region).exclude(state=State.DELETED)
+    if (counts.aggregate(live=Sum("count"))["live"] or 0) >= limit:
         raise LimitExceededException(
             "You have reached the maximum number of organizations you can create"
             f" ({limit} in {region})."
