@@ -84,7 +84,7 @@ class Backend:
             [(self.pid,)] = cursor.fetchall()
         self.count = 0
 
-        def counting(execute, sql, params, many, context):  # noqa: ANN001
+        def counting(execute, sql, params, many, context):
             self.count += 1
             return execute(sql, params, many, context)
 

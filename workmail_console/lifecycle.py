@@ -586,10 +586,10 @@ def _update(
     """The UPDATE of a move (as the ORM would write `values`: a related object by its key)."""
     sql, fields = _update_statement(model, tuple(values), len(sources), connection.vendor)
     params = []
-    for field, value in zip(fields, values.values(), strict=True):
+    for column, value in zip(fields, values.values(), strict=True):
         if hasattr(value, "prepare_database_save"):
-            value = value.prepare_database_save(field)
-        params.append(field.get_db_prep_save(value, connection))
+            value = value.prepare_database_save(column)
+        params.append(column.get_db_prep_save(value, connection))
     key = model._meta.pk.get_db_prep_value(pk, connection)
     return sql, [*params, key, *sources]
 
