@@ -10,7 +10,15 @@ from directories.services import create_workmail_directory
 from keys.models import KeyState
 from organizations.lifecycle import State
 from organizations.models import Organization
-from tests.factories import OrganizationFactory, advance
+from tests.factories import (
+    AccountFactory,
+    DirectoryFactory,
+    KeyFactory,
+    OrganizationFactory,
+    advance,
+)
+from workmail_console import lifecycle
+from workmail_console.lifecycle import Step
 
 
 def steps_to_active(organization: Organization) -> list[State | None]:
@@ -113,3 +121,35 @@ def test_creating_an_organization_sends_only_its_own_steps(published_tasks) -> N
         advance(organization.pk, state)
     assert published_tasks == []  # the helper enqueues nothing; the worker's task does
     Directory.objects.get(idempotency_key=organization.pk)  # made, and announced to no one
+
+
+def loaded(instance) -> dict[str, object]:
+    """Every column's value as loaded, with its type (a JSON list is not its text)."""
+    return {
+        f.attname: (type(getattr(instance, f.attname)), getattr(instance, f.attname))
+        for f in type(instance)._meta.concrete_fields
+    }
+
+
+def test_a_steps_read_loads_the_row_and_its_relations_as_the_orm_does(db) -> None:
+    account = AccountFactory()
+    directory = DirectoryFactory(
+        account=account, dns_ip_addrs=["10.0.0.1", "10.0.0.2"], applications=["WorkDocs"]
+    )
+    key = KeyFactory(account=account)
+    organization = OrganizationFactory(
+        account=account, state=State.VALIDATING, directory=directory, encryption_key=key
+    )
+    step = Step(lambda resource: None, reads=("directory", "encryption_key", "hosted_zone"))
+    expected = Organization.objects.select_related(*step.reads).get(pk=organization.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        read = lifecycle._read(Organization, organization.pk, State.VALIDATING, step)
+        assert loaded(read) == loaded(expected)
+        assert loaded(read.directory) == loaded(expected.directory)
+        assert read.directory.dns_ip_addrs == ["10.0.0.1", "10.0.0.2"]
+        assert loaded(read.encryption_key) == loaded(expected.encryption_key)
+        assert read.hosted_zone is None
+    assert len(queries) == 1  # the relations came with the row
+    assert not read._state.adding
+    assert lifecycle._read(Organization, organization.pk, State.CREATING, step) is None
