@@ -4,6 +4,8 @@ import logging
 import os
 
 import celery
+from celery.signals import worker_init
+from django.conf import settings
 from django.db import DatabaseError, connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workmail_console.settings")
@@ -35,6 +37,21 @@ def _close_lost_connections() -> bool:
             conn.close()
             lost = True
     return lost
+
+
+@worker_init.connect
+def _commit_without_waiting_for_the_flush(**kwargs: object) -> None:
+    """A worker's PostgreSQL sessions use WORKMAIL_WORKER_SYNCHRONOUS_COMMIT (settings). Set in
+    the worker's main process before its pool starts: every process of it connects this way."""
+    for alias in connections:
+        database = connections.settings[alias]
+        if database["ENGINE"] != "django.db.backends.postgresql":
+            continue
+        options = database.setdefault("OPTIONS", {})
+        wait = "on" if settings.WORKMAIL_WORKER_SYNCHRONOUS_COMMIT else "off"
+        setting = f"-c synchronous_commit={wait}"
+        options["options"] = f"{options.get('options', '')} {setting}".strip()
+        connections[alias].close()  # the next statement connects with it
 
 
 app = celery.Celery("workmail_console", task_cls=Task)

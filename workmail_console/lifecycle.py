@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from django.db import connection, models, transaction
 from django.db.models.signals import class_prepared
-from django.db.models.sql import InsertQuery, UpdateQuery
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -342,11 +342,10 @@ def insert(resource: LifecycleModel, *, reason: str, savepoint: bool = True) -> 
     )  # fmt: skip
     if connection.vendor == "postgresql":
         meta = model._meta
-        generated = resource.pk is None  # an auto-increment key: the database gives it
-        fields = [f for f in meta.concrete_fields if not (generated and f.primary_key)]
-        query = InsertQuery(model)
-        query.insert_values(fields, [resource])
-        [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+        # An auto-increment key (None) is the database's to give.
+        sql, fields = _insert_statement(model, resource.pk is None, connection.vendor)
+        # As the ORM's INSERT: each field's value to save (now, for an auto_now_add) in its form.
+        params = [f.get_db_prep_save(f.pre_save(resource, True), connection) for f in fields]
         with savepoint_if_nested() if savepoint else nullcontext():
             pk = _insert_and_log(sql, params, event, subject, meta.pk.column)
         resource.pk = meta.pk.to_python(pk)
@@ -560,6 +559,21 @@ def _read(model: type[LifecycleModel], pk: Any, state: str, step: Step) -> Lifec
         else:
             part.relation.set_cached_value(resource, loaded)
     return resource
+
+
+@cache
+def _insert_statement(
+    model: type[LifecycleModel], generated: bool, vendor: str
+) -> tuple[str, tuple[models.Field, ...]]:
+    """INSERT a row of `model` (without its key when the database `generated` it); and the fields
+    whose values it takes, in order."""
+    quote = connection.ops.quote_name
+    fields = tuple(f for f in model._meta.concrete_fields if not (generated and f.primary_key))
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    return sql, fields
 
 
 @cache

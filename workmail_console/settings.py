@@ -192,6 +192,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Keep the worker's database connection between tasks (Django's CONN_MAX_AGE still applies).
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
+# On PostgreSQL a worker's commits don't wait for the WAL flush (synchronous_commit=off): every task
+# may run twice and the sweeps re-send what sits, so a step a database crash loses is done again.
+# The console's own writes (Create organization, ...) still wait. "on" makes the worker wait too.
+WORKMAIL_WORKER_SYNCHRONOUS_COMMIT = env_bool("WORKMAIL_WORKER_SYNCHRONOUS_COMMIT", False)
 
 # The organization lifecycle (DESIGN §4).
 WORKMAIL_STAGE_DELAY = env_float("WORKMAIL_STAGE_DELAY", 3.0)
