@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from django.db import connection, models, transaction
 from django.db.models.signals import class_prepared
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -345,7 +345,15 @@ def insert(resource: LifecycleModel, *, reason: str, savepoint: bool = True) -> 
         # An auto-increment key (None) is the database's to give.
         sql, fields = _insert_statement(model, resource.pk is None, connection.vendor)
         # As the ORM's INSERT: each field's value to save (now, for an auto_now_add) in its form.
-        params = [f.get_db_prep_save(f.pre_save(resource, True), connection) for f in fields]
+        values = [f.pre_save(resource, True) for f in fields]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            query = InsertQuery(model)  # a database default or an expression: the ORM writes it
+            query.insert_values(fields, [resource])
+            [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+        else:
+            params = [
+                f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)
+            ]
         with savepoint_if_nested() if savepoint else nullcontext():
             pk = _insert_and_log(sql, params, event, subject, meta.pk.column)
         resource.pk = meta.pk.to_python(pk)

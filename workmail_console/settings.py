@@ -111,6 +111,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Parameters bound on the server, and a statement sent five times prepared there: parsing and
+    # planning the lifecycle's statements was a third of PostgreSQL's work per organization. Off
+    # behind a pooler in transaction mode (PgBouncer before 1.21), which can't keep them.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat write at once: WAL lets readers run beside the writer, IMMEDIATE takes
     # the write lock at BEGIN (no lock upgrades that deadlock), and the timeout waits out the rest.
