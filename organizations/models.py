@@ -2,7 +2,7 @@
 
 import secrets
 
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -208,6 +208,20 @@ class StateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.region} {self.state}: {self.count}"
+
+    @classmethod
+    def live(cls, account_id: str, region: str) -> int:
+        """How many organizations the account has in the Region that are not Deleted (the
+        quota's count). Written out: Create organization asks it every time, and the ORM took
+        five times as long to write this statement as the database took to run it."""
+        quote, meta = connection.ops.quote_name, cls._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count FROM {quote(meta.db_table)} WHERE account_id = %s AND region = %s"
+                " AND state <> %s",
+                [account_id, region, State.DELETED.value],
+            )
+            return sum(count for (count,) in cursor.fetchall())
 
 
 class LifecycleEvent(LifecycleEventBase):

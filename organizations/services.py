@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from directories.models import Directory, DirectoryType, is_directory_id
@@ -206,8 +206,7 @@ def _check_quota(account: Account, region: str) -> None:
     limit = settings.WORKMAIL_ORGANIZATIONS_PER_REGION
     # The trigger-kept counts: a few rows, however many organizations the account has. Exact
     # here: creates take turns under the account's lock, and a count moves with its row's write.
-    counts = StateCount.objects.filter(account=account, region=region).exclude(state=State.DELETED)
-    if (counts.aggregate(live=Sum("count"))["live"] or 0) >= limit:
+    if StateCount.live(account.pk, region) >= limit:
         raise LimitExceededException(
             "You have reached the maximum number of organizations you can create"
             f" ({limit} in {region})."
