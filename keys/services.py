@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from keys.errors import (
@@ -38,7 +38,7 @@ from keys.models import (
     KeyUsage,
 )
 from keys.signals import key_changed
-from workmail_console import lifecycle
+from workmail_console import db, lifecycle
 from workmail_console.db import savepoint_if_nested
 from workmail_console.models import Account, Membership
 
@@ -256,12 +256,18 @@ def workmail_managed_key(*, account_id: str, region: str) -> Key:
 
 
 def _managed_key(account_id: str, region: str) -> Key | None:
-    alias = (
-        KeyAlias.objects.select_related("key")
-        .filter(account_id=account_id, region=region, name=WORKMAIL_MANAGED_ALIAS)
-        .first()
-    )
-    return alias.key if alias else None
+    """The account's aws/workmail key, as every organization's Creating step asks for it (the
+    statement written out: workmail_console.db)."""
+    key = db.columns(Key, "k")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key.sql} FROM {db.quote(Key._meta.db_table)} k"
+            f" JOIN {db.quote(KeyAlias._meta.db_table)} a ON a.key_id = k.id"
+            " WHERE a.account_id = %s AND a.region = %s AND a.name = %s",
+            [account_id, region, WORKMAIL_MANAGED_ALIAS],
+        )
+        row = cursor.fetchone()
+    return key.load(row) if row else None
 
 
 # --- Key actions ---------------------------------------------------------------------------------

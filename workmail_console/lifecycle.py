@@ -24,10 +24,11 @@ from typing import Any, ClassVar
 
 from django.db import connection, models, transaction
 from django.db.models.signals import class_prepared
-from django.db.models.sql import InsertQuery, UpdateQuery
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from workmail_console import db
 from workmail_console.db import savepoint_if_nested
 from workmail_console.models import Account
 from workmail_console.regions import REGION_CHOICES
@@ -342,18 +343,7 @@ def insert(resource: LifecycleModel, *, reason: str, savepoint: bool = True) -> 
     )  # fmt: skip
     if connection.vendor == "postgresql":
         meta = model._meta
-        # An auto-increment key (None) is the database's to give.
-        sql, fields = _insert_statement(model, resource.pk is None, connection.vendor)
-        # As the ORM's INSERT: each field's value to save (now, for an auto_now_add) in its form.
-        values = [f.pre_save(resource, True) for f in fields]
-        if any(hasattr(value, "resolve_expression") for value in values):
-            query = InsertQuery(model)  # a database default or an expression: the ORM writes it
-            query.insert_values(fields, [resource])
-            [(sql, params)] = query.get_compiler(connection=connection).as_sql()
-        else:
-            params = [
-                f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)
-            ]
+        sql, params = db.insert_sql(resource)
         with savepoint_if_nested() if savepoint else nullcontext():
             pk = _insert_and_log(sql, params, event, subject, meta.pk.column)
         resource.pk = meta.pk.to_python(pk)
@@ -487,56 +477,31 @@ def history(resource: LifecycleModel) -> History:
 # without a transaction of its own; the event is written only if a row was.
 
 
-@dataclass(frozen=True)
-class _Part:
-    """One table of a step's read: the resource's (relation None) or a related one's."""
-
-    relation: models.ForeignKey | None
-    model: type[models.Model]
-    attnames: tuple[str, ...]
-    converters: tuple[tuple[Callable[..., Any], ...], ...]  # per column, as the ORM applies them
-    key: int  # where its primary key is among its columns: NULL for a relation that isn't set
-
-
 @cache
 def _read_statement(
     model: type[LifecycleModel], reads: tuple[str, ...], locks: bool, vendor: str
-) -> tuple[str, tuple[_Part, ...]]:
+) -> tuple[str, tuple[tuple[models.ForeignKey | None, db.Columns], ...]]:
     """SELECT the row of `model` with this key and state, joined to its `reads` (foreign keys
-    of the row itself), under FOR NO KEY UPDATE if the step `locks`; and how to load each part."""
-    quote = connection.ops.quote_name
+    of the row itself), under FOR NO KEY UPDATE if the step `locks`; and each table's columns,
+    with the relation that holds it (None: the resource's own)."""
     meta = model._meta
-    columns, joins, parts = [], [], []
+    selected, joins, parts = [], [], []
     for index, relation in enumerate([None, *(meta.get_field(name) for name in reads)]):
         alias = f"t{index}"
         target = model if relation is None else relation.related_model
-        fields = target._meta.concrete_fields
-        columns += [f"{alias}.{quote(f.column)}" for f in fields]
+        parts.append((relation, db.columns(target, alias)))
+        selected.append(parts[-1][1].sql)
         if relation is not None:
             join = "LEFT OUTER JOIN" if relation.null else "INNER JOIN"
+            key = relation.target_field.column
             joins.append(
-                f"{join} {quote(target._meta.db_table)} {alias} ON t0.{quote(relation.column)}"
-                f" = {alias}.{quote(relation.target_field.column)}"
+                f"{join} {db.quote(target._meta.db_table)} {alias}"
+                f" ON t0.{db.quote(relation.column)} = {alias}.{db.quote(key)}"
             )
-        parts.append(
-            _Part(
-                relation=relation,
-                model=target,
-                attnames=tuple(f.attname for f in fields),
-                converters=tuple(
-                    (
-                        *connection.ops.get_db_converters(f.get_col(alias)),
-                        *f.get_db_converters(connection),
-                    )
-                    for f in fields
-                ),
-                key=[f.primary_key for f in fields].index(True),
-            )
-        )
     state = meta.get_field(model.lifecycle.state_field).column
     sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} t0 {' '.join(joins)}"
-        f" WHERE t0.{quote(meta.pk.column)} = %s AND t0.{quote(state)} = %s"
+        f"SELECT {', '.join(selected)} FROM {db.quote(meta.db_table)} t0 {' '.join(joins)}"
+        f" WHERE t0.{db.quote(meta.pk.column)} = %s AND t0.{db.quote(state)} = %s"
     )
     if locks and connection.features.has_select_for_no_key_update:
         sql += " FOR NO KEY UPDATE OF t0"
@@ -553,35 +518,14 @@ def _read(model: type[LifecycleModel], pk: Any, state: str, step: Step) -> Lifec
     if row is None:
         return None
     resource, start = None, 0
-    for part in parts:
-        values = list(row[start : start + len(part.attnames)])
-        start += len(part.attnames)
-        for index, converters in enumerate(part.converters):
-            for convert in converters:
-                values[index] = convert(values[index], None, connection)
-        loaded = None
-        if values[part.key] is not None:
-            loaded = part.model.from_db(connection.alias, part.attnames, values)
-        if part.relation is None:
+    for relation, columns in parts:
+        loaded = columns.load(row[start : start + len(columns.attnames)])
+        start += len(columns.attnames)
+        if relation is None:
             resource = loaded
         else:
-            part.relation.set_cached_value(resource, loaded)
+            relation.set_cached_value(resource, loaded)
     return resource
-
-
-@cache
-def _insert_statement(
-    model: type[LifecycleModel], generated: bool, vendor: str
-) -> tuple[str, tuple[models.Field, ...]]:
-    """INSERT a row of `model` (without its key when the database `generated` it); and the fields
-    whose values it takes, in order."""
-    quote = connection.ops.quote_name
-    fields = tuple(f for f in model._meta.concrete_fields if not (generated and f.primary_key))
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    return sql, fields
 
 
 @cache
