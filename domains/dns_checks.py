@@ -17,11 +17,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from dns.asyncresolver import Resolver
 
 from domains import verification
 from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
 from domains.records import Kind
 from domains.verification import Expected, Finding
+from route53 import registry
+from workmail_console.errors import InvalidParameterException
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +74,7 @@ def _check(domains: Sequence[MailDomain]) -> None:
         )
         for domain in domains
     ]
-    findings = _run(verification.check_many(work))
+    findings = _run(_ask(work, resolvers_for([domain.name for domain in domains])))
     checked_at = timezone.now()
     changed_records = []
     for domain in domains:
@@ -88,6 +91,40 @@ def _check(domains: Sequence[MailDomain]) -> None:
         _update(DomainRecord, changed_records, ["status", "found", "checked_at"])
         _update(MailDomain, domains, ["ownership_status", "dkim_status", "checked_at",
                                       "check_requested_at", "next_check_at"])  # fmt: skip
+
+
+def resolvers_for(names: Sequence[str]) -> list[tuple[Resolver | None, list[int]]]:
+    """Which resolver asks for which of `names` (by index; None: the configured one): the names
+    the emulated Route 53 holds go to the project's DNS server (WORKMAIL_DNS_SERVER), the rest to
+    the system's resolvers. WORKMAIL_DNS_NAMESERVERS, when set, is asked for all of them."""
+    everything = list(range(len(names)))
+    if settings.WORKMAIL_DNS_NAMESERVERS or not settings.WORKMAIL_DNS_SERVER:
+        return [(None, everything)]
+    held = registry.held(names)
+    ours = [index for index in everything if names[index] in held]
+    theirs = [index for index in everything if names[index] not in held]
+    groups: list[tuple[Resolver | None, list[int]]] = [(None, theirs)]
+    if ours:
+        try:
+            server = verification.parse_nameservers(settings.WORKMAIL_DNS_SERVER)
+            groups.append((verification.make_resolver(server), ours))
+        except InvalidParameterException as error:  # not up yet (Compose), or misspelt
+            log.warning("%s; the emulated Route 53's domains are checked later", error.message)
+    return [(resolver, indexes) for resolver, indexes in groups if indexes]
+
+
+async def _ask(
+    work: list, groups: list[tuple[Resolver | None, list[int]]]
+) -> dict[object, list[Finding]]:
+    """check_many for each group of `work` (resolvers_for), at once."""
+    asked = [
+        verification.check_many([work[index] for index in indexes], resolver=resolver)
+        for resolver, indexes in groups
+    ]
+    findings: dict[object, list[Finding]] = {}
+    for found in await asyncio.gather(*asked):
+        findings.update(found)
+    return findings
 
 
 def _run[T](coroutine: Coroutine[object, object, T]) -> T:

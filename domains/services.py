@@ -123,6 +123,7 @@ def add_chosen_domain(organization: Organization) -> MailDomain | None:
             MailDomain.objects.filter(pk=domain.pk).update(hosted_zone=zone)
             domain.hosted_zone = zone
         route53.upsert_record_sets(zone, mail_domain_record_sets(domain))
+        _check_soon(domain)  # its records are there now: verified within seconds, not minutes
     return domain
 
 
@@ -242,6 +243,12 @@ def request_verification(domain: MailDomain) -> MailDomain:
     """Verify now: mark the check requested (the records page polls until it is done) and queue
     it once the request commits."""
     domain.organization.require_state(managing="domains")
+    return _check_soon(domain)
+
+
+def _check_soon(domain: MailDomain) -> MailDomain:
+    """Mark the domain's check requested and queue it once committed (beat's next pass checks a
+    marked domain if the message is lost)."""
     now = timezone.now()
     MailDomain.objects.filter(pk=domain.pk).update(check_requested_at=now)
     domain.check_requested_at = now
@@ -275,7 +282,9 @@ def update_all_in_route53(domain: MailDomain) -> int:
     if domain.hosted_zone_id != zone.pk:  # a zone made after the domain was added
         MailDomain.objects.filter(pk=domain.pk).update(hosted_zone=zone)
         domain.hosted_zone = zone
-    return route53.upsert_record_sets(zone, mail_domain_record_sets(domain))
+    written = route53.upsert_record_sets(zone, mail_domain_record_sets(domain))
+    _check_soon(domain)  # the records just written: check them now
+    return written
 
 
 def mail_domain_record_sets(domain: MailDomain) -> list[RecordSet]:

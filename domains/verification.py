@@ -21,8 +21,10 @@ Case is ignored throughout, and a TXT record that is not SPF (or not DMARC) is n
 """
 
 import asyncio
+import ipaddress
 import logging
 import re
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -102,10 +104,24 @@ def make_resolver(
     timeout = settings.WORKMAIL_DNS_TIMEOUT if timeout is None else timeout
     resolver = dns.asyncresolver.Resolver(configure=not nameservers)
     if nameservers:
-        resolver.nameservers = [dns.nameserver.Do53Nameserver(h, p) for h, p in nameservers]
+        resolver.nameservers = [
+            dns.nameserver.Do53Nameserver(_address(host), port) for host, port in nameservers
+        ]
     resolver.timeout = resolver.lifetime = timeout
     resolver.cache = None
     return resolver
+
+
+def _address(host: str) -> str:
+    """An IP address as it is; a host name (Compose's `dns`) looked up once, here."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            return socket.getaddrinfo(host, None, proto=socket.IPPROTO_UDP)[0][4][0]
+        except OSError as error:
+            raise InvalidParameterException(f"DNS server {host!r} not found: {error}") from None
+    return host
 
 
 def _norm(name: str) -> str:

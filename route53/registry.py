@@ -7,6 +7,8 @@ that zone's name servers. A zone made inside a claimed name is claimed by nobody
 the zone above it delegates to it with an NS record set (route53.authority).
 """
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 
 from route53.authority import serving_zone_pks, suffixes
@@ -21,6 +23,20 @@ def names_above(name: str) -> list[str]:
 def is_claimed_above(name: str) -> bool:
     """Whether a name above `name` is registered or claimed (by anyone)."""
     return DomainRegistration.objects.filter(name__in=names_above(name)).exists()
+
+
+def held(names: Iterable[str]) -> set[str]:
+    """Of `names` (lower case, no trailing dot), those the emulated registry holds: the name or a
+    name above it is registered or claimed here, so the project's DNS server is the one that
+    answers for it (one query, however many names)."""
+    names = set(names)
+    above = {name: suffixes(name) for name in names}
+    claimed = set(
+        DomainRegistration.objects.filter(
+            name__in={suffix for each in above.values() for suffix in each}
+        ).values_list("name", flat=True)
+    )
+    return {name for name, each in above.items() if claimed.intersection(each)}
 
 
 def is_available(name: str) -> bool:

@@ -246,6 +246,11 @@ WORKMAIL_INACTIVE_INTERVAL = env_float("WORKMAIL_INACTIVE_INTERVAL", 300.0, mini
 # up to a fifth more at random). WORKMAIL_DNS_PORT: the loopback port the project's DNS server
 # (route53/dnsserver.py, `manage.py dnsserver`) answers on under `make run`.
 WORKMAIL_DNS_NAMESERVERS = env_str("WORKMAIL_DNS_NAMESERVERS", "")
+WORKMAIL_DNS_PORT = env_int("WORKMAIL_DNS_PORT", 8053, minimum=0)
+# Where the project's DNS server answers (`host:port`): names the emulated Route 53 holds (the
+# registry's, route53/registry.py) are verified by asking it, everything else the system's
+# resolvers. WORKMAIL_DNS_NAMESERVERS, when set, is asked for every name instead; empty: never.
+WORKMAIL_DNS_SERVER = env_str("WORKMAIL_DNS_SERVER", f"127.0.0.1:{WORKMAIL_DNS_PORT}")
 WORKMAIL_DNS_TIMEOUT = env_float("WORKMAIL_DNS_TIMEOUT", 2.0, minimum=0.05, maximum=60)
 WORKMAIL_DNS_CONCURRENCY = env_int("WORKMAIL_DNS_CONCURRENCY", 200, minimum=1)
 WORKMAIL_DNS_VERIFY_WINDOW_HOURS = env_float(
@@ -256,7 +261,6 @@ WORKMAIL_DNS_CHECK_BATCH = env_int("WORKMAIL_DNS_CHECK_BATCH", 2000, minimum=1)
 WORKMAIL_DNS_RECHECK_PENDING = env_float("WORKMAIL_DNS_RECHECK_PENDING", 300.0, minimum=1)
 WORKMAIL_DNS_RECHECK_VERIFIED = env_float("WORKMAIL_DNS_RECHECK_VERIFIED", 86400.0, minimum=1)
 WORKMAIL_DNS_RECHECK_UNANSWERED = env_float("WORKMAIL_DNS_RECHECK_UNANSWERED", 60.0, minimum=1)
-WORKMAIL_DNS_PORT = env_int("WORKMAIL_DNS_PORT", 8053, minimum=0)
 # The DNS server's limits: TCP clients served at once (more are closed as they connect), seconds a
 # TCP client may stay silent before it is closed, and UDP responses per second to one client
 # network (IPv4 /24, IPv6 /56; 0: no limit).

@@ -3,14 +3,21 @@ Route 53 zone, Verify now and watch the records turn Verified without a reload (
 resolves them through the project's DNS server), then Set as default and see it on the details
 page."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from domains import views
+from domains.models import MailDomain
+from organizations.models import Organization
 from route53.services import create_hosted_zone
 from tests.browser.steps import follow, ready, sign_in
+from tests.conftest import WORKER_DNS_PORT
 from tests.factories import active_organization
+from tests.processes import CeleryProcess
+from tests.waiting import wait_for
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,6 +55,13 @@ def test_add_an_external_domain_verify_it_through_route53_and_make_it_the_defaul
     expect(page.locator('[data-kind="mx"]')).to_contain_text("Missing")
     expect(page.get_by_test_id("update-route53")).to_have_count(0)  # no zone yet
 
+    # Verify now with no record anywhere: the check runs and finds nothing.
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Verify now").click()
+    expect(page.get_by_test_id("checking")).to_have_count(0, timeout=20_000)
+    expect(ownership).to_have_text("Pending")
+    assert page.evaluate("window.notReloaded") is True
+
     create_hosted_zone(account=admin.account, name="shop.example")
     page.reload()
     ready(page)
@@ -55,10 +69,8 @@ def test_add_an_external_domain_verify_it_through_route53_and_make_it_the_defaul
     expect(page.get_by_role("status").first).to_contain_text(
         "record sets of shop.example were updated in Route 53."
     )
-    expect(ownership).to_have_text("Pending")  # written, not yet checked
-
+    # The records just written are checked at once: Verified without Verify now or a reload.
     page.evaluate("window.notReloaded = true")
-    page.get_by_role("button", name="Verify now").click()
     expect(ownership).to_have_text("Verified", timeout=20_000)
     expect(page.get_by_test_id("dkim-status")).to_have_text("Verified")
     expect(page.get_by_test_id("checking")).to_have_count(0)
@@ -81,3 +93,49 @@ def test_add_an_external_domain_verify_it_through_route53_and_make_it_the_defaul
     ready(page)
     default = page.locator("dt", has_text="Default mail domain").locator("xpath=..")
     expect(default.locator("dd")).to_have_text("shop.example")
+
+
+@pytest.fixture
+def worker_on_make_run_defaults(
+    celery_worker: CeleryProcess, process_env, tmp_path
+) -> Iterator[CeleryProcess]:
+    """A worker with `make run`'s DNS settings: no WORKMAIL_DNS_NAMESERVERS, and the project's
+    DNS server where WORKMAIL_DNS_PORT says (this run's port instead of 8053)."""
+    with celery_worker.stopped():
+        env = process_env(WORKMAIL_DNS_NAMESERVERS="", WORKMAIL_DNS_PORT=str(WORKER_DNS_PORT))
+        assert "WORKMAIL_DNS_SERVER" not in env
+        with CeleryProcess.worker(env, tmp_path / "worker.log", name="defaults") as worker:
+            yield worker
+
+
+def test_on_make_runs_defaults_a_route53_domain_is_verified_seconds_after_active(
+    page: Page, live_server, admin, worker_on_make_run_defaults
+) -> None:
+    zone = create_hosted_zone(account=admin.account, name="runs.example")
+    sign_in(page, live_server.url, admin)
+    page.goto(live_server.url + reverse("organizations:create", args=["us-east-1"]))
+    ready(page)
+    page.get_by_label("Existing Route 53 domain").check()
+    page.get_by_test_id("hosted-zone-select").select_option(zone.zone_id)
+    page.get_by_label("Alias").fill("runs")
+    follow(page, page.get_by_role("button", name="Create organization"))
+    expect(page.get_by_text("Organization runs is being created.")).to_be_visible()
+
+    organization = Organization.objects.get(alias="runs")
+    wait_for(lambda: Organization.objects.get(pk=organization.pk).state == "Active", timeout=30)
+    domain = MailDomain.objects.get(organization=organization, name="runs.example")
+    # No Verify now, no beat: the check sent when Creating wrote the records.
+    wait_for(
+        lambda: MailDomain.objects.get(pk=domain.pk).ownership_status == "VERIFIED", timeout=15
+    )
+    domain.refresh_from_db()
+    organization.refresh_from_db()
+    assert (domain.checked_at - organization.completed_date).total_seconds() < 10
+
+    page.goto(
+        live_server.url
+        + reverse("domains:detail", args=[organization.region, organization.pk, domain.name])
+    )
+    ready(page)
+    expect(page.get_by_test_id("ownership-status")).to_have_text("Verified")
+    expect(page.get_by_test_id("dkim-status")).to_have_text("Verified")

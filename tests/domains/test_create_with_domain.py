@@ -154,3 +154,29 @@ def test_a_domain_taken_after_the_request_fails_creating_with_the_reason(admin_c
     assert advance(organization.pk, State.CREATING) == State.FAILED
     organization.refresh_from_db()
     assert "already in use" in organization.error_message
+
+
+def test_creating_asks_for_the_domains_check_once_its_records_are_in_the_zone(
+    admin_client, admin, published_tasks, django_capture_on_commit_callbacks
+) -> None:
+    zone = create_hosted_zone(account=admin.account, name="example.com")
+    _create(admin_client, email_domain="existing-route53", hosted_zone=zone.zone_id)
+    organization = Organization.objects.get(alias="made")
+    advance(organization.pk, State.REQUESTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert advance(organization.pk, State.CREATING) == State.VALIDATING
+    domain = organization.mail_domains.get(name="example.com")
+    assert (
+        domain.check_requested_at is not None
+    )  # beat's next pass checks it if the message is lost
+    assert ("domains.tasks.verify_domain", [domain.pk]) in published_tasks
+
+
+def test_a_test_domain_alone_asks_for_no_check(
+    admin_client, admin, published_tasks, django_capture_on_commit_callbacks
+) -> None:
+    _create(admin_client, email_domain="test")
+    organization = Organization.objects.get(alias="made")
+    with django_capture_on_commit_callbacks(execute=True):
+        _to_active(organization)
+    assert not [name for name, _ in published_tasks if name == "domains.tasks.verify_domain"]

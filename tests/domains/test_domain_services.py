@@ -162,11 +162,18 @@ def test_verify_now_marks_the_check_and_sends_it_after_commit(
     assert domain.check_requested_at is not None
 
 
-def test_update_all_in_route53_writes_every_record_into_the_zone(organization) -> None:
+def test_update_all_in_route53_writes_every_record_into_the_zone(
+    organization, published_tasks, django_capture_on_commit_callbacks
+) -> None:
     zone = create_hosted_zone(account=organization.account, name="example.com")
     domain = services.register_mail_domain(organization=organization, domain_name="example.com")
     assert domain.hosted_zone == zone
-    services.update_all_in_route53(domain)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_all_in_route53(domain)
+    # The records just written are checked now, not at beat's next pass.
+    assert published_tasks == [("domains.tasks.verify_domain", [domain.pk])]
+    domain.refresh_from_db()
+    assert domain.check_requested_at is not None
     names = set(ResourceRecordSet.objects.filter(zone=zone).values_list("name", "type"))
     for record in domain.expected_records():
         assert (record.hostname, record.type) in names

@@ -233,3 +233,50 @@ def test_the_zone_file_parses_back_into_the_same_records(domain) -> None:
         for rd in rdataset
     }
     assert parsed == {(r.hostname, r.type, r.zone_value) for r in records}
+
+
+# --- Which server is asked: the emulated Route 53's names of the project's DNS server ---------
+
+
+def test_with_no_setting_a_domain_on_the_emulated_route53_is_asked_of_the_projects_server(
+    dns_server, settings
+) -> None:
+    organization = active_organization()
+    create_hosted_zone(account=organization.account, name="example.com")
+    settings.WORKMAIL_DNS_NAMESERVERS = ""  # as make run has it
+    settings.WORKMAIL_DNS_SERVER = f"{dns_server[0]}:{dns_server[1]}"
+    domain = register_mail_domain(organization=organization, domain_name="example.com")
+    put(domain, *mail_domain_record_sets(domain))
+    assert dns_checks.check_domain(domain.pk) == VerificationStatus.VERIFIED
+
+
+def test_the_emulators_names_go_to_its_server_and_the_rest_to_the_systems(db, settings) -> None:
+    organization = active_organization()
+    create_hosted_zone(account=organization.account, name="held.example")
+    settings.WORKMAIL_DNS_NAMESERVERS = ""
+    settings.WORKMAIL_DNS_SERVER = "127.0.0.1:8053"
+    names = ["mail.held.example", "elsewhere.example", "held.example"]
+    groups = dns_checks.resolvers_for(names)
+    ours = [indexes for resolver, indexes in groups if resolver is not None]
+    theirs = [indexes for resolver, indexes in groups if resolver is None]
+    assert ours == [[0, 2]] and theirs == [[1]]
+    [(server, _)] = [(r, i) for r, i in groups if r is not None]
+    assert [(ns.address, ns.port) for ns in server.nameservers] == [("127.0.0.1", 8053)]
+
+
+def test_set_nameservers_are_asked_for_every_domain(db, settings) -> None:
+    organization = active_organization()
+    create_hosted_zone(account=organization.account, name="held.example")
+    settings.WORKMAIL_DNS_NAMESERVERS = "192.0.2.53"
+    assert dns_checks.resolvers_for(["held.example", "elsewhere.example"]) == [(None, [0, 1])]
+    settings.WORKMAIL_DNS_NAMESERVERS, settings.WORKMAIL_DNS_SERVER = "", ""
+    assert dns_checks.resolvers_for(["held.example"]) == [(None, [0])]
+
+
+def test_a_dns_server_that_cant_be_found_leaves_its_domains_for_later(db, settings, caplog) -> None:
+    organization = active_organization()
+    create_hosted_zone(account=organization.account, name="held.example")
+    settings.WORKMAIL_DNS_NAMESERVERS = ""
+    settings.WORKMAIL_DNS_SERVER = "no-such-host.invalid:8053"
+    assert dns_checks.resolvers_for(["held.example", "elsewhere.example"]) == [(None, [1])]
+    assert "checked later" in caplog.text
