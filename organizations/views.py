@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from directories import services as directories
@@ -85,13 +84,12 @@ def organization_detail(request: ConsoleRequest, region: str, organization_id: s
 
 
 def _version_of(organization: Organization, setup: list[SetupMessage]) -> str:
-    """What the details page shows of a settled organization changes with a transition, with
-    its setup messages (a user enabled elsewhere, a domain verified), or with the minute, which
-    the "so far" durations count in."""
+    """What the details page shows of a settled organization changes with a transition or with
+    its setup messages (a user enabled elsewhere, a domain verified); its "so far" durations
+    tick in the browser."""
     return version_tag(
-        organization.state, organization.state_changed_at, organization.error_message, setup,
-        timezone.now().strftime("%Y%m%d%H%M"),
-    )  # fmt: skip
+        organization.state, organization.state_changed_at, organization.error_message, setup
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -76,6 +76,33 @@
     container.before(alert);
   }
 
+  // "so far" durations tick: each counts on from the seconds the server rendered it with, by
+  // this browser's clock from when it first saw it (so the two clocks needn't agree). The format
+  // is the `duration` template filter's (workmail_console/templatetags/console.py).
+  function duration(seconds) {
+    if (seconds < 1) return Math.round(seconds * 1000) + " ms";
+    if (seconds < 10) return seconds.toFixed(1) + " s";
+    var whole = Math.floor(seconds);
+    var units = [["d", 86400, "h", 3600], ["h", 3600, "min", 60], ["min", 60, "s", 1]];
+    for (var i = 0; i < units.length; i++) {
+      var unit = units[i];
+      if (whole >= unit[1]) {
+        var rest = Math.floor((whole % unit[1]) / unit[3]);
+        return Math.floor(whole / unit[1]) + " " + unit[0] + (rest ? " " + rest + " " + unit[2] : "");
+      }
+    }
+    return whole + " s";
+  }
+
+  setInterval(function () {
+    var now = Date.now();
+    document.querySelectorAll("[data-ticking]").forEach(function (element) {
+      if (!element.dataset.tickingSeen) element.dataset.tickingSeen = String(now);
+      var seconds = Number(element.dataset.ticking) + (now - Number(element.dataset.tickingSeen)) / 1000;
+      element.textContent = duration(seconds);
+    });
+  }, 1000);
+
   // Browser tests wait for this instead of guessing how long the scripts take.
   document.addEventListener("DOMContentLoaded", function () {
     root.dataset.consoleReady = "true";

@@ -81,11 +81,21 @@ def test_the_details_page_follows_the_state_without_reloading(
     page.evaluate("window.notReloaded = true")
     state = page.locator("#organization-summary [data-state]")
     expect(state).to_have_text(re.compile("Requested|Creating"))
+    actions = page.get_by_test_id("organization-actions")
+    expect(actions.get_by_role("link", name="Users")).to_have_count(0)  # not while it is created
     expect(page.get_by_test_id("directory-id")).to_have_text(re.compile(r"d-[0-9a-f]{10}"))
     expect(state).to_have_text("Active", timeout=20_000)
     expect(page.get_by_test_id("state-description")).to_have_text(
         "Your organization is healthy and ready for use."
     )
+    # The header is part of the live page: Active brings its buttons without a reload.
+    expect(actions.get_by_role("link", name="Users")).to_be_visible()
+    expect(actions.get_by_role("link", name="Domains")).to_be_visible()
+    expect(actions.get_by_role("link", name="Delete")).to_be_visible()
+    # The time in Active so far ticks on by itself.
+    so_far = page.get_by_test_id("event").last.locator("[data-ticking]")
+    first = so_far.inner_text()
+    expect(so_far).not_to_have_text(first, timeout=5_000)
     assert page.evaluate("window.notReloaded") is True
 
 
