@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from domains import services
 from domains.forms import AddDomainForm, RemoveDomainForm
-from domains.models import MailDomain
+from domains.models import MailDomain, RecordStatus
 from domains.records import Group, zone_file
 from organizations.lifecycle import State
 from organizations.models import Organization
@@ -27,10 +27,11 @@ from workmail_console.errors import (
     WorkMailError,
 )
 from workmail_console.formtools import page_status
-from workmail_console.live import render_live
+from workmail_console.live import render_live, unchanged, version_tag
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 VERIFY_POLL = 2  # seconds between polls of the records while a check runs
+PENDING_POLL = 15  # and while a record is not Verified yet, for beat's checks
 
 
 def _domain(organization: Organization, domain_name: str) -> MailDomain:
@@ -163,21 +164,33 @@ def domain_detail(
 def _records_page(
     request: ConsoleRequest, organization: Organization, domain: MailDomain
 ) -> HttpResponse:
-    """The records page, or for htmx its records part, polled while a check runs."""
+    """The records page, or for htmx its records part: polled every VERIFY_POLL seconds while a
+    check runs, and every PENDING_POLL while a record is not Verified yet (beat checks it again
+    on its own); a poll that finds nothing new since is an empty 204."""
     checking = domain.check_requested_at is not None
+    version = version_tag(
+        domain.ownership_status, domain.dkim_status, domain.checked_at, domain.check_requested_at
+    )
+    if nothing_new := unchanged(request, version):
+        return nothing_new
+    sections = _sections(domain)
+    pending = any(
+        record.status != RecordStatus.VERIFIED for _, rows in sections for record, _ in rows
+    )
     context = {
         "organization": organization,
         "domain": domain,
-        "sections": _sections(domain),
+        "sections": sections,
         "ownership_badge": services.BADGES[domain.ownership_status],
         "is_default": domain.name == organization.default_mail_domain,
         "zone": services.route53_zone(domain),
         "writable": organization.state == State.ACTIVE,
         "checking": checking,
-        "poll_every": VERIFY_POLL,
-        "live_url": records_url(domain),
+        "polling": checking or pending,
+        "poll_every": VERIFY_POLL if checking else PENDING_POLL,
+        "live_url": f"{records_url(domain)}?since={version}",
     }
-    return render_live(request, "domains/detail.html", context, keep_polling=checking)
+    return render_live(request, "domains/detail.html", context, keep_polling=checking or pending)
 
 
 @require_GET

@@ -1,12 +1,16 @@
 """Domains pages: the list, Add domain, a domain's records, Copy all, Verify now, Update all in
 Route 53, Set as default and Remove, as an admin, as ops and as a member of another account."""
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from domains import services
+from domains import services, views
 from domains.models import DomainRecord, MailDomain, RecordStatus, VerificationStatus
 from domains.records import Group
 from organizations.models import Organization
@@ -264,3 +268,28 @@ def test_the_details_page_links_to_domains_and_each_unverified_domains_records(
     page = admin_client.get(organization.get_absolute_url()).content.decode()
     assert f'href="{url("list", organization)}"' in page
     assert f'href="{url("detail", organization, "example.com")}"' in page
+
+
+def test_the_records_of_a_domain_not_yet_verified_refresh_by_themselves(
+    admin_client, organization
+) -> None:
+    domain = _add(organization)
+    page = admin_client.get(url("detail", organization, "example.com")).content.decode()
+    assert "data-checking" not in page  # no check running: polled slowly, for beat's checks
+    assert f'hx-trigger="every {views.PENDING_POLL}s"' in page
+    [live_url] = re.findall(r'id="records"[^>]* hx-get="([^"]+)"', page)
+    nothing_new = admin_client.get(html.unescape(live_url), HTTP_HX_REQUEST="true")
+    assert nothing_new.status_code == 204  # the same records: nothing rendered again
+    MailDomain.objects.filter(pk=domain.pk).update(checked_at=timezone.now())  # beat checked it
+    checked = admin_client.get(html.unescape(live_url), HTTP_HX_REQUEST="true")
+    assert checked.status_code == 200
+    assert "Not checked yet" not in text(checked.content.decode(), "checked-at")
+
+
+def test_the_records_of_a_verified_domain_are_not_polled(admin_client, organization) -> None:
+    domain = _add(organization)
+    _verify(domain)
+    MailDomain.objects.filter(pk=domain.pk).update(dkim_status=VerificationStatus.VERIFIED)
+    DomainRecord.objects.filter(domain=domain).update(status=RecordStatus.VERIFIED)
+    page = admin_client.get(url("detail", organization, "example.com")).content.decode()
+    assert "hx-trigger" not in page.split('id="records"', 1)[1].split(">", 1)[0]
