@@ -76,6 +76,24 @@ def account_hosted_zones(account: Account) -> list[HostedZone]:
     return list(HostedZone.objects.public().filter(account=account))
 
 
+def hosted_zone_choices(account: Account, region: str) -> list[tuple[HostedZone, str]]:
+    """Create organization > Existing Route 53 domain: the account's public hosted zones, each
+    with why it can't be chosen ("" when it can): its domain in use in the Region already."""
+    zones = account_hosted_zones(account)
+    in_use = set(
+        MailDomain.objects.filter(
+            region=region, name__in=[zone.name for zone in zones], is_test_domain=False
+        ).values_list("name", flat=True)
+    )
+    return [
+        (zone, _in_use_message(zone.name, region) if zone.name in in_use else "") for zone in zones
+    ]
+
+
+def _in_use_message(name: str, region: str) -> str:
+    return f"The domain {name} is already in use by an organization in {region}."
+
+
 def chosen_domain(
     *, account_id: str, region: str, choice: str, domain_name: str = "", zone_id: str = ""
 ) -> tuple[str, HostedZone | None]:
@@ -99,8 +117,7 @@ def chosen_domain(
     in_use = MailDomain.objects.filter(region=region, name=name, is_test_domain=False)
     if in_use.exists():
         raise MailDomainInUseException(
-            f"The domain {name} is already in use by an organization in {region}.",
-            field="hosted_zone" if zone else "domain_name",
+            _in_use_message(name, region), field="hosted_zone" if zone else "domain_name"
         )
     return name, zone
 

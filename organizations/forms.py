@@ -8,13 +8,12 @@ from django import forms
 from directories.lifecycle import Stage
 from directories.models import Directory, DirectoryType
 from directories.services import unsupported_reason
-from domains.services import account_hosted_zones, chosen_domain
+from domains.services import chosen_domain, hosted_zone_choices
 from keys.models import Key
 from keys.services import list_keys
 from organizations.aliases import ALIAS_MAX_LENGTH, ALIAS_TOO_LONG
 from organizations.models import DirectoryChoice, EncryptionChoice, Organization
 from organizations.services import CLIENT_TOKEN_MAX, CLIENT_TOKEN_RULE, validate_client_token
-from route53.models import HostedZone
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
 from workmail_console.models import Account
@@ -174,9 +173,13 @@ class CreateOrganizationForm(ConsoleForm):
             data["kms_key_arn"] = None
         return data
 
-    def hosted_zone_list(self) -> list[HostedZone]:
-        """Existing Route 53 domain: the account's public hosted zones."""
-        return account_hosted_zones(self.account)
+    def hosted_zone_list(self) -> list[dict]:
+        """Existing Route 53 domain: the account's public hosted zones, those whose domain is in
+        use in the Region disabled with the reason."""
+        return [
+            {"value": zone.zone_id, "label": f"{zone.name} ({zone.zone_id})", "reason": reason}
+            for zone, reason in hosted_zone_choices(self.account, self.region)
+        ]
 
     def directory_list(self) -> list[dict]:
         """Use existing directory: the Region's directories, those WorkMail can't use disabled

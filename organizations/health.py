@@ -78,6 +78,17 @@ def directory_problem(
 # --- The organization ---------------------------------------------------------------------------
 
 
+def directory_alias_mismatch(alias: str, directory: Directory) -> str | None:
+    """An existing Directory Service directory: "the organization alias must match the directory
+    alias" (CreateOrganization)."""
+    if directory.alias.lower() == alias.lower():
+        return None
+    return (
+        f"The organization alias {alias} must match the directory alias {directory.alias} of"
+        f" {directory.directory_id}."
+    )
+
+
 def problem(organization: Organization) -> str | None:
     """Why the organization can't work as it is, in the console's words, or None. It reads only
     the directory and key fetched with the organization (select_related): no query of its own."""

@@ -13,7 +13,7 @@ from keys.models import Key
 from keys.services import describe_key
 from organizations import lifecycle
 from organizations.aliases import validate_alias_format
-from organizations.health import organizations_using
+from organizations.health import directory_alias_mismatch, organizations_using
 from organizations.lifecycle import State
 from organizations.models import (
     DirectoryChoice,
@@ -101,6 +101,8 @@ def create_organization(
             field="enable_interoperability",
         )
     validate_alias_format(alias)  # availability: the unique_live_alias index, below
+    if directory is not None and (mismatch := directory_alias_mismatch(alias, directory)):
+        raise InvalidParameterException(mismatch, field="directory_id")
     requested_domain, zone = chosen_domain(
         account_id=account.pk, region=region, choice=domain_choice, domain_name=domain_name,
         zone_id=hosted_zone_id,

@@ -8,7 +8,6 @@ app_name = "organizations"
 urlpatterns = [
     path("", views.organization_list, name="list"),
     path("create/", views.organization_create, name="create"),
-    path("create/hosted-zones/", views.hosted_zones, name="hosted-zones"),
     path("create/alias-availability/", views.alias_availability, name="alias-availability"),
     path("delete/", views.organization_delete_selected, name="delete-selected"),
     path("<organization_id:organization_id>/", views.organization_detail, name="detail"),

@@ -124,14 +124,6 @@ def organization_create(request: ConsoleRequest, region: str) -> HttpResponse:
 
 @require_GET
 @account_required
-def hosted_zones(request: ConsoleRequest, region: str) -> HttpResponse:
-    """Existing Route 53 domain: the hosted zone select, loaded when the choice is made."""
-    form = CreateOrganizationForm(account=request.account, region=region)
-    return render(request, "organizations/create.html#hosted-zones", {"form": form})
-
-
-@require_GET
-@account_required
 def alias_availability(request: ConsoleRequest, region: str) -> HttpResponse:
     alias = request.GET.get("alias", "").strip()
     error = None

@@ -57,17 +57,12 @@ def _validate(organization: Organization) -> Outcome:
 
 
 def alias_mismatch(organization: Organization) -> str | None:
-    """An existing Directory Service directory: "the organization alias must match the directory
-    alias" (CreateOrganization)."""
+    """The directory chosen at creation no longer matching the alias (Create organization
+    refuses one that doesn't; this is for what changed since)."""
     directory = organization.directory
     if organization.directory_choice != DirectoryChoice.EXISTING or directory is None:
         return None
-    if directory.alias.lower() == organization.alias.lower():
-        return None
-    return (
-        f"The organization alias {organization.alias} must match the directory alias"
-        f" {directory.alias} of {directory.directory_id}."
-    )
+    return health.directory_alias_mismatch(organization.alias, directory)
 
 
 def _finish_deleting(organization: Organization) -> Outcome:

@@ -103,6 +103,21 @@
     });
   }, 1000);
 
+  // A choice's own fields (data-shown-with: the ids of the radio buttons they belong to) show
+  // only while one of those is checked; without this script they all show.
+  function showDependents() {
+    document.querySelectorAll("[data-shown-with]").forEach(function (element) {
+      element.hidden = !element.dataset.shownWith.split(" ").some(function (id) {
+        var choice = document.getElementById(id);
+        return choice && choice.checked;
+      });
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.type === "radio") showDependents();
+  });
+  showDependents();
+
   // Browser tests wait for this instead of guessing how long the scripts take.
   document.addEventListener("DOMContentLoaded", function () {
     root.dataset.consoleReady = "true";

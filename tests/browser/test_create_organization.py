@@ -3,12 +3,13 @@
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from organizations import services
 from organizations.models import Organization
 from tests.browser.steps import follow, ready, sign_in
-from tests.factories import MembershipFactory
+from tests.factories import PASSWORD, DirectoryFactory, KeyFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,4 +115,54 @@ def test_another_accounts_member_gets_404_on_the_details_page(
     assert response.status == 404
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     expect(page.get_by_text(organization.organization_id)).to_have_count(0)
+    context.close()
+
+
+DEPENDENT = ["hosted-zone-field", "domain-name-field", "existing-directories", "existing-keys"]
+
+
+def shown(page: Page) -> list[str]:
+    return [test_id for test_id in DEPENDENT if page.get_by_test_id(test_id).is_visible()]
+
+
+def test_each_choices_own_fields_show_under_it_alone(page: Page, live_server) -> None:
+    admin = MembershipFactory()
+    DirectoryFactory(account=admin.account, alias="corp")
+    KeyFactory(account=admin.account, alias="alias/mail")
+    sign_in(page, live_server.url, admin)
+    page.goto(live_server.url + reverse("organizations:create", args=["us-east-1"]))
+    ready(page)
+    page.get_by_text("Advanced settings").click()
+    assert shown(page) == []  # Free test domain, new directory, managed key: nothing to add
+    page.get_by_label("External domain").check()
+    expect(page.get_by_test_id("domain-name-field")).to_be_visible()
+    assert shown(page) == ["domain-name-field"]
+    expect(page.get_by_text("With New Route 53 domain or External domain")).to_be_hidden()
+    page.get_by_label("Existing Route 53 domain").check()
+    expect(page.get_by_test_id("hosted-zone-field")).to_be_visible()
+    assert shown(page) == ["hosted-zone-field"]
+    page.locator("#directory_choice-existing").check()
+    page.locator("#encryption_choice-existing").check()
+    expect(page.get_by_test_id("existing-keys")).to_be_visible()
+    assert shown(page) == ["hosted-zone-field", "existing-directories", "existing-keys"]
+    page.get_by_label("Free test domain").check()
+    expect(page.get_by_test_id("hosted-zone-field")).to_be_hidden()
+
+
+def test_without_javascript_every_choices_fields_show_with_their_choice(
+    browser: Browser, live_server
+) -> None:
+    admin = MembershipFactory()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("User name").fill(admin.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("account-id")).to_have_text(admin.account.account_id)
+    page.goto(live_server.url + reverse("organizations:create", args=["us-east-1"]))
+    page.get_by_text("Advanced settings").click()  # <details> opens without a script
+    expect(page.get_by_test_id("existing-keys")).to_be_visible()
+    assert shown(page) == DEPENDENT
+    expect(page.get_by_text("With New Route 53 domain or External domain")).to_be_visible()
     context.close()

@@ -1,5 +1,7 @@
 """Create organization's four Email domain choices, through the form and the workflow steps."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -10,7 +12,7 @@ from organizations.models import DomainChoice, Organization
 from route53.models import DomainRegistration, RegistrationStatus, ResourceRecordSet
 from route53.services import create_hosted_zone
 from tests.factories import active_organization, advance
-from tests.html import text
+from tests.html import text, texts
 
 pytestmark = pytest.mark.django_db
 REGION = "us-east-1"
@@ -135,14 +137,21 @@ def test_hostile_domain_names_get_a_field_error(admin_client, name) -> None:
 
 def test_the_hosted_zone_select_lists_the_accounts_public_zones(admin_client, admin) -> None:
     mine = create_hosted_zone(account=admin.account, name="mine.com")
+    used = create_hosted_zone(account=admin.account, name="used.com")
     create_hosted_zone(account=admin.account, name="private.com", private=True)
     create_hosted_zone(account=active_organization().account, name="theirs.com")
-    page = admin_client.get(reverse("organizations:hosted-zones", args=[REGION]))
-    html = page.content.decode()
-    assert f'value="{mine.zone_id}"' in html and "mine.com" in html
-    assert "private.com" not in html and "theirs.com" not in html
-    form = admin_client.get(reverse("organizations:create", args=[REGION])).content.decode()
-    assert 'hx-trigger="change from:#email_domain-existing-route53"' in form
+    MailDomain.objects.create(organization=active_organization(), region=REGION, name="used.com")
+    page = admin_client.get(reverse("organizations:create", args=[REGION])).content.decode()
+    select = page.split('data-testid="hosted-zone-select"', 1)[1].split("</select>", 1)[0]
+    options = re.findall(r"<option ([^>]*)>([^<]*)</option>", select)
+    assert options == [
+        ('value=""', "Choose a hosted zone"),  # nothing chosen for the person
+        (f'value="{mine.zone_id}"', f"mine.com ({mine.zone_id})"),
+        (f'value="{used.zone_id}" disabled', f"used.com ({used.zone_id}) — in use"),
+    ]
+    assert texts(page, "zone-unavailable") == [
+        f"The domain used.com is already in use by an organization in {REGION}."
+    ]
 
 
 def test_a_domain_taken_after_the_request_fails_creating_with_the_reason(admin_client) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from directories.lifecycle import Stage
-from directories.models import DirectoryType
+from directories.models import Directory, DirectoryType
 from keys.models import KeyState
 from organizations import services
 from organizations.lifecycle import State
@@ -78,12 +78,6 @@ UNSUPPORTED: list[tuple[str, Callable, Callable, str]] = [
         "does not support multi-Region directories",
     ),
     (
-        "mismatch",
-        lambda a: DirectoryFactory(account=a, alias="other-name"),
-        lambda a: None,
-        "must match the directory alias other-name",
-    ),
-    (
         "notyet",
         lambda a: DirectoryFactory(account=a, alias="notyet", stage=Stage.CREATING),
         lambda a: None,
@@ -116,7 +110,7 @@ def test_a_directory_in_use_is_refused_and_fails_if_it_slips_through(celery_work
     first = settles(create(admin, "used", directory))
     assert first.state == State.ACTIVE
     with pytest.raises(DirectoryInUseException):
-        create(admin, "used2", directory)
+        create(admin, "used", directory)  # refused before its alias is found taken
     # Two creates at once both pass the check before either is written: Validating catches it.
     second = Organization(
         account=admin.account, region="us-east-1", alias="used3", directory=directory,
@@ -178,3 +172,25 @@ def test_a_malformed_directory_id_is_unavailable_and_nothing_is_made(admin, dire
         )  # fmt: skip
     assert refused.value.field == "directory_id" and "\x00" not in refused.value.message
     assert not Organization.objects.exists()
+
+
+def test_a_directory_whose_alias_does_not_match_is_refused_at_once(admin) -> None:
+    directory = DirectoryFactory(account=admin.account, alias="other-name")
+    with pytest.raises(InvalidParameterException) as refused:
+        create(admin, "mismatch", directory)
+    assert refused.value.field == "directory_id"
+    assert refused.value.message == (
+        "The organization alias mismatch must match the directory alias other-name of"
+        f" {directory.directory_id}."
+    )
+    assert not Organization.objects.exists()
+
+
+def test_a_directory_alias_changed_after_the_request_fails_validating(celery_worker, admin):
+    directory = DirectoryFactory(account=admin.account, alias="renamed")
+    with celery_worker.stopped():
+        organization = create(admin, "renamed", directory)
+        Directory.objects.filter(pk=directory.pk).update(alias="other-name")
+    failed = settles(organization)
+    assert failed.state == State.FAILED
+    assert "must match the directory alias other-name" in failed.error_message

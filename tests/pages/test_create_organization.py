@@ -1,5 +1,7 @@
 """Create organization page: the guide's steps, inline errors, and one organization per submit."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -303,3 +305,38 @@ def test_a_key_arn_naming_another_account_or_region_is_refused(admin, admin_clie
     assert response.status_code == 400
     assert "Choose a KMS key." in response.content.decode()
     assert not Organization.objects.exists()
+
+
+def test_a_directory_whose_alias_differs_is_refused_on_submit(admin, admin_client) -> None:
+    directory = DirectoryFactory(account=admin.account, alias="corp")
+    response = admin_client.post(
+        URL, form(alias="other", directory_choice="existing", directory_id=directory.directory_id)
+    )
+    assert response.status_code == 400
+    assert texts(response.content.decode(), "directory_id-error") == [
+        "The organization alias other must match the directory alias corp of"
+        f" {directory.directory_id}."
+    ]
+    assert not Organization.objects.exists()
+
+
+def test_each_choices_own_fields_say_which_choice_they_belong_to(admin, admin_client) -> None:
+    DirectoryFactory(account=admin.account, alias="corp")
+    KeyFactory(account=admin.account, alias="alias/mail")
+    page = admin_client.get(URL).content.decode()
+    shown_with = dict(
+        re.findall(r'data-shown-with="([^"]+)" data-testid="([^"]+)"', page)[i][::-1]
+        for i in range(4)
+    )
+    assert shown_with == {
+        "hosted-zone-field": "email_domain-existing-route53",
+        "domain-name-field": "email_domain-new-route53 email_domain-external",
+        "existing-directories": "directory_choice-existing",
+        "existing-keys": "encryption_choice-existing",
+    }
+    for ids in shown_with.values():  # every id names a radio button of the form
+        for radio in ids.split():
+            assert f'id="{radio}"' in page
+    # The directory and key lists are selects with nothing chosen for the person.
+    assert '<option value="">Choose a directory</option>' in page
+    assert '<option value="">Choose a KMS key</option>' in page
