@@ -101,8 +101,6 @@ def create_organization(
             field="enable_interoperability",
         )
     validate_alias_format(alias)  # availability: the unique_live_alias index, below
-    if directory is not None and (mismatch := directory_alias_mismatch(alias, directory)):
-        raise InvalidParameterException(mismatch, field="directory_id")
     requested_domain, zone = chosen_domain(
         account_id=account.pk, region=region, choice=domain_choice, domain_name=domain_name,
         zone_id=hosted_zone_id,
@@ -128,6 +126,9 @@ def create_organization(
             Account.lock(account.pk)
             if client_token and (existing := _by_client_token(account, region, client_token)):
                 return _same_request(existing, organization)
+            # After the token: a retry naming another directory is a parameter mismatch.
+            if directory is not None and (mismatch := directory_alias_mismatch(alias, directory)):
+                raise InvalidParameterException(mismatch, field="directory_id")
             _check_quota(account, region)
             if directory is not None and organizations_using(directory).exists():
                 raise DirectoryInUseException(
