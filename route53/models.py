@@ -38,13 +38,15 @@ def new_delegation_set() -> list[str]:
 
 
 class RecordType(models.TextChoices):
-    A = "A"
-    AAAA = "AAAA"
-    CNAME = "CNAME"
-    MX = "MX"
-    TXT = "TXT"
-    NS = "NS"
-    SOA = "SOA"
+    """Route 53 shows a record type as DNS writes it: in capitals (not Django's "Cname")."""
+
+    A = "A", "A"
+    AAAA = "AAAA", "AAAA"
+    CNAME = "CNAME", "CNAME"
+    MX = "MX", "MX"
+    TXT = "TXT", "TXT"
+    NS = "NS", "NS"
+    SOA = "SOA", "SOA"
 
 
 class HostedZoneQuerySet(models.QuerySet["HostedZone"]):

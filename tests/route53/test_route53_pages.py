@@ -1,6 +1,8 @@
 """The Route 53 pages: hosted zones, their records, registered domains; admins change, ops read,
 another account's zone is a 404, bad input gets a field error in the console's words."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -258,3 +260,11 @@ def test_register_refuses_with_a_field_error(admin_client, stranger, name, words
     assert response.status_code == 400
     assert words in text(response.content.decode(), "name-error")
     assert DomainRegistration.objects.count() == 1
+
+
+def test_record_types_are_offered_in_capitals_as_route53_writes_them(admin_client, zone) -> None:
+    page = admin_client.get(zone_url(zone)).content.decode()
+    select = page.split('name="record_type"', 1)[1].split("</select>", 1)[0]
+    offered = re.findall(r"<option [^>]*>([^<]+)</option>", select)
+    assert {"A", "AAAA", "CNAME", "MX", "TXT"} <= set(offered)
+    assert all(label == label.upper() for label in offered)  # never "Cname" or "Mx"
