@@ -130,8 +130,10 @@ def domain_remove(request: ConsoleRequest, region: str, organization_id: str) ->
         messages.info(request, "Select a domain.")
         return redirect(_list_url(organization))
     domain = _domain(organization, name)
-    form = RemoveDomainForm(request.POST or None, domain_name=domain.name)
-    if request.method == "POST" and form.is_valid():
+    # Remove on the list posts the domain chosen: that asks for the confirmation, not for it.
+    confirming = request.method == "POST" and "domain_confirmation" in request.POST
+    form = RemoveDomainForm(request.POST if confirming else None, domain_name=domain.name)
+    if confirming and form.is_valid():
         try:
             services.deregister_mail_domain(organization=organization, domain_name=domain.name)
         except WorkMailError as error:
@@ -139,8 +141,13 @@ def domain_remove(request: ConsoleRequest, region: str, organization_id: str) ->
         else:
             messages.success(request, f"Domain {domain.name} was removed.")
             return redirect(_list_url(organization))
-    context = {"organization": organization, "domain": domain, "form": form}
-    status = 400 if request.method == "POST" else 200
+    context = {
+        "organization": organization,
+        "domain": domain,
+        "form": form,
+        "is_default": domain.name == organization.default_mail_domain,
+    }
+    status = 400 if confirming else 200
     return render(request, "domains/remove.html", context, status=status)
 
 

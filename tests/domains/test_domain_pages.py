@@ -293,3 +293,32 @@ def test_the_records_of_a_verified_domain_are_not_polled(admin_client, organizat
     DomainRecord.objects.filter(domain=domain).update(status=RecordStatus.VERIFIED)
     page = admin_client.get(url("detail", organization, "example.com")).content.decode()
     assert "hx-trigger" not in page.split('id="records"', 1)[1].split(">", 1)[0]
+
+
+def test_remove_on_the_list_posts_the_choice_and_asks_for_the_confirmation(
+    admin_client, organization
+) -> None:
+    _add(organization)
+    page = admin_client.get(url("list", organization)).content.decode()
+    assert '<form id="selected-domain" method="post"' in page  # the token never in a URL
+    assert 'formmethod="get"' not in page
+    asked = admin_client.post(url("remove", organization), {"mail_domain": "example.com"})
+    assert asked.status_code == 200
+    assert "To confirm removal, enter" in asked.content.decode()
+    assert not texts(asked.content.decode(), "confirmation-error")
+    assert organization.mail_domains.filter(name="example.com").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("corp.awsapps.com", "is the organization's test domain"),
+        ("example.com", "is the default domain. Make another verified domain the default"),
+    ],
+)
+def test_remove_says_up_front_when_the_domain_cant_go(admin_client, organization, name, words):
+    domain = _add(organization)
+    _verify(domain)
+    services.update_default_mail_domain(organization=organization, domain_name="example.com")
+    asked = admin_client.post(url("remove", organization), {"mail_domain": name})
+    assert words in text(asked.content.decode(), "remove-blocked")

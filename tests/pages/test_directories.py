@@ -347,7 +347,7 @@ def test_delete_is_refused_while_a_live_organization_uses_it(admin_client, admin
         " enabled."
     )
     dialog = admin_client.get(directory.delete_url).content.decode()
-    assert reason in dialog and "btn-danger" not in dialog
+    assert reason in dialog and "Delete directory</button>" not in dialog
     response = admin_client.post(directory.delete_url, follow=True)
     assert reason in response.content.decode()
     assert stage_of(directory) == Stage.ACTIVE
