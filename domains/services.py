@@ -170,7 +170,7 @@ def get_mail_domain(*, organization: Organization, domain_name: str) -> MailDoma
 # The status indicator of each verification and record status (STYLE: colour by meaning).
 BADGES = {
     RecordStatus.VERIFIED: Badge.SUCCESS,
-    RecordStatus.PENDING: Badge.IN_PROGRESS,
+    RecordStatus.PENDING: Badge.PENDING,  # waiting for DNS: not the working spinner
     RecordStatus.FAILED: Badge.ERROR,
     RecordStatus.MISSING: Badge.WARNING,
     RecordStatus.INCONSISTENT: Badge.WARNING,

@@ -322,3 +322,11 @@ def test_remove_says_up_front_when_the_domain_cant_go(admin_client, organization
     services.update_default_mail_domain(organization=organization, domain_name="example.com")
     asked = admin_client.post(url("remove", organization), {"mail_domain": name})
     assert words in text(asked.content.decode(), "remove-blocked")
+
+
+def test_pending_verification_is_shown_pending_not_working(admin_client, organization) -> None:
+    _add(organization)
+    page = admin_client.get(url("detail", organization, "example.com")).content.decode()
+    ownership = page.split('data-testid="ownership-status"', 1)[1].split("</dd>", 1)[0]
+    assert 'class="status status-pending" data-state="PENDING"' in ownership
+    assert "status-in-progress" not in page  # the spinner is for Requested, Creating, ...
