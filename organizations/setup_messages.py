@@ -11,9 +11,10 @@ the unverified domains, and for a Failed or Impaired organization the directory'
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat
 
@@ -67,6 +68,8 @@ class SetupMessage:
     closing: str = ""  # after the items
     action: Link | None = None  # the alert's button
     folded: bool = False  # details to open, under the title
+    # What this emulator adds where AWS publishes no rule, labelled as the emulator's own.
+    emulator_note: str = ""
 
 
 # The states whose domains matter: the organization works, or comes back when a user is enabled.
@@ -112,16 +115,31 @@ def _no_enabled_users(organization: Organization, *, admin: bool) -> SetupMessag
             " released."
         )
         return SetupMessage("no-users", Kind.WARNING, title, text)
-    when = becomes_inactive_on(organization)
-    on = f" on {_date(when)}" if when else ""
-    text = f"The organization becomes Inactive{on}, and {released} are released, unless a user"
+    # AWS's words: "The test domain might become available for registration and use by other
+    # customers if your Amazon WorkMail organization does not maintain at least one enabled user."
+    text = (
+        f"The test domain {organization.test_domain} might become available for registration and"
+        " use by other customers if your organization does not maintain at least one enabled user."
+    )
     if is_ad_connector(organization):
-        text += " is enabled. Its users come from your directory: enable one of them."
+        text += " Its users come from your directory: enable one of them."
         action = Link("Enable users", _users_url(organization, "list"))
     else:
-        text += " is enabled before then."
         action = Link("Create user", _users_url(organization, "create"))
-    return SetupMessage("no-users", Kind.WARNING, title, text, action=action if admin else None)
+    when = becomes_inactive_on(organization)
+    note = (
+        f"In this emulator (not AWS's rule): after {_days(settings.WORKMAIL_INACTIVE_AFTER)}"
+        f" without an enabled user (WORKMAIL_INACTIVE_AFTER), the organization becomes Inactive"
+        f"{f' on {_date(when)}' if when else ''} and {released} are released."
+    )
+    return SetupMessage(
+        "no-users", Kind.WARNING, title, text, action=action if admin else None, emulator_note=note
+    )
+
+
+def _days(span: timedelta) -> str:
+    days = span.total_seconds() / 86400
+    return f"{days:g} day" + ("" if days == 1 else "s")
 
 
 def _inactive(organization: Organization, *, admin: bool) -> SetupMessage:

@@ -110,8 +110,17 @@ def test_an_active_organization_without_enabled_users_says_when_it_becomes_inact
     )
     [warning] = shown(admin_client, organization, "no-users")
     assert warning.startswith("Your organization has no enabled users")
-    assert "becomes Inactive on Mar 8, 2026, 08:30:05 UTC" in warning
-    assert "the test domain acme.awsapps.com and the alias acme are released" in warning
+    # AWS's words first; the date is this emulator's rule, labelled as such, apart.
+    assert (
+        "The test domain acme.awsapps.com might become available for registration and use by"
+        " other customers if your organization does not maintain at least one enabled user."
+    ) in warning
+    page = admin_client.get(organization.get_absolute_url()).content.decode()
+    [note] = texts(page, "emulator-note")
+    assert note.startswith("In this emulator (not AWS's rule): after 7 days")
+    assert "(WORKMAIL_INACTIVE_AFTER)" in note
+    assert "becomes Inactive on Mar 8, 2026, 08:30:05 UTC" in note
+    assert "the test domain acme.awsapps.com and the alias acme are released" in note
     assert links(admin_client, organization, "no-users") == {
         "Create user": users_url(organization, "create")
     }
