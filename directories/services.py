@@ -293,8 +293,12 @@ def list_directories(
     region: str,
     include_deleted: bool = False,
 ) -> QuerySet[Directory]:
-    """Directories page (DescribeDirectories): newest first, Deleted ones only when asked."""
-    queryset = Directory.objects.in_scope(account, region)
+    """Directories page (DescribeDirectories): newest first, Deleted ones only when asked. The
+    directories Amazon WorkMail makes for its organizations are WorkMail's, not the account's
+    Directory Service directories: AWS doesn't list them, and neither does this."""
+    queryset = Directory.objects.in_scope(account, region).exclude(
+        directory_type=DirectoryType.WORKMAIL
+    )
     return queryset if include_deleted else queryset.live()
 
 

@@ -12,4 +12,15 @@ urlpatterns = [
     path("delete/", views.organization_delete_selected, name="delete-selected"),
     path("<organization_id:organization_id>/", views.organization_detail, name="detail"),
     path("<organization_id:organization_id>/delete/", views.organization_delete, name="delete"),
+    # Emulator controls (not in AWS): fault switches for the organization's own directory.
+    path(
+        "<organization_id:organization_id>/directory/outage/",
+        views.directory_outage,
+        name="directory-outage",
+    ),
+    path(
+        "<organization_id:organization_id>/directory/recover/",
+        views.directory_recover,
+        name="directory-recover",
+    ),
 ]

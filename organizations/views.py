@@ -3,13 +3,16 @@
 Every view here is under `/<region>/organizations/` and works in that Region only.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from directories import services as directories
+from directories.models import Directory, DirectoryType
 from organizations import services
 from organizations.forms import CreateOrganizationForm, DeleteOrganizationForm
 from organizations.lifecycle import State
@@ -85,11 +88,13 @@ def organization_detail(request: ConsoleRequest, region: str, organization_id: s
 
 def _version_of(organization: Organization, setup: list[SetupMessage]) -> str:
     """What the details page shows of a settled organization changes with a transition or with
-    its setup messages (a user enabled elsewhere, a domain verified); its "so far" durations
-    tick in the browser."""
+    its setup messages (a user enabled elsewhere, a domain verified), or with its directory's
+    stage (the emulator controls show it); its "so far" durations tick in the browser."""
+    directory = organization.directory
     return version_tag(
-        organization.state, organization.state_changed_at, organization.error_message, setup
-    )
+        organization.state, organization.state_changed_at, organization.error_message, setup,
+        directory.stage if directory else None,
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,3 +181,36 @@ def organization_delete_selected(request: ConsoleRequest, region: str) -> HttpRe
         messages.info(request, "Select an organization to delete.")
         return redirect("organizations:list", region=region)
     return redirect("organizations:delete", region=region, organization_id=selected)
+
+
+def _own_directory_action(
+    act: Callable[..., Directory], done: str
+) -> Callable[[ConsoleRequest, str, str], HttpResponse]:
+    """Emulator controls on the details page: a fault switch for the directory Amazon WorkMail
+    made for the organization (AWS lists it nowhere, so it has no page of its own here)."""
+
+    @require_POST
+    @admin_required
+    def view(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
+        organization = organization_or_404(request, region, organization_id)
+        directory = organization.directory
+        if directory is None or directory.directory_type != DirectoryType.WORKMAIL:
+            raise Http404("The organization has no directory of its own.")
+        try:
+            act(account=request.account, region=region, directory_id=directory.directory_id)
+        except WorkMailError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done.format(directory_id=directory.directory_id))
+        return redirect(organization)
+
+    return view
+
+
+directory_outage = _own_directory_action(
+    directories.simulate_outage,
+    "Directory {directory_id} is Inoperable: outage simulated.",
+)
+directory_recover = _own_directory_action(
+    directories.recover, "Directory {directory_id} is Active again."
+)

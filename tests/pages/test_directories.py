@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from directories.lifecycle import Stage
-from directories.models import Directory
+from directories.models import Directory, DirectoryType
 from directories.services import create_workmail_directory
 from organizations.lifecycle import State
 from tests.conftest import signed_in
@@ -378,3 +378,15 @@ def test_delete_is_refused_while_other_applications_use_it(
         " AWS applications enabled." in response.content.decode()
     )
     assert stage_of(directory) == Stage.ACTIVE
+
+
+def test_the_directories_workmail_made_for_its_organizations_are_not_listed(
+    admin_client, admin
+) -> None:
+    own = DirectoryFactory(account=admin.account, alias="corp")
+    workmail = DirectoryFactory(
+        account=admin.account, alias="made", directory_type=DirectoryType.WORKMAIL
+    )
+    page = admin_client.get(reverse("directories:list", args=["us-east-1"])).content.decode()
+    assert own.directory_id in page
+    assert workmail.directory_id not in page  # as AWS Directory Service doesn't show them

@@ -309,6 +309,10 @@ def _inoperable(world: World) -> None:
     Directory.objects.filter(pk=world.directory.pk).update(stage=Stage.INOPERABLE)
 
 
+def _own_directory_inoperable(world: World) -> None:
+    Directory.objects.filter(pk=world.organization.directory_id).update(stage=Stage.INOPERABLE)
+
+
 def _key_in(state: KeyState) -> Callable[[World], None]:
     return lambda world: Key.objects.filter(pk=world.key.pk).update(key_state=state)
 
@@ -346,6 +350,7 @@ def _domain_in_a_zone(world: World) -> None:
 PREPARE = {
     "ops:retry": _stuck,  # Retry now acts on a stuck organization only
     "directories:recover": _inoperable,  # Recover acts on an Inoperable directory only
+    "organizations:directory-recover": _own_directory_inoperable,  # and the emulator's too
     "keys:enable": _key_in(KeyState.DISABLED),
     "keys:cancel-deletion": _key_in(KeyState.PENDING_DELETION),
     "keys:delete-alias": _alias_to_delete,
