@@ -4,7 +4,7 @@ pages, an organization on both, and its badge on the list following the key, wit
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.steps import follow, ready, sign_in
 from tests.factories import MembershipFactory
@@ -17,6 +17,13 @@ def nav(page: Page, name: str) -> None:
     follow(
         page, page.get_by_role("navigation", name="Amazon WorkMail").get_by_role("link", name=name)
     )
+
+
+def choose(select: Locator, label: re.Pattern) -> None:
+    """Select the one option whose text matches `label`."""
+    option = select.locator("option").filter(has_text=label)
+    expect(option).to_have_count(1)
+    select.select_option(option.get_attribute("value"))
 
 
 def test_an_organization_on_a_new_key_and_simple_ad_follows_the_key(
@@ -54,9 +61,9 @@ def test_an_organization_on_a_new_key_and_simple_ad_follows_the_key(
     page.get_by_role("textbox", name="Alias").fill("acme")
     page.get_by_text("Advanced settings").click()
     page.get_by_label("Use existing directory").check()
-    page.get_by_label(re.compile(r"^acme \(d-[0-9a-f]{10}\)$")).check()
+    choose(page.get_by_label("Directory", exact=True), re.compile(r"^acme \(d-[0-9a-f]{10}\) · "))
     page.get_by_label("Use existing KMS key").check()
-    page.get_by_label("alias/mailboxes").check()
+    choose(page.get_by_label("KMS key", exact=True), re.compile("^alias/mailboxes · "))
     follow(page, page.get_by_role("button", name="Create organization"))
     badge = page.locator("tr", has=page.get_by_role("link", name="acme")).locator("[data-state]")
     expect(badge).to_have_text("Active", timeout=20_000)
