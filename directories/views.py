@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from directories import services, usage
 from directories.forms import CreateAliasForm, SetUpDirectoryForm
 from directories.models import Directory
-from workmail_console import lifecycle
+from workmail_console import flash, lifecycle
 from workmail_console.errors import EntityDoesNotExistException, WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live
@@ -114,7 +114,7 @@ def directory_setup(request: ConsoleRequest, region: str) -> HttpResponse:
         except WorkMailError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"Directory {directory.directory_id} is being created.")
+            flash.in_progress(request, f"Directory {directory.directory_id} is being created.")
             return redirect(directory)
     status = page_status(form)
     return render(request, "directories/setup.html", {"form": form}, status=status)
@@ -183,7 +183,7 @@ def directory_delete(request: ConsoleRequest, region: str, directory_id: str) ->
         except WorkMailError as error:
             messages.error(request, error.message)
             return redirect(directory)
-        messages.success(request, f"Directory {directory.directory_id} is being deleted.")
+        flash.in_progress(request, f"Directory {directory.directory_id} is being deleted.")
         return redirect("directories:list", region=region)
     context = {"directory": directory, "refusal": services.deletion_refusal(directory)}
     return render(request, "directories/delete.html", context)

@@ -19,7 +19,7 @@ from organizations.lifecycle import State
 from organizations.models import Organization, is_organization_id
 from organizations.pages import organization_or_404
 from organizations.setup_messages import SetupMessage, setup_messages
-from workmail_console import lifecycle
+from workmail_console import flash, lifecycle
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live, unchanged, version_tag
@@ -121,7 +121,7 @@ def organization_create(request: ConsoleRequest, region: str) -> HttpResponse:
         except WorkMailError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"Organization {organization.alias} is being created.")
+            flash.in_progress(request, f"Organization {organization.alias} is being created.")
             return redirect("organizations:list", region=region)
     status = page_status(form)
     return render(request, "organizations/create.html", {"form": form}, status=status)
@@ -159,7 +159,7 @@ def organization_delete(request: ConsoleRequest, region: str, organization_id: s
         except WorkMailError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Organization {organization.alias} is being deleted.")
+            flash.in_progress(request, f"Organization {organization.alias} is being deleted.")
         return redirect("organizations:list", region=region)
     status = 400 if form is not None and form.errors else 200
     directory = organization.directory

@@ -340,3 +340,12 @@ def test_each_choices_own_fields_say_which_choice_they_belong_to(admin, admin_cl
     # The directory and key lists are selects with nothing chosen for the person.
     assert '<option value="">Choose a directory</option>' in page
     assert '<option value="">Choose a KMS key</option>' in page
+
+
+def test_the_flash_says_the_creation_is_in_progress_with_its_icon(admin_client) -> None:
+    response = admin_client.post(URL, form(), follow=True)
+    page = response.content.decode()
+    [flash] = re.findall(r'<div class="flash ([^"]+)" role="status" data-testid="flash">', page)
+    assert flash == "flash-in-progress"  # work that goes on, not a success yet
+    assert '<span class="flash-icon" aria-hidden="true"></span>' in page
+    assert "Organization acme is being created." in texts(page, "flash")[0]
