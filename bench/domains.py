@@ -245,8 +245,11 @@ def main() -> None:
         from tests.processes import free_port
 
         port = free_port()
+        # As `make run` has it: no WORKMAIL_DNS_NAMESERVERS, so the emulated Route 53's domains
+        # are asked of the project's DNS server (WORKMAIL_DNS_SERVER), here on a port of its own.
         os.environ.update(
-            DATABASE_URL=database_url, WORKMAIL_DNS_NAMESERVERS=f"127.0.0.1:{port}",
+            DATABASE_URL=database_url, WORKMAIL_DNS_NAMESERVERS="",
+            WORKMAIL_DNS_SERVER=f"127.0.0.1:{port}",
             DJANGO_SETTINGS_MODULE="workmail_console.settings", LOG_LEVEL="WARNING",
         )  # fmt: skip
         migrate = [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
