@@ -118,6 +118,28 @@
   });
   showDependents();
 
+  // Table actions (data-needs-selection) are disabled until a row of their form is selected, as
+  // Cloudscape's are; without this script they stay enabled and the server says "Select ...".
+  // In the capture phase: a page's own script (users.js) narrows them further afterwards.
+  function gateActions(form) {
+    var selected = !!form.querySelector("input[type=radio]:checked, input[type=checkbox]:checked");
+    document.querySelectorAll("button[data-needs-selection]").forEach(function (button) {
+      if (button.form === form) button.disabled = !selected;
+    });
+  }
+  function gateAll() {
+    document.querySelectorAll("button[data-needs-selection]").forEach(function (button) {
+      if (button.form) gateActions(button.form);
+    });
+  }
+  gateAll();
+  document.addEventListener("htmx:afterSettle", gateAll); // a live table's rows were replaced
+  document.addEventListener("change", function (event) {
+    if (event.target.form && event.target.matches("input[type=radio], input[type=checkbox]")) {
+      gateActions(event.target.form);
+    }
+  }, true);
+
   // Browser tests wait for this instead of guessing how long the scripts take.
   document.addEventListener("DOMContentLoaded", function () {
     root.dataset.consoleReady = "true";

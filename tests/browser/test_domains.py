@@ -166,3 +166,20 @@ def test_the_records_page_shows_beats_check_without_a_reload(
     expect(ownership).to_have_text("Verified", timeout=10_000)
     expect(page.get_by_test_id("dkim-status")).to_have_text("Verified")
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_the_domains_actions_wait_for_a_selected_domain(page: Page, live_server, admin) -> None:
+    organization = active_organization(account=admin.account)
+    sign_in(page, live_server.url, admin)
+    page.goto(
+        live_server.url
+        + reverse("domains:list", args=[organization.region, organization.organization_id])
+    )
+    ready(page)
+    actions = page.get_by_test_id("domain-actions")
+    expect(actions.get_by_role("button", name="Set as default")).to_be_disabled()
+    expect(actions.get_by_role("button", name="Remove")).to_be_disabled()
+    page.get_by_label(f"Select {organization.test_domain}").check()
+    expect(actions.get_by_role("button", name="Set as default")).to_be_enabled()
+    expect(actions.get_by_role("button", name="Remove")).to_be_enabled()
+    expect(actions.get_by_role("link", name="Add domain")).to_be_visible()  # never gated

@@ -47,3 +47,17 @@ def test_create_a_user_then_disable_and_delete_it_from_the_list(
     follow(page, page.get_by_role("button", name="Delete"))
     expect(page.get_by_role("status").first).to_contain_text("User jane.doe was deleted.")
     expect(page.get_by_test_id("user-count")).to_have_text("(0)")
+
+
+def test_the_users_actions_wait_for_a_selected_user(page: Page, live_server, admin) -> None:
+    organization = active_organization(account=admin.account)
+    sign_in(page, live_server.url, admin)
+    page.goto(
+        live_server.url
+        + reverse("users:list", args=[organization.region, organization.organization_id])
+    )
+    ready(page)
+    gated = page.locator("button[data-needs-selection]")
+    expect(gated.first).to_be_visible()
+    for index in range(gated.count()):
+        expect(gated.nth(index)).to_be_disabled()
