@@ -137,3 +137,12 @@ class ScheduleKeyDeletionForm(ConsoleForm):
 
     def clean_pending_window_in_days(self) -> str | int:
         return self.cleaned_data["pending_window_in_days"].strip() or WAITING_PERIOD_DEFAULT
+
+
+class DisableKeyForm(ConsoleForm):
+    """Disable key asks first, as the KMS console does: the key stops working at once."""
+
+    confirm = forms.BooleanField(
+        label="Confirm that you want to disable this key.",
+        error_messages={"required": "Confirm that you want to disable this key."},
+    )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keys import services
 from keys.errors import NotFoundException
-from keys.forms import AliasForm, CreateKeyForm, ScheduleKeyDeletionForm
+from keys.forms import AliasForm, CreateKeyForm, DisableKeyForm, ScheduleKeyDeletionForm
 from keys.models import Key
 from keys.services import WAITING_PERIOD_DEFAULT, WAITING_PERIOD_MIN, deletion_date_after
 from workmail_console import lifecycle
@@ -110,7 +110,26 @@ def _key_action(
 
 
 key_enable = _key_action(services.enable_key, "Key {key.key_id} is enabled.")
-key_disable = _key_action(services.disable_key, "Key {key.key_id} is disabled.")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def key_disable(request: ConsoleRequest, region: str, key_id: Any) -> HttpResponse:
+    """Disable key: the confirmation, then DisableKey."""
+    key = _get_key(request, region, key_id)
+    form = DisableKeyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disable_key(key)
+        except WorkMailError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Key {key.key_id} is disabled.")
+        return redirect(key)
+    context = {"key": key, "form": form}
+    return render(request, "keys/disable.html", context, status=page_status(form))
+
+
 key_cancel_deletion = _key_action(
     services.cancel_key_deletion,
     "The deletion of key {key.key_id} is canceled. The key is disabled: enable it to use it.",

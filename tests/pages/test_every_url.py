@@ -135,6 +135,7 @@ FORM = {
     "description": "A key for the test",
     "administrators": "owner",
     "pending_window_in_days": "7",
+    "confirm": "on",
     "zone_type": "public",
     "comment": "A zone for the test",
     "record_name": "www",

@@ -13,7 +13,7 @@ from keys.models import Key, KeyAdministrator, KeyAlias, KeySpec, KeyState, KeyU
 from keys.services import workmail_managed_key
 from tests.conftest import signed_in
 from tests.factories import KeyFactory
-from tests.html import key_values, text
+from tests.html import key_values, text, texts
 from workmail_console.models import Membership
 
 LIST = reverse("keys:list", args=["us-east-1"])
@@ -255,9 +255,23 @@ def test_ops_read_the_details_without_key_actions(ops, admin) -> None:
 # --- Key actions ---------------------------------------------------------------------------------
 
 
+def test_disable_asks_for_the_confirmation_first(admin_client, admin) -> None:
+    key = KeyFactory(account=admin.account)
+    page = admin_client.get(key.get_absolute_url()).content.decode()
+    assert f'<a class="btn" href="{url("disable", key)}">Disable</a>' in page  # no one-click POST
+    dialog = admin_client.get(url("disable", key)).content.decode()
+    assert "Confirm that you want to disable this key." in dialog
+    unconfirmed = admin_client.post(url("disable", key))
+    assert unconfirmed.status_code == 400
+    assert texts(unconfirmed.content.decode(), "confirm-error") == [
+        "Confirm that you want to disable this key."
+    ]
+    assert stored(key).key_state == KeyState.ENABLED
+
+
 def test_disable_then_enable(admin_client, admin) -> None:
     key = KeyFactory(account=admin.account)
-    response = admin_client.post(url("disable", key), follow=True)
+    response = admin_client.post(url("disable", key), {"confirm": "on"}, follow=True)
     assert f"Key {key.key_id} is disabled." in flash(response)
     assert stored(key).key_state == KeyState.DISABLED
     assert url("enable", key) in response.content.decode()
@@ -312,7 +326,7 @@ def test_cancel_key_deletion_leaves_the_key_disabled(admin_client, admin) -> Non
 def test_a_key_pending_deletion_can_not_be_enabled_or_disabled(admin_client, admin) -> None:
     key = KeyFactory(account=admin.account, key_state=KeyState.PENDING_DELETION)
     for action in ("enable", "disable"):
-        response = admin_client.post(url(action, key), follow=True)
+        response = admin_client.post(url(action, key), {"confirm": "on"}, follow=True)
         assert f"{key.arn} is pending deletion." in flash(response)
     assert stored(key).key_state == KeyState.PENDING_DELETION
 
@@ -382,7 +396,7 @@ def managed(admin: Membership) -> Key:
 @pytest.mark.parametrize(
     ("action", "data", "words"),
     [
-        ("disable", {}, "You can't disable an AWS managed key"),
+        ("disable", {"confirm": "on"}, "You can't disable an AWS managed key"),
         ("schedule-deletion", {"pending_window_in_days": "7"}, "schedule the deletion of an AWS"),
         ("create-alias", {"alias_name": "alias/extra"}, "add an alias to an AWS managed key"),
         ("delete-alias", {"alias_name": "alias/aws/workmail"}, "remove an alias from an AWS"),
@@ -409,7 +423,7 @@ def test_the_managed_keys_page_offers_no_key_actions(admin_client, managed) -> N
 # --- Who may do what -----------------------------------------------------------------------------
 
 ACTIONS = [
-    ("disable", {}),
+    ("disable", {"confirm": "on"}),
     ("enable", {}),
     ("schedule-deletion", {"pending_window_in_days": "7"}),
     ("cancel-deletion", {}),
@@ -417,7 +431,7 @@ ACTIONS = [
     ("delete-alias", {"alias_name": "alias/owned"}),
     ("add-administrator", {}),
 ]
-PAGES = ["detail", "schedule-deletion"]
+PAGES = ["detail", "schedule-deletion", "disable"]
 
 
 def snapshot(key: Key) -> tuple:
