@@ -153,12 +153,13 @@ def _action(
     @admin_required
     def view(request: ConsoleRequest, region: str, directory_id: str) -> HttpResponse:
         directory = get_directory_or_404(request, region, directory_id)
-        try:
-            act(account=request.account, region=region, directory_id=directory.directory_id)
-        except WorkMailError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done.format(directory_id=directory.directory_id))
+        flash.outcome(
+            request,
+            lambda: act(
+                account=request.account, region=region, directory_id=directory.directory_id
+            ),
+            done.format(directory_id=directory.directory_id),
+        )
         return redirect(directory)
 
     return view

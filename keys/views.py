@@ -19,7 +19,7 @@ from keys.errors import NotFoundException
 from keys.forms import AliasForm, CreateKeyForm, DisableKeyForm, ScheduleKeyDeletionForm
 from keys.models import Key
 from keys.services import WAITING_PERIOD_DEFAULT, WAITING_PERIOD_MIN, deletion_date_after
-from workmail_console import lifecycle
+from workmail_console import flash, lifecycle
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
@@ -98,12 +98,7 @@ def _key_action(
     @admin_required
     def view(request: ConsoleRequest, region: str, key_id: Any) -> HttpResponse:
         key = _get_key(request, region, key_id)
-        try:
-            act(key)
-        except WorkMailError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done.format(key=key))
+        flash.outcome(request, lambda: act(key), done.format(key=key))
         return redirect(key)
 
     return view
@@ -119,12 +114,7 @@ def key_disable(request: ConsoleRequest, region: str, key_id: Any) -> HttpRespon
     key = _get_key(request, region, key_id)
     form = DisableKeyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.disable_key(key)
-        except WorkMailError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Key {key.key_id} is disabled.")
+        flash.outcome(request, lambda: services.disable_key(key), f"Key {key.key_id} is disabled.")
         return redirect(key)
     context = {"key": key, "form": form}
     return render(request, "keys/disable.html", context, status=page_status(form))

@@ -196,12 +196,13 @@ def _own_directory_action(
         directory = organization.directory
         if directory is None or directory.directory_type != DirectoryType.WORKMAIL:
             raise Http404("The organization has no directory of its own.")
-        try:
-            act(account=request.account, region=region, directory_id=directory.directory_id)
-        except WorkMailError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done.format(directory_id=directory.directory_id))
+        flash.outcome(
+            request,
+            lambda: act(
+                account=request.account, region=region, directory_id=directory.directory_id
+            ),
+            done.format(directory_id=directory.directory_id),
+        )
         return redirect(organization)
 
     return view
