@@ -189,6 +189,7 @@ def _records_page(
         "domain": domain,
         "sections": sections,
         "ownership_badge": services.BADGES[domain.ownership_status],
+        "dkim_badge": services.BADGES[domain.dkim_status],
         "is_default": domain.name == organization.default_mail_domain,
         "zone": services.route53_zone(domain),
         "writable": organization.state == State.ACTIVE,

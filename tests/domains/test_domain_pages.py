@@ -330,3 +330,17 @@ def test_pending_verification_is_shown_pending_not_working(admin_client, organiz
     ownership = page.split('data-testid="ownership-status"', 1)[1].split("</dd>", 1)[0]
     assert 'class="status status-pending" data-state="PENDING"' in ownership
     assert "status-in-progress" not in page  # the spinner is for Requested, Creating, ...
+
+
+def test_the_verification_summary_is_a_container_with_a_status_for_each(
+    admin_client, organization
+) -> None:
+    domain = _add(organization)
+    _verify(domain)  # ownership Verified, DKIM still Pending
+    page = admin_client.get(url("detail", organization, "example.com")).content.decode()
+    [summary] = re.findall(
+        r'<section class="container" data-testid="domain-summary".*?</section>', page, re.S
+    )
+    assert "Domain verification" in summary
+    assert 'class="status status-success" data-state="VERIFIED"' in summary  # ownership
+    assert 'class="status status-pending" data-state="PENDING"' in summary  # DKIM, with its icon
