@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from directories.models import Directory, DirectoryType, is_directory_id
@@ -238,9 +238,15 @@ def list_organizations(
     account: Account,
     region: str,
     include_deleted: bool = False,
+    containing: str = "",
 ) -> QuerySet[Organization]:
-    """Organizations page (ListOrganizations): newest first, Deleted ones only when asked."""
+    """Organizations page (ListOrganizations): newest first, Deleted ones only when asked; with
+    `containing`, those whose alias or ID contains it (the table's text filter, any case)."""
     queryset = Organization.objects.in_scope(account, region)
+    if containing:
+        queryset = queryset.filter(
+            Q(alias__icontains=containing) | Q(organization_id__icontains=containing)
+        )
     return queryset if include_deleted else queryset.live()
 
 

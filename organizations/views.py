@@ -31,10 +31,14 @@ from workmail_console.tenancy import ConsoleRequest, account_required, admin_req
 @account_required
 def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
     show_deleted = request.GET.get("show") == "all"
+    # The text filter: what a person types, never a NUL (PostgreSQL refuses one in a query).
+    containing = request.GET.get("filter", "").replace("\x00", "").strip()[:FILTER_MAX]
     organizations = services.list_organizations(
-        account=request.account, region=region, include_deleted=show_deleted
-    )
-    page = paginate(request, organizations, keep={"show": "all" if show_deleted else ""})
+        account=request.account, region=region, include_deleted=show_deleted,
+        containing=containing,
+    )  # fmt: skip
+    keep = {"show": "all" if show_deleted else "", "filter": containing}
+    page = paginate(request, organizations, keep=keep)
     working = any(organization.is_working for organization in page)
     version = _rows_version(page)
     if nothing_new := unchanged(request, version):
@@ -44,6 +48,8 @@ def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
     context = {
         "page": page,
         "show_deleted": show_deleted,
+        "containing": containing,
+        "filter_max": FILTER_MAX,
         "polling": True,
         # Fast while something works; slowly otherwise, so Impaired (a disabled key, a directory
         # down) still shows without a reload.
@@ -54,6 +60,7 @@ def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
 
 
 WORKING_POLL, IDLE_POLL = 2, 10  # seconds between the list's polls
+FILTER_MAX = 64  # characters of the text filter (an alias is at most 62)
 
 
 def _rows_version(page) -> str:

@@ -1,5 +1,6 @@
 """Organizations page: this account's organizations in this Region, live while any is working."""
 
+import factory
 from django.test import Client
 from django.urls import reverse
 
@@ -7,8 +8,13 @@ from organizations.lifecycle import State
 from organizations.models import Organization
 from tests.conftest import signed_in
 from tests.factories import OrganizationFactory
+from tests.html import texts
 
 URL = reverse("organizations:list", args=["us-east-1"])
+
+
+def factory_alias(prefix: str):
+    return factory.Sequence(lambda n: f"{prefix}{n}")
 
 
 def test_it_asks_anonymous_people_to_sign_in(client: Client) -> None:
@@ -117,3 +123,39 @@ def test_admins_select_a_deletable_row_and_choose_delete(admin_client, admin) ->
     assert ">Delete</button>" in page
     assert f'name="organization_id" value="{active.organization_id}"' in page
     assert f'value="{creating.organization_id}"' not in page
+
+
+def listed(response) -> list[str]:
+    return [organization.alias for organization in response.context["page"]]
+
+
+def test_the_text_filter_finds_organizations_by_alias_or_id(admin_client, admin) -> None:
+    acme = OrganizationFactory(account=admin.account, alias="acme-mail")
+    OrganizationFactory(account=admin.account, alias="globex")
+    OrganizationFactory(alias="acme-elsewhere")  # another account's: never found
+    assert listed(admin_client.get(URL, {"filter": "ACME"})) == ["acme-mail"]  # any case
+    assert listed(admin_client.get(URL, {"filter": acme.organization_id[-6:]})) == ["acme-mail"]
+    page = admin_client.get(URL, {"filter": "ACME"}).content.decode()
+    assert 'value="ACME"' in page and "Clear filter" in page
+    nothing = admin_client.get(URL, {"filter": "<b>zzz</b>"})
+    assert listed(nothing) == []
+    assert "&lt;b&gt;zzz&lt;/b&gt;" in nothing.content.decode()  # shown, never as markup
+    assert texts(nothing.content.decode(), "no-matches") == [
+        "No organization's alias or ID contains “<b>zzz</b>”."
+    ]
+
+
+def test_the_filter_is_kept_by_the_pages_and_the_live_poll(admin_client, admin) -> None:
+    OrganizationFactory.create_batch(26, account=admin.account, alias=factory_alias("team"))
+    first = admin_client.get(URL, {"filter": "team"}).content.decode()
+    assert 'href="?filter=team&amp;page=2" rel="next"' in first
+    assert "filter=team&amp;since=" in first  # the poll asks for the same rows
+
+
+def test_a_hostile_filter_is_no_error(admin_client, admin) -> None:
+    OrganizationFactory(account=admin.account, alias="acme")
+    for text in ["\x00", "a\x00cme", "%", "_", "x" * 10_000, "' OR 1=1 --"]:
+        response = admin_client.get(URL, {"filter": text})
+        assert response.status_code == 200
+    assert listed(admin_client.get(URL, {"filter": "a\x00cme"})) == ["acme"]  # the NUL dropped
+    assert listed(admin_client.get(URL, {"filter": "%"})) == []  # no wildcard: a literal %
