@@ -80,14 +80,17 @@ def hosted_zone_choices(account: Account, region: str) -> list[tuple[HostedZone,
     """Create organization > Existing Route 53 domain: the account's public hosted zones, each
     with why it can't be chosen ("" when it can): its domain in use in the Region already."""
     zones = account_hosted_zones(account)
-    in_use = set(
-        MailDomain.objects.filter(
-            region=region, name__in=[zone.name for zone in zones], is_test_domain=False
-        ).values_list("name", flat=True)
-    )
+    in_use = _in_use(region, [zone.name for zone in zones])
     return [
         (zone, _in_use_message(zone.name, region) if zone.name in in_use else "") for zone in zones
     ]
+
+
+def _in_use(region: str, names: list[str]) -> set[str]:
+    """Of `names`, those an organization in the Region already has as a domain (the test domains
+    apart: unique_mail_domain_in_region's rows)."""
+    rows = MailDomain.objects.filter(region=region, name__in=names, is_test_domain=False)
+    return set(rows.values_list("name", flat=True))
 
 
 def _in_use_message(name: str, region: str) -> str:
@@ -114,8 +117,7 @@ def chosen_domain(
                 f"The domain {name} is already registered. Enter a different domain name.",
                 field="domain_name",
             )
-    in_use = MailDomain.objects.filter(region=region, name=name, is_test_domain=False)
-    if in_use.exists():
+    if _in_use(region, [name]):
         raise MailDomainInUseException(
             _in_use_message(name, region), field="hosted_zone" if zone else "domain_name"
         )

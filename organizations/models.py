@@ -12,6 +12,7 @@ from keys.models import Key
 from organizations import lifecycle
 from organizations.lifecycle import State
 from workmail_console.converters import ORGANIZATION_ID_PATTERN
+from workmail_console.db import quote
 from workmail_console.errors import OrganizationStateException
 from workmail_console.lifecycle import LifecycleEventBase, LifecycleModel
 from workmail_console.models import Account
@@ -214,11 +215,10 @@ class StateCount(models.Model):
         """How many organizations the account has in the Region that are not Deleted (the
         quota's count). Written out: Create organization asks it every time, and the ORM took
         five times as long to write this statement as the database took to run it."""
-        quote, meta = connection.ops.quote_name, cls._meta
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count FROM {quote(meta.db_table)} WHERE account_id = %s AND region = %s"
-                " AND state <> %s",
+                f"SELECT count FROM {quote(cls._meta.db_table)}"
+                " WHERE account_id = %s AND region = %s AND state <> %s",
                 [account_id, region, State.DELETED.value],
             )
             return sum(count for (count,) in cursor.fetchall())

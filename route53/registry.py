@@ -42,7 +42,7 @@ def held(names: Iterable[str]) -> set[str]:
 def is_available(name: str) -> bool:
     """Whether `name` (lower case, no dot) can be registered: neither it nor a name above it is
     anyone's."""
-    return not DomainRegistration.objects.filter(name__in=suffixes(name)).exists()
+    return not held([name])
 
 
 def delegate(claim_filter: dict, zone: HostedZone) -> int:

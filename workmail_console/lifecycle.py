@@ -534,7 +534,7 @@ def _update_statement(
 ) -> tuple[str, tuple[models.Field, ...]]:
     """UPDATE the `names` columns of the row of `model` with this key, in one of `sources`
     states; and the fields whose values it takes, in order."""
-    quote = connection.ops.quote_name
+    quote = db.quote
     meta = model._meta
     fields = tuple(meta.get_field(name) for name in names)
     state = meta.get_field(model.lifecycle.state_field).column

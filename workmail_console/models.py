@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.db.transaction import TransactionManagementError
 
+from workmail_console.db import quote
+
 
 def new_account_id() -> str:
     return f"{secrets.randbelow(10**12):012d}"
@@ -45,7 +47,7 @@ class Account(models.Model):
             raise TransactionManagementError("An account's lock lasts until its transaction ends.")
         if not connection.features.has_select_for_no_key_update:
             return
-        quote, meta = connection.ops.quote_name, cls._meta
+        meta = cls._meta
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT 1 FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
