@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from directories import rules, usage
@@ -292,13 +292,20 @@ def list_directories(
     account: Account,
     region: str,
     include_deleted: bool = False,
+    containing: str = "",
 ) -> QuerySet[Directory]:
-    """Directories page (DescribeDirectories): newest first, Deleted ones only when asked. The
-    directories Amazon WorkMail makes for its organizations are WorkMail's, not the account's
-    Directory Service directories: AWS doesn't list them, and neither does this."""
+    """Directories page (DescribeDirectories): newest first, Deleted ones only when asked; with
+    `containing`, those whose ID, DNS name or alias contains it (the table's text filter, any
+    case). The directories Amazon WorkMail makes for its organizations are WorkMail's, not the
+    account's Directory Service directories: AWS doesn't list them, and neither does this."""
     queryset = Directory.objects.in_scope(account, region).exclude(
         directory_type=DirectoryType.WORKMAIL
     )
+    if containing:
+        queryset = queryset.filter(
+            Q(directory_id__icontains=containing) | Q(name__icontains=containing)
+            | Q(alias__icontains=containing)
+        )  # fmt: skip
     return queryset if include_deleted else queryset.live()
 
 

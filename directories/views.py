@@ -21,7 +21,7 @@ from workmail_console import flash, lifecycle
 from workmail_console.errors import EntityDoesNotExistException, WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live
-from workmail_console.pagination import paginate
+from workmail_console.tables import Sorting, table, text_filter
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
@@ -38,13 +38,23 @@ def get_directory_or_404(request: ConsoleRequest, region: str, directory_id: str
 @account_required
 def directory_list(request: ConsoleRequest, region: str) -> HttpResponse:
     show_deleted = request.GET.get("show") == "all"
+    containing = text_filter(request)
     directories = services.list_directories(
-        account=request.account, region=region, include_deleted=show_deleted
-    )
-    page = paginate(request, directories, keep={"show": "all" if show_deleted else ""})
+        account=request.account, region=region, include_deleted=show_deleted,
+        containing=containing,
+    )  # fmt: skip
+    keep = {"show": "all" if show_deleted else ""}
+    page = table(request, directories, SORTING, text=containing, keep=keep)
     working = any(directory.is_working for directory in page)
     context = {"page": page, "show_deleted": show_deleted, "polling": working}
     return render_live(request, "directories/list.html", context, keep_polling=working)
+
+
+SORTING = Sorting(
+    {"id": ("directory_id",), "name": ("name",), "alias": ("alias",),
+     "type": ("directory_type",), "status": ("stage",), "launched": ("created",)},
+    default="-launched",
+)  # fmt: skip
 
 
 @require_GET

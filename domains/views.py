@@ -28,6 +28,7 @@ from workmail_console.errors import (
 )
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live, unchanged, version_tag
+from workmail_console.tables import Sorting, table, text_filter
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 VERIFY_POLL = 2  # seconds between polls of the records while a check runs
@@ -72,12 +73,20 @@ def _list_url(organization: Organization) -> str:
 @account_required
 def domain_list(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
+    containing = text_filter(request)
+    domains = services.list_mail_domains(organization, containing=containing)
+    page = table(request, domains, SORTING, text=containing)
     context = {
         "organization": organization,
-        "rows": services.list_mail_domains(organization),
+        "page": page,
+        "rows": services.domain_rows(organization, page),
         "writable": organization.state == State.ACTIVE,
     }
     return render(request, "domains/list.html", context)
+
+
+# With no order asked for, ListMailDomains's: the test domain first, then by name.
+SORTING = Sorting({"name": ("name",), "status": ("ownership_status",)})
 
 
 @require_http_methods(["GET", "POST"])

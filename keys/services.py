@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from keys.errors import (
@@ -124,6 +125,19 @@ def list_keys(*, account: Account, region: str) -> tuple[list[Key], list[Key]]:
     customer = [key for key in keys if not key.is_aws_managed]
     aws = [key for key in keys if key.is_aws_managed]
     return customer, aws
+
+
+def customer_managed_keys(*, account: Account, region: str, containing: str = "") -> QuerySet[Key]:
+    """Customer managed keys page: oldest first, with aliases; with `containing`, those whose ID,
+    an alias or the description contains it (the table's text filter, any case)."""
+    keys = Key.objects.in_scope(account, region).filter(key_manager=KeyManager.CUSTOMER)
+    if containing:
+        matching = Key.objects.filter(
+            Q(key_id__icontains=containing) | Q(aliases__name__icontains=containing)
+            | Q(description__icontains=containing)
+        )  # fmt: skip
+        keys = keys.filter(pk__in=matching.values("pk"))
+    return keys.prefetch_related("aliases")
 
 
 def get_key(*, account: Account, region: str, key_id: Any) -> Key:

@@ -22,6 +22,7 @@ from keys.services import WAITING_PERIOD_DEFAULT, WAITING_PERIOD_MIN, deletion_d
 from workmail_console import flash, lifecycle
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import page_status
+from workmail_console.tables import Sorting, table, text_filter
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
@@ -39,8 +40,19 @@ def _when(moment: Any) -> str:
 @require_GET
 @account_required
 def key_list(request: ConsoleRequest, region: str) -> HttpResponse:
-    customer, aws = services.list_keys(account=request.account, region=region)
-    return render(request, "keys/list.html", {"customer_keys": customer, "aws_keys": aws})
+    containing = text_filter(request)
+    customer = services.customer_managed_keys(
+        account=request.account, region=region, containing=containing
+    )
+    # AWS managed keys: at most one in a Region (alias/aws/workmail), so no filter or pages.
+    aws = services.list_keys(account=request.account, region=region)[1]
+    page = table(request, customer, SORTING, text=containing)
+    return render(request, "keys/list.html", {"page": page, "aws_keys": aws})
+
+
+SORTING = Sorting(
+    {"id": ("key_id",), "status": ("key_state",), "spec": ("key_spec",), "usage": ("key_usage",)}
+)
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,7 +23,7 @@ from workmail_console import flash, lifecycle
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live, unchanged, version_tag
-from workmail_console.pagination import paginate
+from workmail_console.tables import Sorting, table, text_filter
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 
@@ -31,14 +31,13 @@ from workmail_console.tenancy import ConsoleRequest, account_required, admin_req
 @account_required
 def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
     show_deleted = request.GET.get("show") == "all"
-    # The text filter: what a person types, never a NUL (PostgreSQL refuses one in a query).
-    containing = request.GET.get("filter", "").replace("\x00", "").strip()[:FILTER_MAX]
+    containing = text_filter(request, max_length=FILTER_MAX)
     organizations = services.list_organizations(
         account=request.account, region=region, include_deleted=show_deleted,
         containing=containing,
     )  # fmt: skip
-    keep = {"show": "all" if show_deleted else "", "filter": containing}
-    page = paginate(request, organizations, keep=keep)
+    keep = {"show": "all" if show_deleted else ""}
+    page = table(request, organizations, SORTING, text=containing, keep=keep)
     working = any(organization.is_working for organization in page)
     version = _rows_version(page)
     if nothing_new := unchanged(request, version):
@@ -48,7 +47,6 @@ def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
     context = {
         "page": page,
         "show_deleted": show_deleted,
-        "containing": containing,
         "filter_max": FILTER_MAX,
         "polling": True,
         # Fast while something works; slowly otherwise, so Impaired (a disabled key, a directory
@@ -61,6 +59,11 @@ def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
 
 WORKING_POLL, IDLE_POLL = 2, 10  # seconds between the list's polls
 FILTER_MAX = 64  # characters of the text filter (an alias is at most 62)
+SORTING = Sorting(
+    {"alias": ("alias",), "id": ("organization_id",), "state": ("state",),
+     "created": ("created_date",)},
+    default="-created",
+)  # fmt: skip
 
 
 def _rows_version(page) -> str:

@@ -17,7 +17,7 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from route53 import registry
 from route53.authority import serving_zone_pks
@@ -146,9 +146,16 @@ def delegation(zone: HostedZone) -> Delegation | None:
     return Delegation(False, parents.exclude(name=zone.name).first() if serving else None)
 
 
-def list_hosted_zones(account: Account) -> QuerySet[HostedZone]:
-    """ListHostedZones: the account's zones by name, each with its record_count."""
-    return HostedZone.objects.filter(account=account).annotate(record_count=Count("record_sets"))
+def list_hosted_zones(account: Account, *, containing: str = "") -> QuerySet[HostedZone]:
+    """ListHostedZones: the account's zones by name, each with its record_count; with
+    `containing`, those whose name, ID or description contains it (the text filter, any case)."""
+    zones = HostedZone.objects.filter(account=account)
+    if containing:
+        zones = zones.filter(
+            Q(name__icontains=containing) | Q(zone_id__icontains=containing)
+            | Q(comment__icontains=containing)
+        )  # fmt: skip
+    return zones.annotate(record_count=Count("record_sets"))
 
 
 def get_hosted_zone(account: Account, zone_id: str) -> HostedZone:
@@ -180,9 +187,13 @@ def _user_record_sets(zone: HostedZone) -> QuerySet[ResourceRecordSet]:
     return zone.record_sets.exclude(name=zone.name, type__in=APEX_TYPES)
 
 
-def record_sets(zone: HostedZone) -> QuerySet[ResourceRecordSet]:
-    """ListResourceRecordSets: the zone's record sets by name and type."""
-    return zone.record_sets.order_by("name", "type")
+def record_sets(zone: HostedZone, *, containing: str = "") -> QuerySet[ResourceRecordSet]:
+    """ListResourceRecordSets: the zone's record sets by name and type; with `containing`, those
+    whose name contains it or whose type is it (the console's records filter, any case)."""
+    sets = zone.record_sets.order_by("name", "type")
+    if containing:
+        sets = sets.filter(Q(name__icontains=containing) | Q(type__iexact=containing))
+    return sets
 
 
 # --- Record sets -----------------------------------------------------------------------------

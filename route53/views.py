@@ -22,6 +22,7 @@ from route53.models import HostedZone
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live
+from workmail_console.tables import Sorting, table, text_filter
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 REGISTRATION_POLL = 2  # seconds between the registered domains list's polls while one is working
@@ -37,8 +38,18 @@ def _get_zone(request: ConsoleRequest, zone_id: str) -> HostedZone:
 @require_GET
 @account_required
 def zone_list(request: ConsoleRequest) -> HttpResponse:
-    zones = services.list_hosted_zones(request.account)
-    return render(request, "route53/zones.html", {"zones": zones})
+    containing = text_filter(request)
+    zones = services.list_hosted_zones(request.account, containing=containing)
+    page = table(request, zones, ZONE_SORTING, text=containing)
+    return render(request, "route53/zones.html", {"page": page})
+
+
+ZONE_SORTING = Sorting(
+    {"name": ("name",), "type": ("private",), "records": ("record_count",),
+     "description": ("comment",), "id": ("zone_id",)},
+    default="name",
+)  # fmt: skip
+RECORD_SORTING = Sorting({"name": ("name",), "type": ("type",), "ttl": ("ttl",)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,9 +75,13 @@ def zone_create(request: ConsoleRequest) -> HttpResponse:
 def _zone_page(
     request: ConsoleRequest, zone: HostedZone, form: RecordSetForm, status: int = 200
 ) -> HttpResponse:
+    containing = text_filter(request)
+    records = services.record_sets(zone, containing=containing)
+    page = table(request, records, RECORD_SORTING, text=containing)
     context = {
-        "zone": zone, "record_sets": list(services.record_sets(zone)), "form": form,
-        "delegation": services.delegation(zone),
+        "zone": zone, "page": page, "form": form, "delegation": services.delegation(zone),
+        # The table's count is the zone's unless a filter hides some.
+        "record_count": zone.record_sets.count() if containing else page.paginator.count,
     }  # fmt: skip
     return render(request, "route53/zone.html", context, status=status)
 

@@ -34,7 +34,7 @@ from workmail_console.errors import (
     WorkMailError,
 )
 from workmail_console.formtools import ConsoleForm, page_status
-from workmail_console.pagination import paginate
+from workmail_console.tables import Sorting, table
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 # The list's action buttons, in the console's order.
@@ -99,7 +99,7 @@ def user_list(request: ConsoleRequest, region: str, organization_id: str) -> Htt
         return _unavailable(request, organization, error.message)
     actions = services.available_actions(organization)
     filters = {"search": services.search_text(search), "state": state}
-    page = paginate(request, users, keep=filters)
+    page = table(request, users, SORTING, keep=filters)
     context = {
         "organization": organization,
         "page": page,
@@ -112,6 +112,13 @@ def user_list(request: ConsoleRequest, region: str, organization_id: str) -> Htt
         "state_filters": STATE_FILTERS,
     }
     return render(request, "users/list.html", context)
+
+
+SORTING = Sorting(
+    {"name": ("name",), "display_name": ("display_name",), "email": ("email",),
+     "state": ("state",), "role": ("role",)},
+    default="name",
+)  # fmt: skip
 
 
 @require_GET
