@@ -10,6 +10,9 @@ TTL = 3600  # "Set the TTL of the MX and autodiscover CNAME records to 3600"
 SPF = "v=spf1 include:amazonses.com ~all"
 DMARC = "v=DMARC1;p=quarantine;pct=100;fo=1"
 DKIM_TOKENS = 3
+# The custom MAIL FROM domain's label under the domain (Improved email delivery). SES lets the
+# owner choose it and AWS calls `mail.<domain>` the common choice: ours, fixed, for every domain.
+MAIL_FROM_SUBDOMAIN = "mail"
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
 
@@ -31,11 +34,14 @@ class Kind(StrEnum):
     DKIM3 = "dkim3"
     SPF = "spf"
     DMARC = "dmarc"
+    MAIL_FROM_TXT = "mailfrom_txt"
+    MAIL_FROM_MX = "mailfrom_mx"
 
 
-# Which vocabulary each record's status uses: Verified/Pending/Failed for what proves ownership
-# or signs mail (it may still be on its way), Verified/Missing/Inconsistent for the rest.
-PENDING_KINDS = frozenset({Kind.OWNERSHIP, Kind.DKIM1, Kind.DKIM2, Kind.DKIM3})
+# Which vocabulary each record's status uses (add_domain.md): Verified/Pending/Failed for what
+# proves ownership, signs mail or authorises the MAIL FROM domain (it may still be on its way),
+# Verified/Missing/Inconsistent for the rest.
+PENDING_KINDS = frozenset({Kind.OWNERSHIP, Kind.DKIM1, Kind.DKIM2, Kind.DKIM3, Kind.MAIL_FROM_TXT})
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,14 @@ def records_for(
         Record(Kind.SPF, Group.SECURITY, "TXT", domain, SPF),
         Record(Kind.DMARC, Group.SECURITY, "TXT", f"_dmarc.{domain}", DMARC),
     ]
+    mail_from = f"{MAIL_FROM_SUBDOMAIN}.{domain}"
+    records += [
+        Record(Kind.MAIL_FROM_TXT, Group.DELIVERY, "TXT", mail_from, SPF),
+        Record(
+            Kind.MAIL_FROM_MX, Group.DELIVERY, "MX", mail_from,
+            f"10 feedback-smtp.{region}.amazonses.com",
+        ),
+    ]  # fmt: skip
     return records
 
 

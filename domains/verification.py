@@ -1,13 +1,15 @@
 """Checking a domain's records in DNS (dnspython's asyncio resolver), many domains at once.
 
-What a record's status means (add_domain.md): ownership and DKIM are Verified when found,
-Pending until WORKMAIL_DNS_VERIFY_WINDOW has passed since the domain was added and Failed after;
-MX, AutoDiscover, SPF and DMARC are Verified when found as asked, Missing when the name has no
-such record (NXDOMAIN or no answer), Inconsistent when it has another value. A timeout or a dead
-resolver is never an answer: the record keeps its status and is asked again soon.
+What a record's status means (add_domain.md): ownership, DKIM and the MAIL FROM TXT are
+Verified when found, Pending until WORKMAIL_DNS_VERIFY_WINDOW has passed since the domain was added
+and Failed after; the MXs (WorkMail's and the MAIL FROM domain's), AutoDiscover, SPF and DMARC are
+Verified when found as asked, Missing when the name has no such record (NXDOMAIN or no answer),
+Inconsistent when it has another value. A timeout or a dead resolver is never an answer: the
+record keeps its status and is asked again soon.
 
-SPF and DMARC are read for their meaning, as mail servers read them, not compared as text; a
-policy at least as strict as WorkMail's counts:
+SPF (the domain's and the MAIL FROM domain's) and DMARC are read for their meaning, as mail
+servers read them, not compared as text; a policy at least as strict as WorkMail's counts (the
+MAIL FROM TXT says Pending, then Failed, where SPF says Missing or Inconsistent):
 - SPF (RFC 7208): the name's one TXT starting `v=spf1` (two are a PermError: Inconsistent) must
   pass every mechanism WorkMail asks for (`include:amazonses.com`, anywhere, beside other
   providers') and end with an `all` at least as strict as its `~all`: `-all` counts, `?all` and
@@ -36,7 +38,7 @@ import dns.rdatatype
 import dns.resolver
 from django.conf import settings
 
-from domains.records import Kind
+from domains.records import PENDING_KINDS, Kind
 from workmail_console.errors import InvalidParameterException
 
 log = logging.getLogger(__name__)
@@ -228,7 +230,11 @@ def _dmarc_agrees(found: str, asked: str) -> bool:
 
 # How each policy TXT is told apart from the name's other TXT records, and whether it means what
 # WorkMail asks.
-POLICY_RECORDS = {Kind.SPF: (_is_spf, _spf_agrees), Kind.DMARC: (_is_dmarc, _dmarc_agrees)}
+POLICY_RECORDS = {
+    Kind.SPF: (_is_spf, _spf_agrees),
+    Kind.MAIL_FROM_TXT: (_is_spf, _spf_agrees),
+    Kind.DMARC: (_is_dmarc, _dmarc_agrees),
+}
 
 
 def _policy_status(expected: Expected, texts: list[str]) -> str:
@@ -245,7 +251,7 @@ def _policy_status(expected: Expected, texts: list[str]) -> str:
 
 def judge(expected: Expected, rdatas: list | None, *, window_passed: bool) -> Finding:
     """What one record's answer means for its status."""
-    pending_kind = expected.kind in (Kind.OWNERSHIP, Kind.DKIM1, Kind.DKIM2, Kind.DKIM3)
+    pending_kind = expected.kind in PENDING_KINDS
     not_found = FAILED if window_passed else PENDING
     if not rdatas:
         return Finding(not_found if pending_kind else MISSING, "")
@@ -254,7 +260,8 @@ def judge(expected: Expected, rdatas: list | None, *, window_passed: bool) -> Fi
         found = " | ".join(texts)[:FOUND_LIMIT]
         if expected.kind == Kind.OWNERSHIP:
             return Finding(VERIFIED if expected.value in texts else not_found, found)
-        return Finding(_policy_status(expected, texts), found)
+        status = _policy_status(expected, texts)
+        return Finding(not_found if pending_kind and status != VERIFIED else status, found)
     if expected.type == "MX":
         values = [f"{rdata.preference} {_norm(rdata.exchange.to_text())}" for rdata in rdatas]
         found = ", ".join(values)[:FOUND_LIMIT]

@@ -61,7 +61,7 @@ def test_creating_twice_finds_the_domain_it_added(admin_client, admin) -> None:
     first = add_chosen_domain(organization)
     assert advance(organization.pk, State.CREATING) == State.VALIDATING
     assert MailDomain.objects.filter(name="example.com").get() == first
-    assert first.records.count() == 8
+    assert first.records.count() == 10
 
 
 def test_new_route53_domain_gets_a_hosted_zone_with_its_records(admin_client, admin) -> None:

@@ -76,7 +76,7 @@ def test_adding_a_domain_shows_its_records_in_the_four_sections(admin_client, or
     assert shown == [g.value for g in Group if DomainRecord.objects.filter(group=g).exists()]
     groups = DomainRecord.objects.filter(domain__name="example.com")
     rows = texts(page, "record")
-    assert len(rows) == groups.count() == 8
+    assert len(rows) == groups.count() == 10
     ownership = groups.get(kind="ownership")
     assert any(ownership.value in row and "Pending" in row for row in rows)
     assert any(
