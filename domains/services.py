@@ -317,7 +317,9 @@ def update_all_in_route53(domain: MailDomain) -> int:
 def mail_domain_record_sets(domain: MailDomain) -> list[RecordSet]:
     """A mail domain's records as Route 53 record sets: records sharing a name and type (the
     SPF TXT beside another TXT on the apex, say) go into one set, keeping the zone's other
-    values of that set."""
+    values of that set. A TXT or MX whose name is a CNAME in the zone is left out (Route 53
+    holds nothing beside a CNAME; `mail.<domain>` pointing at a webmail, say): the name is the
+    owner's, and its record shows not verified."""
     wanted: dict[tuple[str, str], list[str]] = {}
     for record in domain.expected_records():
         wanted.setdefault((record.hostname, record.type), []).append(record.zone_value)
@@ -331,6 +333,8 @@ def mail_domain_record_sets(domain: MailDomain) -> list[RecordSet]:
         }
     sets = []
     for (name, rtype), values in wanted.items():
+        if rtype != "CNAME" and (name, "CNAME") in existing:
+            continue
         kept = [] if rtype == "CNAME" else existing.get((name, rtype), [])
         merged = tuple(dict.fromkeys([*kept, *values]))
         sets.append(RecordSet(name, rtype, 3600, merged))

@@ -18,7 +18,7 @@ from domains.services import mail_domain_record_sets, register_mail_domain
 from organizations.lifecycle import State
 from organizations.models import Organization
 from route53.models import HostedZone
-from route53.services import RecordSet, create_hosted_zone
+from route53.services import RecordSet, create_hosted_zone, upsert_record_sets
 from tests.domains.test_verification import put, statuses
 from tests.domains.zone_files import parse_zone_file
 from tests.factories import active_organization, advance
@@ -236,6 +236,26 @@ def test_update_all_in_route53_writes_them_and_they_then_verify(admin_client, do
     ] * 2
 
 
+def test_update_all_keeps_a_cname_on_the_mail_from_name_and_writes_the_rest(
+    admin_client, domain
+) -> None:
+    put(
+        domain,
+        RecordSet("webmail.example.com", "A", 300, ("192.0.2.10",)),
+        RecordSet("mail.example.com", "CNAME", 300, ("webmail.example.com.",)),
+    )
+    response = admin_client.post(url("update-route53", domain), follow=True)
+    assert "8 record sets of example.com were updated" in response.content.decode()
+    zone = HostedZone.objects.get(name="example.com")
+    at_mail = dict(zone.record_sets.filter(name="mail.example.com").values_list("type", "values"))
+    assert at_mail == {"CNAME": ["webmail.example.com."]}
+    assert zone.record_sets.filter(name="_amazonses.example.com", type="TXT").exists()
+    dns_checks.check_domain(domain.pk)
+    found = statuses(domain)
+    assert (found[Kind.OWNERSHIP], found[Kind.MAIL_FROM_MX]) == ("VERIFIED", "MISSING")
+    assert found[Kind.MAIL_FROM_TXT] == RecordStatus.PENDING
+
+
 def create_on(client, zone: HostedZone) -> Organization:
     """Create organization with the existing Route 53 domain `zone`, run to Validating."""
     data = {
@@ -258,6 +278,20 @@ def test_an_organization_on_an_existing_hosted_zone_gets_the_mail_from_records(
     written = {(rs.name, rs.type): rs.values for rs in zone.record_sets.all()}
     assert written[("mail.example.com", "TXT")] == [f'"{SPF}"']
     assert written[("mail.example.com", "MX")] == [f"{MAIL_FROM_MX}."]
+
+
+@pytest.mark.django_db
+def test_a_cname_on_the_mail_from_name_does_not_fail_creating_the_organization(
+    admin_client, admin
+) -> None:
+    zone = create_hosted_zone(account=admin.account, name="example.com")
+    cname = RecordSet("mail.example.com", "CNAME", 300, ("webmail.example.net.",))
+    upsert_record_sets(zone, [cname])
+    organization = create_on(admin_client, zone)
+    domain = organization.mail_domains.get(name="example.com")
+    assert domain.records.filter(group=Group.DELIVERY).count() == 2
+    assert zone.record_sets.filter(name="_amazonses.example.com", type="TXT").exists()
+    assert zone.record_sets.get(name="mail.example.com").values == ["webmail.example.net."]
 
 
 # --- Domains added before: the data migration ---------------------------------------------------
