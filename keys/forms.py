@@ -39,10 +39,31 @@ KEY_USAGE_OPTIONS = [
      " verify signatures."),
 ]  # fmt: skip
 ASYMMETRIC_SPECS = [(spec, spec) for spec in KeySpec.values if spec != KeySpec.SYMMETRIC_DEFAULT]
+REVIEW_EMPTY = "-"
 
 
 def _options(options: list[tuple[str, str, str]]) -> list[dict]:
     return [{"value": value, "label": label, "hint": hint} for value, label, hint in options]
+
+
+# The same as directories.forms.review_item (Set up directory's Review section), word for word:
+# its one home should be workmail_console.formtools, which both forms share.
+def review_item(field: forms.BoundField) -> dict[str, str]:
+    """A Review section's line for `field`: its label; the value the page holds, as a person reads
+    it (a choice's label, chosen labels joined), "-" when empty, never a password (the page never
+    holds one); and what static/js/review.js follows: the control's id, or a group's name."""
+    widget = field.field.widget
+    value = "" if isinstance(widget, forms.PasswordInput) else field.value()
+    if hasattr(field.field, "choices"):
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])} - {""}
+        value = ", ".join(str(label) for v, label in field.field.choices if str(v) in chosen)
+    shown = "" if value is None else str(value)
+    grouped = getattr(widget, "input_type", None) in ("radio", "checkbox")
+    return {
+        "label": str(field.label),
+        "value": shown if shown.strip() else REVIEW_EMPTY,
+        "of": field.html_name if grouped else field.auto_id,
+    }
 
 
 class AliasNameField(forms.CharField):
@@ -66,6 +87,7 @@ class CreateKeyForm(ConsoleForm):
         label="Key type",
         choices=[(value, label) for value, label, _ in KEY_TYPE_OPTIONS],
         initial=SYMMETRIC,
+        widget=forms.RadioSelect,
     )
     # Asymmetric keys only (a symmetric key encrypts and decrypts): required in clean().
     key_usage = forms.ChoiceField(
@@ -73,6 +95,7 @@ class CreateKeyForm(ConsoleForm):
         choices=KeyUsage.choices,
         initial=KeyUsage.ENCRYPT_DECRYPT,
         required=False,
+        widget=forms.RadioSelect,
     )
     key_spec = forms.ChoiceField(
         label="Key spec", choices=ASYMMETRIC_SPECS, initial=KeySpec.RSA_2048, required=False
@@ -110,6 +133,19 @@ class CreateKeyForm(ConsoleForm):
             if not data.get("key_spec") and "key_spec" not in self.errors:
                 self.add_error("key_spec", "Choose a key spec for the asymmetric key.")
         return data
+
+    def review(self) -> list[dict[str, str]]:
+        """The Review section, as KMS's review step lists the key: a symmetric key's spec and
+        usage are fixed, whatever the asymmetric options say."""
+        spec, usage = review_item(self["key_spec"]), review_item(self["key_usage"])
+        spec["fixed"] = KeySpec.SYMMETRIC_DEFAULT.value
+        usage["fixed"] = KeyUsage.ENCRYPT_DECRYPT.label
+        for item in (spec, usage):
+            item["fixed_when"] = f"key_type={SYMMETRIC}"
+            if self["key_type"].value() == SYMMETRIC:
+                item["value"] = item["fixed"]
+        rest = [self["alias_name"], self["description"], self["administrators"]]
+        return [review_item(self["key_type"]), spec, usage, *map(review_item, rest)]
 
     def key_type_options(self) -> list[dict]:
         return _options(KEY_TYPE_OPTIONS)
