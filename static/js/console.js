@@ -140,6 +140,89 @@
     }
   }, true);
 
+  // Confirmations open in a modal dialog, as Cloudscape's do: a link or a submit button marked
+  // data-dialog fetches its confirmation page and shows that page's .dialog in a <dialog>. The
+  // form inside posts as it does on the page (a refusal then shows the full page with its
+  // errors). Without this script, or when the answer isn't a confirmation (the selection is
+  // gone, say), the browser goes to the page itself.
+  function dialogUrl(opener) {
+    if (opener.tagName === "A") return opener.href;
+    var form = opener.form;
+    // The attribute, not form.action: a control named "action" (the Users list's) shadows that.
+    var target = opener.getAttribute("formaction") || form.getAttribute("action") || "";
+    var url = new URL(target, window.location.href);
+    var data = new FormData(form);
+    if (opener.name) data.append(opener.name, opener.value);
+    data.delete("csrfmiddlewaretoken"); // never into a URL
+    data.forEach(function (value, name) { url.searchParams.append(name, value); });
+    return url.href;
+  }
+
+  function modal() {
+    var dialog = document.getElementById("confirm-dialog");
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.id = "confirm-dialog";
+      dialog.className = "modal";
+      dialog.addEventListener("click", function (event) {
+        // Cancel (a link back on the full page) and a click on the backdrop close it.
+        if (event.target === dialog || event.target.closest("[data-dialog-cancel], .form-actions a.btn-link")) {
+          event.preventDefault();
+          dialog.close();
+        }
+      });
+      document.body.append(dialog);
+    }
+    return dialog;
+  }
+
+  var dialogsAsked = 0; // only the last one asked for opens: an earlier answer is stale
+
+  function openDialog(opener) {
+    var url = dialogUrl(opener);
+    var asked = ++dialogsAsked;
+    opener.setAttribute("aria-busy", "true");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        return response.text().then(function (html) { return [response, html]; });
+      })
+      .then(function (answer) {
+        var response = answer[0];
+        if (asked !== dialogsAsked) return;
+        var found = new DOMParser().parseFromString(answer[1], "text/html").querySelector(".dialog");
+        if (!response.ok || !found) {
+          window.location.assign(url);
+          return;
+        }
+        found.querySelectorAll("form:not([action])").forEach(function (form) {
+          form.setAttribute("action", response.url); // it posted to its own page
+        });
+        var content = document.importNode(found, true);
+        content.removeAttribute("role"); // the <dialog> is the dialog now
+        content.removeAttribute("aria-labelledby");
+        var dialog = modal();
+        if (dialog.open) dialog.close();
+        dialog.replaceChildren(content);
+        var heading = dialog.querySelector("h1, h2");
+        if (heading && heading.id) dialog.setAttribute("aria-labelledby", heading.id);
+        dialog.showModal();
+        // Where typing starts: the box to type in (a confirmation, a password), else any field.
+        var first = dialog.querySelector("input[type=text], input[type=password], input[type=email]") ||
+          dialog.querySelector("input:not([type=hidden]), select, textarea");
+        if (first) first.focus();
+      })
+      .catch(function () { window.location.assign(url); })
+      .finally(function () { opener.removeAttribute("aria-busy"); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-dialog]");
+    if (!opener || opener.disabled || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (opener.tagName !== "A" && !opener.form) return;
+    event.preventDefault();
+    openDialog(opener);
+  });
+
   // Browser tests wait for this instead of guessing how long the scripts take.
   document.addEventListener("DOMContentLoaded", function () {
     root.dataset.consoleReady = "true";

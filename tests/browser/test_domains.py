@@ -26,9 +26,13 @@ pytestmark = [
     pytest.mark.usefixtures("celery_worker", "worker_dns_server"),
 ]
 
-# The groups holding the records WorkMail asks for (no MAIL FROM records: Improved email delivery
-# has none to show).
-GROUPS = ["Domain ownership", "WorkMail configuration", "Improved security"]
+# The console's four groups of the records WorkMail asks for.
+GROUPS = [
+    "Domain ownership",
+    "WorkMail configuration",
+    "Improved security",
+    "Improved email delivery",
+]
 
 
 def test_add_an_external_domain_verify_it_through_route53_and_make_it_the_default(
@@ -75,8 +79,8 @@ def test_add_an_external_domain_verify_it_through_route53_and_make_it_the_defaul
     expect(ownership).to_have_text("Verified", timeout=20_000)
     expect(page.get_by_test_id("dkim-status")).to_have_text("Verified")
     expect(page.get_by_test_id("checking")).to_have_count(0)
-    # All eight records: ownership, MX, autodiscover, three DKIM, SPF, DMARC.
-    expect(page.get_by_test_id("record").locator("[data-state]")).to_have_text(["Verified"] * 8)
+    # All ten records: ownership, MX, autodiscover, three DKIM, SPF, DMARC, MAIL FROM TXT and MX.
+    expect(page.get_by_test_id("record").locator("[data-state]")).to_have_text(["Verified"] * 10)
     assert page.evaluate("window.notReloaded") is True
 
     follow(page, page.get_by_role("link", name="Domains", exact=True).first)

@@ -73,7 +73,7 @@ def test_an_organization_on_a_new_key_and_simple_ad_follows_the_key(
     other = page.context.new_page()
     other.goto(key_page)
     ready(other)
-    follow(other, other.get_by_role("link", name="Disable"))
+    other.get_by_role("link", name="Disable").click()  # the confirmation is a dialog
     other.get_by_label("Confirm that you want to disable this key.").check()
     follow(other, other.get_by_role("button", name="Disable key"))
     expect(badge).to_have_text("Impaired", timeout=20_000)

@@ -21,8 +21,8 @@ def test_create_a_key_and_use_its_key_actions(page: Page, live_server, admin) ->
 
     expect(page.get_by_role("heading", name="alias/mailboxes")).to_be_visible()
     expect(page.get_by_role("status").first).to_contain_text("created with alias alias/mailboxes")
-    follow(page, page.get_by_role("link", name="Disable"))
-    follow(page, page.get_by_role("button", name="Disable key"))  # not confirmed: asked again
+    page.get_by_role("link", name="Disable").click()  # a dialog; not confirmed: the page asks
+    follow(page, page.get_by_role("dialog").get_by_role("button", name="Disable key"))
     expect(page.get_by_test_id("confirm-error")).to_be_visible()
     page.get_by_label("Confirm that you want to disable this key.").check()
     follow(page, page.get_by_role("button", name="Disable key"))

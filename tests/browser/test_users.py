@@ -35,16 +35,17 @@ def test_create_a_user_then_disable_and_delete_it_from_the_list(
     page.get_by_label("Select jane.doe").check()
     expect(page.get_by_role("button", name="Enable")).to_be_disabled()
     expect(page.get_by_role("button", name="Delete")).to_be_disabled()
-    follow(page, page.get_by_role("button", name="Disable"))
-    follow(page, page.get_by_role("button", name="Disable"))
+    page.get_by_role("button", name="Disable").click()  # the confirmation is a dialog
+    follow(page, page.get_by_role("dialog").get_by_role("button", name="Disable"))
     expect(page.locator('[data-state="DISABLED"]')).to_have_text("Disabled")
 
     follow(page, page.get_by_role("link", name="Users"))
     page.get_by_label("Select jane.doe").check()
     expect(page.get_by_role("button", name="Disable")).to_be_disabled()
-    follow(page, page.get_by_role("button", name="Delete"))
-    page.get_by_label("To confirm deletion, enter jane.doe").fill("jane.doe")
-    follow(page, page.get_by_role("button", name="Delete"))
+    page.get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog", name="Delete user")
+    dialog.get_by_label("To confirm deletion, enter jane.doe").fill("jane.doe")
+    follow(page, dialog.get_by_role("button", name="Delete"))
     expect(page.get_by_role("status").first).to_contain_text("User jane.doe was deleted.")
     expect(page.get_by_test_id("user-count")).to_have_text("(0)")
 

@@ -258,7 +258,8 @@ def test_ops_read_the_details_without_key_actions(ops, admin) -> None:
 def test_disable_asks_for_the_confirmation_first(admin_client, admin) -> None:
     key = KeyFactory(account=admin.account)
     page = admin_client.get(key.get_absolute_url()).content.decode()
-    assert f'<a class="btn" href="{url("disable", key)}">Disable</a>' in page  # no one-click POST
+    # No one-click POST: a link to the confirmation, which opens as a dialog.
+    assert f'<a class="btn" href="{url("disable", key)}" data-dialog>Disable</a>' in page
     dialog = admin_client.get(url("disable", key)).content.decode()
     assert "Confirm that you want to disable this key." in dialog
     unconfirmed = admin_client.post(url("disable", key))
