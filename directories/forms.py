@@ -12,7 +12,7 @@ from django import forms
 from directories import rules, services
 from directories.models import Application, DirectoryEdition, DirectorySize
 from workmail_console.errors import WorkMailError
-from workmail_console.formtools import ConsoleForm
+from workmail_console.formtools import ConsoleForm, review_item
 
 SIZE_HINTS = {
     DirectorySize.SMALL: "For small organizations: up to 500 users (about 2,000 objects).",
@@ -34,29 +34,10 @@ CONNECTOR_TEXTS = {
 PASSWORD_FIELDS = ("admin_password", "service_account_password")
 # DNS IP addresses: as many IPv4 addresses as allowed, each with a separator.
 DNS_IP_ADDRS_TEXT_MAX = rules.MAX_DNS_IP_ADDRS * len("255.255.255.255, ")
-REVIEW_EMPTY = "-"
 
 
 def _choices(choices: type, hints: dict) -> list[dict]:
     return [{"value": c.value, "label": c.label, "hint": hints[c]} for c in choices]
-
-
-def review_item(field: forms.BoundField) -> dict[str, str]:
-    """A Review section's line for `field`: its label; the value the page holds, as a person reads
-    it (a choice's label, chosen labels joined), "-" when empty, never a password (the page never
-    holds one); and what static/js/review.js follows: the control's id, or a group's name."""
-    widget = field.field.widget
-    value = "" if isinstance(widget, forms.PasswordInput) else field.value()
-    if hasattr(field.field, "choices"):
-        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])} - {""}
-        value = ", ".join(str(label) for v, label in field.field.choices if str(v) in chosen)
-    shown = "" if value is None else str(value)
-    grouped = getattr(widget, "input_type", None) in ("radio", "checkbox")
-    return {
-        "label": str(field.label),
-        "value": shown if shown.strip() else REVIEW_EMPTY,
-        "of": field.html_name if grouped else field.auto_id,
-    }
 
 
 class SetUpDirectoryForm(ConsoleForm):

@@ -14,7 +14,7 @@ from keys.services import (
     WAITING_PERIOD_MIN,
     WAITING_PERIOD_RULE,
 )
-from workmail_console.formtools import ConsoleForm
+from workmail_console.formtools import ConsoleForm, review_item
 from workmail_console.models import Account
 
 SYMMETRIC, ASYMMETRIC = "SYMMETRIC", "ASYMMETRIC"
@@ -39,31 +39,10 @@ KEY_USAGE_OPTIONS = [
      " verify signatures."),
 ]  # fmt: skip
 ASYMMETRIC_SPECS = [(spec, spec) for spec in KeySpec.values if spec != KeySpec.SYMMETRIC_DEFAULT]
-REVIEW_EMPTY = "-"
 
 
 def _options(options: list[tuple[str, str, str]]) -> list[dict]:
     return [{"value": value, "label": label, "hint": hint} for value, label, hint in options]
-
-
-# The same as directories.forms.review_item (Set up directory's Review section), word for word:
-# its one home should be workmail_console.formtools, which both forms share.
-def review_item(field: forms.BoundField) -> dict[str, str]:
-    """A Review section's line for `field`: its label; the value the page holds, as a person reads
-    it (a choice's label, chosen labels joined), "-" when empty, never a password (the page never
-    holds one); and what static/js/review.js follows: the control's id, or a group's name."""
-    widget = field.field.widget
-    value = "" if isinstance(widget, forms.PasswordInput) else field.value()
-    if hasattr(field.field, "choices"):
-        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])} - {""}
-        value = ", ".join(str(label) for v, label in field.field.choices if str(v) in chosen)
-    shown = "" if value is None else str(value)
-    grouped = getattr(widget, "input_type", None) in ("radio", "checkbox")
-    return {
-        "label": str(field.label),
-        "value": shown if shown.strip() else REVIEW_EMPTY,
-        "of": field.html_name if grouped else field.auto_id,
-    }
 
 
 class AliasNameField(forms.CharField):

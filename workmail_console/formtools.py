@@ -70,3 +70,24 @@ def _items(error: ValidationError) -> list[ValidationError]:
 def page_status(form: forms.Form) -> int:
     """The HTTP status of a page showing `form`: 400 once it has errors, else 200."""
     return 400 if form.errors else 200
+
+
+REVIEW_EMPTY = "-"  # a Review section's value left empty
+
+
+def review_item(field: forms.BoundField) -> dict[str, str]:
+    """A Review section's line for `field`: its label; the value the page holds, as a person reads
+    it (a choice's label, chosen labels joined), "-" when empty, never a password (the page never
+    holds one); and what static/js/review.js follows: the control's id, or a group's name."""
+    widget = field.field.widget
+    value = "" if isinstance(widget, forms.PasswordInput) else field.value()
+    if hasattr(field.field, "choices"):
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])} - {""}
+        value = ", ".join(str(label) for v, label in field.field.choices if str(v) in chosen)
+    shown = "" if value is None else str(value)
+    grouped = getattr(widget, "input_type", None) in ("radio", "checkbox")
+    return {
+        "label": str(field.label),
+        "value": shown if shown.strip() else REVIEW_EMPTY,
+        "of": field.html_name if grouped else field.auto_id,
+    }
