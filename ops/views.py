@@ -8,15 +8,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from directories.lifecycle import Stage
+from directories.models import DirectoryType
 from ops import dashboard as data
 from ops.forms import DashboardFilter
 from organizations.lifecycle import State
 from organizations.models import Organization
 from workmail_console.formtools import page_status
 from workmail_console.live import unchanged
+from workmail_console.navigation import back_to
 from workmail_console.regions import REGIONS
 from workmail_console.tasks import enqueue
 from workmail_console.tenancy import ConsoleRequest, account_required
@@ -36,6 +38,22 @@ def may_retry(request: ConsoleRequest, account_id: str) -> bool:
     if sees_all_accounts(request):
         return True
     return request.membership.is_admin and account_id == request.account.account_id
+
+
+def _emulator_switch(request: ConsoleRequest, organization: Organization) -> str | None:
+    """The emulator's fault switch a row offers for the directory Amazon WorkMail made for the
+    organization (its details page has the same): "outage" while it is Active, "recover" while
+    it is Inoperable; only to an admin of the organization's own account, as on that page."""
+    directory = organization.directory
+    if (
+        not request.membership.is_admin
+        or organization.account_id != request.account.account_id
+        or organization.state == State.DELETED
+        or directory is None
+        or directory.directory_type != DirectoryType.WORKMAIL
+    ):
+        return None
+    return {Stage.ACTIVE: "outage", Stage.INOPERABLE: "recover"}.get(directory.stage)
 
 
 def _scope(request: ConsoleRequest, form: DashboardFilter) -> data.Scope:
@@ -91,6 +109,7 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         organization.can_retry = organization.is_stuck and may_retry(
             request, organization.account_id
         )
+        organization.emulator_switch = _emulator_switch(request, organization)
     context = {
         "form": form,
         "scope": scope,
@@ -156,11 +175,5 @@ def retry(request: ConsoleRequest, region: str, organization_id: str) -> HttpRes
             "The broker did not take the message. Check that Redis is running; the periodic"
             " sweep will send it once the broker is back.",
         )
-    back = request.POST.get("next", "")
-    dashboard_path = reverse("ops:dashboard")
-    if not (
-        back.startswith(dashboard_path)
-        and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
-    ):
-        back = dashboard_path
-    return redirect(back)
+    dashboard = reverse("ops:dashboard")
+    return redirect(back_to(request, dashboard, within=dashboard))

@@ -23,6 +23,7 @@ from workmail_console import flash, lifecycle
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import page_status
 from workmail_console.live import render_live, unchanged, version_tag
+from workmail_console.navigation import back_to
 from workmail_console.tables import Sorting, table, text_filter
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
@@ -213,7 +214,9 @@ def _own_directory_action(
             ),
             done.format(directory_id=directory.directory_id),
         )
-        return redirect(organization)
+        # The dashboard's rows have the same switches: back there when pressed there.
+        dashboard = reverse("ops:dashboard")
+        return redirect(back_to(request, organization.get_absolute_url(), within=dashboard))
 
     return view
 

@@ -48,3 +48,51 @@ def test_ops_see_no_controls_and_can_not_use_them(ops) -> None:
     assert texts(page, "emulator-controls") == []
     assert client.post(control_url(organization, "outage")).status_code == 403
     assert Directory.objects.get(pk=organization.directory.pk).stage == Stage.ACTIVE
+
+
+# --- The same switches on the dashboard's rows ---------------------------------------------
+
+DASHBOARD = reverse("ops:dashboard")
+
+
+def dashboard_switches(client, **filters) -> list[str]:
+    return texts(client.get(DASHBOARD, filters).content.decode(), "emulator-switch")
+
+
+def test_the_dashboard_rows_have_the_switches_and_come_back_to_the_dashboard(
+    admin_client, admin
+) -> None:
+    organization = active_organization(account=admin.account)
+    directory = organization.directory
+    page = admin_client.get(DASHBOARD, {"state": "Active"}).content.decode()
+    assert "Not in AWS" in texts(page, "emulator-legend")[0]
+    assert dashboard_switches(admin_client, state="Active") == ["Simulate directory outage"]
+    here = f"{DASHBOARD}?state=Active"
+    done = admin_client.post(control_url(organization, "outage"), {"next": here})
+    assert done.status_code == 302 and done.url == here
+    assert Directory.objects.get(pk=directory.pk).stage == Stage.INOPERABLE
+    assert dashboard_switches(admin_client, state="Active") == ["Recover directory"]
+    admin_client.post(control_url(organization, "recover"), {"next": here})
+    assert Directory.objects.get(pk=directory.pk).stage == Stage.ACTIVE
+
+
+def test_a_switch_goes_back_only_to_the_dashboard(admin_client, admin) -> None:
+    organization = active_organization(account=admin.account)
+    for elsewhere in ["https://evil.example/dashboard/", "//evil.example/", "/us-east-1/keys/"]:
+        done = admin_client.post(control_url(organization, "outage"), {"next": elsewhere})
+        assert done.url == organization.get_absolute_url()
+        admin_client.post(control_url(organization, "recover"))
+
+
+def test_the_dashboard_offers_no_switch_to_ops_to_other_accounts_or_to_own_directories(
+    admin_client, admin, ops, stranger, django_user_model
+) -> None:
+    active_organization(account=stranger.account)  # another account's
+    active_organization(account=admin.account, directory_type=DirectoryType.SIMPLE_AD)
+    assert dashboard_switches(admin_client, state="Active") == []
+    mine = active_organization(account=admin.account)
+    assert dashboard_switches(signed_in(ops), state="Active") == []  # ops read only
+    superuser = django_user_model.objects.filter(pk=stranger.user.pk)
+    superuser.update(is_staff=True, is_superuser=True)  # sees every account's rows
+    assert dashboard_switches(signed_in(stranger), state="Active") == ["Simulate directory outage"]
+    assert dashboard_switches(signed_in(stranger), state="Active", account=mine.account_id) == []
