@@ -1,6 +1,6 @@
 """Steps the browser tests share: signing in, and waiting for the page's scripts."""
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.factories import PASSWORD
 from workmail_console.models import Membership
@@ -18,6 +18,18 @@ def sign_in(page: Page, base_url: str, membership: Membership) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     follow(page, page.get_by_role("button", name="Sign in"))
     expect(page.get_by_test_id("account-id")).to_have_text(membership.account.account_id)
+
+
+def signed_in_without_javascript(browser: Browser, base_url: str, membership: Membership) -> Page:
+    """A page in a browser context of its own with JavaScript off, signed in as `membership`
+    (close it with `page.context.close()`)."""
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{base_url}/")
+    page.get_by_label("User name").fill(membership.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("account-id")).to_have_text(membership.account.account_id)
+    return page
 
 
 def follow(page: Page, target: Locator) -> None:

@@ -8,8 +8,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from organizations import services
 from organizations.models import Organization
-from tests.browser.steps import follow, ready, sign_in
-from tests.factories import PASSWORD, DirectoryFactory, KeyFactory, MembershipFactory
+from tests.browser.steps import follow, ready, sign_in, signed_in_without_javascript
+from tests.factories import DirectoryFactory, KeyFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,7 +115,7 @@ def test_another_accounts_member_gets_404_on_the_details_page(
     assert response.status == 404
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     expect(page.get_by_text(organization.organization_id)).to_have_count(0)
-    context.close()
+    page.context.close()
 
 
 DEPENDENT = ["hosted-zone-field", "domain-name-field", "existing-directories", "existing-keys"]
@@ -153,16 +153,10 @@ def test_without_javascript_every_choices_fields_show_with_their_choice(
     browser: Browser, live_server
 ) -> None:
     admin = MembershipFactory()
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("User name").fill(admin.user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("account-id")).to_have_text(admin.account.account_id)
+    page = signed_in_without_javascript(browser, live_server.url, admin)
     page.goto(live_server.url + reverse("organizations:create", args=["us-east-1"]))
     page.get_by_text("Advanced settings").click()  # <details> opens without a script
     expect(page.get_by_test_id("existing-keys")).to_be_visible()
     assert shown(page) == DEPENDENT
     expect(page.get_by_text("With New Route 53 domain or External domain")).to_be_visible()
-    context.close()
+    page.context.close()

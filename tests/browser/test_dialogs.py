@@ -9,9 +9,8 @@ from domains.models import MailDomain
 from keys.models import Key, KeyState
 from organizations.lifecycle import State
 from organizations.models import Organization
-from tests.browser.steps import follow, ready, sign_in
+from tests.browser.steps import follow, ready, sign_in, signed_in_without_javascript
 from tests.factories import (
-    PASSWORD,
     KeyFactory,
     MailDomainFactory,
     MembershipFactory,
@@ -121,12 +120,7 @@ def test_without_javascript_the_same_buttons_lead_to_the_confirmation_page(
 ) -> None:
     admin = MembershipFactory()
     organization = OrganizationFactory(account=admin.account, alias="plain", state=State.ACTIVE)
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("User name").fill(admin.user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = signed_in_without_javascript(browser, live_server.url, admin)
     page.goto(live_server.url + reverse("organizations:list", args=["us-east-1"]))
     page.get_by_label("Select plain").check()
     page.get_by_role("button", name="Delete", exact=True).click()
@@ -136,4 +130,4 @@ def test_without_javascript_the_same_buttons_lead_to_the_confirmation_page(
     page.get_by_role("button", name="Delete organization").click()
     expect(page.get_by_text("Organization plain is being deleted.")).to_be_visible()
     assert Organization.objects.get(pk=organization.pk).state == State.DELETING
-    context.close()
+    page.context.close()

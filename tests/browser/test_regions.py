@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from organizations.lifecycle import State
 from organizations.models import Organization
-from tests.browser.steps import follow, ready, sign_in
+from tests.browser.steps import follow, ready, sign_in, signed_in_without_javascript
 from tests.factories import AccountFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,18 +42,13 @@ def test_two_tabs_work_in_two_regions_side_by_side(page: Page, live_server) -> N
 
 def test_the_region_selector_works_without_javascript(browser: Browser, live_server) -> None:
     admin = MembershipFactory()
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("User name").fill(admin.user.username)
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_role("button", name="Sign in").click()
+    page = signed_in_without_javascript(browser, live_server.url, admin)
     page.get_by_label("Select a Region").select_option("eu-west-1")
     expect(page).to_have_url(re.compile(r"/us-east-1/organizations/$"))  # nothing submitted yet
     page.get_by_role("button", name="Select").click()
     expect(page).to_have_url(re.compile(r"/eu-west-1/organizations/$"))
     expect(page.get_by_label("Select a Region")).to_have_value("eu-west-1")
-    context.close()
+    page.context.close()
 
 
 def test_the_select_button_is_hidden_once_the_script_runs(page: Page, live_server) -> None:

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-from tests.browser.steps import ready, sign_in
-from tests.factories import PASSWORD as SIGN_IN_PASSWORD
+from tests.browser.steps import ready, sign_in, signed_in_without_javascript
 from tests.factories import MembershipFactory
 from workmail_console.models import Membership
 
@@ -111,13 +110,7 @@ def test_without_javascript_the_reviews_show_the_values_the_pages_hold(
     browser: Browser, live_server
 ) -> None:
     admin = MembershipFactory()
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("User name").fill(admin.user.username)
-    page.get_by_label("Password").fill(SIGN_IN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("account-id")).to_have_text(admin.account.account_id)
+    page = signed_in_without_javascript(browser, live_server.url, admin)
 
     page.goto(live_server.url + CREATE)
     expect(line(page, "Key administrators")).to_have_text(admin.user.username)
@@ -137,4 +130,4 @@ def test_without_javascript_the_reviews_show_the_values_the_pages_hold(
     expect(line(page, "Directory size")).to_have_text("Large")
     expect(line(page, "Directory DNS name")).to_have_text("corp.example.com")
     expect(line(page, "Admin password")).to_have_text("-")
-    context.close()
+    page.context.close()
