@@ -70,11 +70,15 @@ def test_a_new_worker_resumes_what_a_killed_worker_held_within_seconds(tmp_path:
         with victim:
             manage("shell", "-c", CREATE)
 
-            def moving() -> bool:
-                """the worker to have moved some organizations on"""
-                return bool(states(database)["Creating"] + states(database)["Validating"])
+            def holding() -> bool:
+                """the worker to have moved some organizations on and to hold messages (fewer
+                left in the queue than organizations in flight): what a crash then loses"""
+                counted = states(database)
+                in_flight = sum(n for state, n in counted.items() if state in LIFECYCLE.working)
+                queued = len(list((var / "broker" / "queue").glob("*.msg")))
+                return bool(counted["Creating"] + counted["Validating"]) and queued < in_flight
 
-            wait_for(moving, timeout=30)
+            wait_for(holding, timeout=30, interval=0.05)
             victim.kill()
         in_flight = sum(n for state, n in states(database).items() if state in LIFECYCLE.working)
         queued = len(list((var / "broker" / "queue").glob("*.msg")))
@@ -93,5 +97,5 @@ def test_a_new_worker_resumes_what_a_killed_worker_held_within_seconds(tmp_path:
         print(f"{in_flight} in flight, {queued} messages left; all Active {took:.1f} s after")
         assert list(transitions(database).values()) == [CREATED] * COUNT
     finally:
-        for log in (victim.log, rescuer.log):
+        for log in (log for log in (victim.log, rescuer.log) if log.exists()):
             print(f"----- {log.name} -----\n{log.read_text(errors='replace')[-4000:]}")
