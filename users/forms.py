@@ -12,8 +12,8 @@ from django.core.validators import MaxLengthValidator
 
 from directories.models import Directory
 from organizations.models import Organization
-from users import services
-from users.models import User
+from users import groups, services
+from users.models import Group, User
 from users.passwords import MAX_LENGTH, POLICY, TOO_LONG, password_problem
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
@@ -195,4 +195,98 @@ class DeleteUserForm(ConsoleForm):
             raise forms.ValidationError(
                 f"Enter {self.user.name} exactly as shown to confirm deletion."
             )
+        return value
+
+
+# --- Groups ---------------------------------------------------------------------------------
+
+
+class CreateGroupForm(AddressFields):
+    """Create group: Group name and Email address, as the console's Create a group page."""
+
+    name = forms.CharField(
+        label="Group name",
+        required=False,  # the service's "Enter a group name." says it
+        max_length=groups.GROUP_NAME_MAX,
+        error_messages={"max_length": f"The group name can be up to {groups.GROUP_NAME_MAX}"
+                        " characters long."},
+        help_text="Up to 256 characters; letters, numbers, spaces and Latin-1 punctuation.",
+    )  # fmt: skip
+    show_in_global_address_list = forms.BooleanField(
+        label="Show in global address list", required=False, initial=True
+    )
+
+    field_order = ["name", "email", "domain", "show_in_global_address_list"]
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, organization=organization, **kwargs)
+        self.fields[
+            "email"
+        ].help_text = (
+            "The group's primary email address, on one of the organization's verified domains."
+        )
+
+    def clean_name(self) -> str:
+        return _checked(groups.validate_group_name, self.cleaned_data["name"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("email"):
+            self.add_error("email", "Enter the group's email address.")
+        else:
+            self.clean_address(data)
+        return data
+
+
+class EnableGroupForm(AddressFields):
+    def __init__(self, *args: Any, organization: Organization, group: Group, **kwargs: Any) -> None:
+        super().__init__(*args, organization=organization, **kwargs)
+        # The group's address, or its name (when it makes one) at the default domain.
+        local, _, domain = (group.email or "").partition("@")
+        fallback = group.name.replace(" ", ".").lower()
+        self.initial["email"] = local or (
+            fallback if services.LOCAL_PART_PATTERN.fullmatch(fallback) else ""
+        )
+        if domain:
+            self.initial["domain"] = domain
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.clean_address(data)
+        return data
+
+
+class DeleteGroupForm(ConsoleForm):
+    confirmation = forms.CharField(
+        label="Enter the group name to confirm deletion",
+        required=False,
+        max_length=groups.GROUP_NAME_MAX,
+    )
+
+    def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.group = group
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"]
+        if value != self.group.name:
+            raise forms.ValidationError(
+                f"Enter {self.group.name} exactly as shown to confirm deletion."
+            )
+        return value
+
+
+class AddMemberForm(ConsoleForm):
+    """Members: "Select the user or group from the dropdown" (the enabled ones not in it yet)."""
+
+    member = forms.CharField(label="User or group", required=False, max_length=64)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+
+    def clean_member(self) -> str:
+        value = self.cleaned_data["member"]
+        if not value:
+            raise forms.ValidationError("Choose a user or group to add.")
         return value

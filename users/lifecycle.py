@@ -43,3 +43,30 @@ TABLE: dict[str, StateInfo] = {
 }
 
 LIFECYCLE = Lifecycle(name="user", noun="A user", table=TABLE)
+
+
+# A group's states: the same EntityState, in a group's words. Create group (with its address)
+# makes it Enabled; Delete needs a Disabled group ("Before you can delete a group, you must first
+# disable that group").
+GROUP_TABLE: dict[str, StateInfo] = {
+    UserState.ENABLED: StateInfo(
+        "Registered to Amazon WorkMail: the group receives email at its addresses.",
+        Badge.SUCCESS,
+        frozenset({UserState.DISABLED}),
+        label=UserState.ENABLED.label,
+    ),
+    UserState.DISABLED: StateInfo(
+        "In the directory, without an address in Amazon WorkMail: it receives no email.",
+        Badge.STOPPED,
+        frozenset({UserState.ENABLED, UserState.DELETED}),
+        label=UserState.DISABLED.label,
+    ),
+    UserState.DELETED: StateInfo(
+        "Deleted for good. Its name is free again.",
+        Badge.STOPPED,
+        frozenset(),
+        label=UserState.DELETED.label,
+    ),
+}
+
+GROUP_LIFECYCLE = Lifecycle(name="group", noun="A group", table=GROUP_TABLE)

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from directories.models import Directory
-from users.lifecycle import LIFECYCLE, UserState
+from users.lifecycle import GROUP_LIFECYCLE, LIFECYCLE, UserState
 from workmail_console.lifecycle import LifecycleModel
 
 __all__ = ["UserState"]  # its home is users.lifecycle; the rest of users imports it from here
@@ -91,3 +91,94 @@ class User(LifecycleModel):
     @property
     def domain(self) -> str:
         return (self.email or "").partition("@")[2]
+
+
+class Group(LifecycleModel):
+    """A group of an organization's directory: a distribution list, and a security group for
+    sharing mailboxes. Groups have addresses but no mailbox; users and groups are its members."""
+
+    lifecycle = GROUP_LIFECYCLE
+    region_field = None  # a group's moves write no events
+
+    group_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField("Group name", max_length=256)
+    # The primary email address; NULL until the group is first enabled (CreateGroup alone).
+    email = models.CharField(max_length=254, null=True, blank=True)  # noqa: DJ001
+    state = models.CharField(max_length=8, choices=UserState.choices, default=UserState.DISABLED)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    hidden_from_global_address_list = models.BooleanField(default=False)
+    created_date = models.DateTimeField(default=timezone.now)
+    enabled_date = models.DateTimeField(null=True, blank=True)
+    disabled_date = models.DateTimeField(null=True, blank=True)
+
+    objects = UserQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "group_id"]
+        constraints = [
+            # A group's name and address among the groups; the whole address book (users,
+            # groups and resources) is one namespace, held by the organization's lock.
+            models.UniqueConstraint(
+                "directory", Lower("name"), condition=~Q(state="DELETED"),
+                name="unique_group_name_in_directory",
+            ),
+            models.UniqueConstraint(
+                "directory", Lower("email"), condition=~Q(state="DELETED"),
+                name="unique_group_email_in_directory",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["directory", "state"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.state == UserState.ENABLED
+
+
+class MemberType(models.TextChoices):
+    """ListGroupMembers' member types: resources can't be members."""
+
+    USER = "USER", "User"
+    GROUP = "GROUP", "Group"
+
+
+class GroupMember(models.Model):
+    """One member of a group: a user or a group (not itself, and no cycle: the services check
+    that under the organization's lock)."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="group_memberships"
+    )
+    member_group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="parent_memberships"
+    )
+    added = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(member_group__isnull=True))
+                | (Q(user__isnull=True) & Q(member_group__isnull=False)),
+                name="group_member_is_a_user_or_a_group",
+            ),
+            models.CheckConstraint(
+                condition=~Q(member_group=models.F("group")), name="group_not_a_member_of_itself"
+            ),
+            models.UniqueConstraint("group", "user", name="unique_user_in_group"),
+            models.UniqueConstraint("group", "member_group", name="unique_group_in_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} in {self.group}"
+
+    @property
+    def member(self) -> "User | Group":
+        return self.user if self.user_id is not None else self.member_group
+
+    @property
+    def member_type(self) -> MemberType:
+        return MemberType.USER if self.user_id is not None else MemberType.GROUP

@@ -25,11 +25,11 @@ from domains.models import MailDomain
 from domains.services import add_test_domain, verified_domain_names
 from organizations.lifecycle import State
 from organizations.models import Organization
-from users.models import User, UserState
+from users.addressbook import require_address_free, require_name_free
+from users.models import Group, User, UserState
 from users.passwords import validate_password
 from workmail_console.errors import (
     DirectoryUnavailableException,
-    EmailAddressInUseException,
     EntityNotFoundException,
     EntityStateException,
     InvalidParameterException,
@@ -288,25 +288,15 @@ def _user_for_update(organization: Organization, user_id: str | uuid.UUID) -> Us
     return User.objects.select_for_update().get(pk=user.pk)
 
 
-def _taken(organization: Organization, *, name: str = "", email: str = "") -> None:
-    """Say which of `name` and `email` another user has: the constraints' rules, in words."""
-    users = users_of(organization).existing()
-    if name and users.alias(folded=Lower("name")).filter(folded=name.lower()).exists():
-        raise NameAvailabilityException(
-            f"The user name {name} is already used in this organization's directory.",
-            field="name",
-        )
+def _taken(
+    organization: Organization, *, name: str = "", email: str = "", user: User | None = None
+) -> None:
+    """Say which of `name` and `email` another user or group has (users.addressbook): under
+    the organization's lock, the rule across tables; within users, the constraints' in words."""
+    if name:
+        require_name_free(organization, name, kind="user")
     if email:
-        in_use = (
-            users.alias(folded=Lower("email")).filter(folded=email.lower()).exists()
-            or (
-                User.objects.enabled().alias(folded=Lower("email")).filter(folded=email.lower())
-            ).exists()
-        )
-        if in_use:
-            raise EmailAddressInUseException(
-                f"The email address {email} is already used by another user.", field="email"
-            )
+        require_address_free(organization, email, entity=user)
 
 
 def _write_or_explain(organization: Organization, user: User, write: Callable[[], object]) -> None:
@@ -319,7 +309,7 @@ def _write_or_explain(organization: Organization, user: User, write: Callable[[]
         others = users_of(organization).exclude(pk=user.pk)
         if user._state.adding and others.existing().filter(name__iexact=user.name).exists():
             _taken(organization, name=user.name)
-        _taken(organization, email=user.email or "")
+        _taken(organization, email=user.email or "", user=None if user._state.adding else user)
         raise
 
 
@@ -499,10 +489,9 @@ def delete_user(*, organization: Organization, user_id: str | uuid.UUID) -> User
 
 
 def deregister_all(organization: Organization) -> int:
-    """The organization is deleted: its users' mailboxes go (they stay in their directory)."""
+    """The organization is deleted: its users' mailboxes go, and its groups stop receiving
+    email (both stay in their directory). How many users were deregistered."""
     now = timezone.now()
-    return (
-        users_of(organization)
-        .enabled()
-        .update(state=UserState.DISABLED, state_changed_at=now, disabled_date=now)
-    )
+    disabled = {"state": UserState.DISABLED, "state_changed_at": now, "disabled_date": now}
+    Group.objects.filter(directory_id=organization.directory_id).enabled().update(**disabled)
+    return users_of(organization).enabled().update(**disabled)

@@ -94,3 +94,11 @@ class UnsupportedOperationException(WorkMailError):
 
 class MailDomainInUseException(WorkMailError):
     code = "MailDomainInUseException"
+
+
+class ReservedNameException(WorkMailError):
+    code = "ReservedNameException"
+
+
+class EntityAlreadyRegisteredException(WorkMailError):
+    code = "EntityAlreadyRegisteredException"

@@ -39,7 +39,8 @@ def test_create_a_user_then_disable_and_delete_it_from_the_list(
     follow(page, page.get_by_role("dialog").get_by_role("button", name="Disable"))
     expect(page.locator('[data-state="DISABLED"]')).to_have_text("Disabled")
 
-    follow(page, page.get_by_role("link", name="Users"))
+    organization_nav = page.get_by_role("navigation", name=f"Organization {organization.alias}")
+    follow(page, organization_nav.get_by_role("link", name="Users"))  # the organization's own
     page.get_by_label("Select jane.doe").check()
     expect(page.get_by_role("button", name="Disable")).to_be_disabled()
     page.get_by_role("button", name="Delete").click()

@@ -44,8 +44,8 @@ from tests.factories import (
     MembershipFactory,
     active_organization,
 )
+from users.models import Group, GroupMember, UserState
 from users.models import User as MailUser
-from users.models import UserState
 from workmail_console.models import Membership, Role
 
 # Not this account's data: sessions (signing in writes them) and the sign-in throttle's records.
@@ -144,6 +144,8 @@ FORM = {
     "values": "192.0.2.1",
     "domain_name": "added.example.com",
     "mail_domain": "owned.example.com",
+    "member": "owned",  # the world's user, by name
+    "show_in_global_address_list": "on",
     "domain_confirmation": "owned.example.com",
 }
 
@@ -159,6 +161,7 @@ class World:
     user: MailUser  # the organization's, enabled, named as FORM's confirmation
     zone: HostedZone  # the owner's, with only its SOA and NS
     domain: MailDomain  # the organization's, verified, not the default, named as FORM's mail_domain
+    group: Group  # the organization's, enabled, without members
 
     @property
     def values(self) -> dict[str, str]:
@@ -172,6 +175,7 @@ class World:
             "user_id": str(self.user.user_id),
             "zone_id": self.zone.zone_id,
             "domain_name": self.domain.name,
+            "group_id": str(self.group.pk),
         }
 
     def url(self, route: Route) -> str:
@@ -199,6 +203,10 @@ def world(db) -> World:
         domain=MailDomainFactory(
             organization=organization, name=FORM["mail_domain"],
             ownership_status=VerificationStatus.VERIFIED,
+        ),
+        group=Group.objects.create(
+            directory=organization.directory, name="team", state=UserState.ENABLED,
+            email=f"team@{organization.test_domain}",
         ),
     )  # fmt: skip
 
@@ -261,7 +269,7 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
             assert world.owner.account.account_id not in page
             assert world.ops.user.username not in page
             assert str(world.key.key_id) not in page
-            assert str(world.user.user_id) not in page
+            assert str(world.user.user_id) not in page and str(world.group.pk) not in page
             assert world.zone.zone_id not in page and world.zone.name not in page
     world.organization.refresh_from_db()
     assert world.organization.state == State.ACTIVE
@@ -322,6 +330,22 @@ def _user_disabled(world: World) -> None:
     MailUser.objects.filter(pk=world.user.pk).update(state=UserState.DISABLED)
 
 
+def _group_disabled(world: World) -> None:
+    Group.objects.filter(pk=world.group.pk).update(state=UserState.DISABLED)
+
+
+def _group_to_delete(world: World) -> None:
+    """Disabled, and named as FORM's confirmation (the user who had the name is deleted)."""
+    MailUser.objects.filter(pk=world.user.pk).update(state=UserState.DELETED)
+    Group.objects.filter(pk=world.group.pk).update(
+        state=UserState.DISABLED, name=FORM["confirmation"]
+    )
+
+
+def _user_in_group(world: World) -> None:
+    GroupMember.objects.create(group=world.group, user=world.user)
+
+
 def _on_premises(world: World) -> None:
     Directory.objects.filter(pk=world.directory.pk).update(
         directory_type=DirectoryType.AD_CONNECTOR
@@ -357,6 +381,9 @@ PREPARE = {
     "keys:delete-alias": _alias_to_delete,
     "users:enable": _user_disabled,  # Enable acts on a disabled user only
     "users:delete": _user_disabled,  # and Delete too
+    "groups:enable": _group_disabled,
+    "groups:delete": _group_to_delete,
+    "groups:remove-member": _user_in_group,
     "directory-users:add": _on_premises,  # an AD Connector's users are added on its page
     "route53:delete-record": _record_to_delete,
     "domains:update-route53": _domain_in_a_zone,  # only with the account's hosted zone

@@ -1,0 +1,86 @@
+"""An organization's address book: its users and groups (resources next) share one namespace of
+names and one of email addresses, as WorkMail's do ("The user, group, or resource name isn't
+unique"; "already created for a different user, group, or resource").
+
+Each table holds its own rows unique by constraints (users.models); across the tables, the rule is
+held by the organization's row lock: every create, enable and address change takes it
+(`Organization.lock()`, SELECT ... FOR UPDATE) before it checks here, so two requests never both
+find a name free. Names and addresses compare in any case; a deleted entity's are free again; a
+disabled entity keeps its address (enabling it again brings it back).
+"""
+
+from django.db.models.functions import Lower
+
+from organizations.models import Organization
+from users.models import Group, User
+from workmail_console.errors import (
+    EmailAddressInUseException,
+    NameAvailabilityException,
+    ReservedNameException,
+)
+
+# "amazonjournaling" is WorkMail's (journaling's address); the others are the built-in accounts
+# every Active Directory has, which a directory-backed organization lists as system users. The
+# list beyond "amazonjournaling" is this emulator's choice (README).
+RESERVED_NAMES = frozenset({"amazonjournaling", "administrator", "guest", "krbtgt"})
+
+
+def _users(organization: Organization):
+    return User.objects.filter(directory_id=organization.directory_id).existing()
+
+
+def _groups(organization: Organization):
+    return Group.objects.filter(directory_id=organization.directory_id).existing()
+
+
+def require_name_free(
+    organization: Organization, name: str, *, kind: str, field: str = "name"
+) -> None:
+    """NameAvailabilityException when a user or group of the organization has `name` (in any
+    case); ReservedNameException for a name nobody may have. `kind`: what is being named,
+    "user" or "group"."""
+    folded = name.lower()
+    if folded in RESERVED_NAMES:
+        raise ReservedNameException(
+            f"The name {name} is reserved in Amazon WorkMail. Choose another {kind} name.",
+            field=field,
+        )
+    for other, rows in (("user", _users), ("group", _groups)):
+        if not rows(organization).alias(folded=Lower("name")).filter(folded=folded).exists():
+            continue
+        if other == kind:
+            message = f"The {kind} name {name} is already used in this organization's directory."
+        else:
+            message = (
+                f"The name {name} is already used by a {other} in this organization. Users and"
+                f" groups share one address book: choose another {kind} name."
+            )
+        raise NameAvailabilityException(message, field=field)
+
+
+def require_address_free(
+    organization: Organization,
+    email: str,
+    *,
+    entity: User | Group | None = None,
+    field: str = "email",
+) -> None:
+    """EmailAddressInUseException when another user or group of the organization has `email`
+    (enabled or not), or an enabled user anywhere has it as their mailbox; `entity` may keep its
+    own address."""
+    folded = email.lower()
+    users = _users(organization).alias(folded=Lower("email")).filter(folded=folded)
+    groups = _groups(organization).alias(folded=Lower("email")).filter(folded=folded)
+    mailboxes = User.objects.enabled().alias(folded=Lower("email")).filter(folded=folded)
+    if isinstance(entity, User):
+        users, mailboxes = users.exclude(pk=entity.pk), mailboxes.exclude(pk=entity.pk)
+    elif isinstance(entity, Group):
+        groups = groups.exclude(pk=entity.pk)
+    if users.exists() or mailboxes.exists():
+        raise EmailAddressInUseException(
+            f"The email address {email} is already used by another user.", field=field
+        )
+    if groups.exists():
+        raise EmailAddressInUseException(
+            f"The email address {email} is already used by a group.", field=field
+        )
