@@ -1,4 +1,4 @@
-"""An organization's address book: its users and groups (resources next) share one namespace of
+"""An organization's address book: its users, groups and resources share one namespace of
 names and one of email addresses, as WorkMail's do ("The user, group, or resource name isn't
 unique"; "already created for a different user, group, or resource").
 
@@ -12,7 +12,7 @@ disabled entity keeps its address (enabling it again brings it back).
 from django.db.models.functions import Lower
 
 from organizations.models import Organization
-from users.models import Group, User
+from users.models import Group, Resource, User
 from workmail_console.errors import (
     EmailAddressInUseException,
     NameAvailabilityException,
@@ -33,27 +33,31 @@ def _groups(organization: Organization):
     return Group.objects.filter(directory_id=organization.directory_id).existing()
 
 
+def _resources(organization: Organization):
+    return Resource.objects.filter(directory_id=organization.directory_id).existing()
+
+
 def require_name_free(
     organization: Organization, name: str, *, kind: str, field: str = "name"
 ) -> None:
-    """NameAvailabilityException when a user or group of the organization has `name` (in any
-    case); ReservedNameException for a name nobody may have. `kind`: what is being named,
-    "user" or "group"."""
+    """NameAvailabilityException when a user, group or resource of the organization has `name`
+    (in any case); ReservedNameException for a name nobody may have. `kind`: what is being
+    named: "user", "group" or "resource"."""
     folded = name.lower()
     if folded in RESERVED_NAMES:
         raise ReservedNameException(
             f"The name {name} is reserved in Amazon WorkMail. Choose another {kind} name.",
             field=field,
         )
-    for other, rows in (("user", _users), ("group", _groups)):
+    for other, rows in (("user", _users), ("group", _groups), ("resource", _resources)):
         if not rows(organization).alias(folded=Lower("name")).filter(folded=folded).exists():
             continue
         if other == kind:
             message = f"The {kind} name {name} is already used in this organization's directory."
         else:
             message = (
-                f"The name {name} is already used by a {other} in this organization. Users and"
-                f" groups share one address book: choose another {kind} name."
+                f"The name {name} is already used by a {other} in this organization. Users,"
+                f" groups and resources share one address book: choose another {kind} name."
             )
         raise NameAvailabilityException(message, field=field)
 
@@ -62,25 +66,30 @@ def require_address_free(
     organization: Organization,
     email: str,
     *,
-    entity: User | Group | None = None,
+    entity: User | Group | Resource | None = None,
     field: str = "email",
 ) -> None:
-    """EmailAddressInUseException when another user or group of the organization has `email`
+    """EmailAddressInUseException when another user, group or resource of the organization has
+    `email`
     (enabled or not), or an enabled user anywhere has it as their mailbox; `entity` may keep its
     own address."""
     folded = email.lower()
     users = _users(organization).alias(folded=Lower("email")).filter(folded=folded)
     groups = _groups(organization).alias(folded=Lower("email")).filter(folded=folded)
+    resources = _resources(organization).alias(folded=Lower("email")).filter(folded=folded)
     mailboxes = User.objects.enabled().alias(folded=Lower("email")).filter(folded=folded)
     if isinstance(entity, User):
         users, mailboxes = users.exclude(pk=entity.pk), mailboxes.exclude(pk=entity.pk)
     elif isinstance(entity, Group):
         groups = groups.exclude(pk=entity.pk)
+    elif isinstance(entity, Resource):
+        resources = resources.exclude(pk=entity.pk)
     if users.exists() or mailboxes.exists():
         raise EmailAddressInUseException(
             f"The email address {email} is already used by another user.", field=field
         )
-    if groups.exists():
-        raise EmailAddressInUseException(
-            f"The email address {email} is already used by a group.", field=field
-        )
+    for other, rows in (("a group", groups), ("a resource", resources)):
+        if rows.exists():
+            raise EmailAddressInUseException(
+                f"The email address {email} is already used by {other}.", field=field
+            )

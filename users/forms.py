@@ -12,8 +12,8 @@ from django.core.validators import MaxLengthValidator
 
 from directories.models import Directory
 from organizations.models import Organization
-from users import groups, services
-from users.models import Group, User
+from users import groups, resources, services
+from users.models import Group, Resource, ResourceType, User
 from users.passwords import MAX_LENGTH, POLICY, TOO_LONG, password_problem
 from workmail_console.errors import WorkMailError
 from workmail_console.formtools import ConsoleForm
@@ -289,4 +289,117 @@ class AddMemberForm(ConsoleForm):
         value = self.cleaned_data["member"]
         if not value:
             raise forms.ValidationError("Choose a user or group to add.")
+        return value
+
+
+# --- Resources ------------------------------------------------------------------------------
+
+
+class ResourceDetailsForm(ConsoleForm):
+    """Resource details: name, description and type, as Create resource and Edit ask them."""
+
+    name = forms.CharField(
+        label="Resource name",
+        required=False,  # the service's "Enter a resource name." says it
+        max_length=resources.NAME_MAX,
+        error_messages={"max_length": f"The resource name can be up to {resources.NAME_MAX}"
+                        " characters long."},
+        help_text="Up to 20 characters: letters (a-z, A-Z), numbers (0-9), underscores (_),"
+        " hyphens (-) and periods (.).",
+    )  # fmt: skip
+    description = forms.CharField(
+        label="Resource description",
+        required=False,
+        max_length=resources.DESCRIPTION_MAX,
+        error_messages={"max_length": f"The description can be up to {resources.DESCRIPTION_MAX}"
+                        " characters long."},
+    )  # fmt: skip
+    resource_type = forms.ChoiceField(
+        label="Resource type",
+        choices=ResourceType.choices,
+        initial=ResourceType.ROOM,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose Room or Equipment.",
+                        "required": "Choose Room or Equipment."},
+    )  # fmt: skip
+    show_in_global_address_list = forms.BooleanField(
+        label="Show in global address list", required=False, initial=True
+    )
+
+    def clean_name(self) -> str:
+        return _checked(resources.validate_resource_name, self.cleaned_data["name"])
+
+
+class CreateResourceForm(ResourceDetailsForm, AddressFields):
+    field_order = ["name", "description", "resource_type", "email", "domain"]
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, organization=organization, **kwargs)
+        self.fields["email"].help_text = (
+            "The resource's email address, on one of the organization's verified domains."
+            " Leave it empty to use the resource name."
+        )
+
+    def local_part(self, data: dict[str, Any]) -> str:
+        """Pre-filled with the resource name, as the console does: empty means that."""
+        return data.get("email") or data.get("name", "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("email") or "name" not in self.errors:
+            self.clean_address(data)
+        return data
+
+
+class EditResourceForm(ResourceDetailsForm):
+    pass
+
+
+class BookingOptionsForm(ConsoleForm):
+    """Booking options, with the console's labels (by meaning, to BookingOptions' fields)."""
+
+    auto_accept_requests = forms.BooleanField(
+        label="Automatically accept all resource requests", required=False
+    )
+    auto_decline_recurring_requests = forms.BooleanField(
+        label="Automatically decline recurring resource requests", required=False
+    )
+    auto_decline_conflicting_requests = forms.BooleanField(
+        label="Automatically decline conflicting resource requests", required=False
+    )
+
+
+class EnableResourceForm(AddressFields):
+    def __init__(
+        self, *args: Any, organization: Organization, resource: Resource, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, organization=organization, **kwargs)
+        local, _, domain = (resource.email or "").partition("@")
+        self.initial["email"] = local or resource.name
+        if domain:
+            self.initial["domain"] = domain
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.clean_address(data)
+        return data
+
+
+class DeleteResourceForm(ConsoleForm):
+    confirmation = forms.CharField(
+        label="Enter the resource name to confirm deletion",
+        required=False,
+        max_length=resources.NAME_MAX,
+    )
+
+    def __init__(self, *args: Any, resource: Resource, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.resource = resource
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"]
+        if value != self.resource.name:
+            raise forms.ValidationError(
+                f"Enter {self.resource.name} exactly as shown to confirm deletion."
+            )
         return value

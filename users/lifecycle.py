@@ -70,3 +70,29 @@ GROUP_TABLE: dict[str, StateInfo] = {
 }
 
 GROUP_LIFECYCLE = Lifecycle(name="group", noun="A group", table=GROUP_TABLE)
+
+
+# A resource's states: the same EntityState, in a resource's words ("When you disable a resource,
+# you make it unavailable for booking"; "you must first disable the resource" to delete it).
+RESOURCE_TABLE: dict[str, StateInfo] = {
+    UserState.ENABLED: StateInfo(
+        "Registered to Amazon WorkMail: users can book it.",
+        Badge.SUCCESS,
+        frozenset({UserState.DISABLED}),
+        label=UserState.ENABLED.label,
+    ),
+    UserState.DISABLED: StateInfo(
+        "Unavailable for booking.",
+        Badge.STOPPED,
+        frozenset({UserState.ENABLED, UserState.DELETED}),
+        label=UserState.DISABLED.label,
+    ),
+    UserState.DELETED: StateInfo(
+        "Deleted for good. Its name is free again.",
+        Badge.STOPPED,
+        frozenset(),
+        label=UserState.DELETED.label,
+    ),
+}
+
+RESOURCE_LIFECYCLE = Lifecycle(name="resource", noun="A resource", table=RESOURCE_TABLE)

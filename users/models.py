@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from directories.models import Directory
-from users.lifecycle import GROUP_LIFECYCLE, LIFECYCLE, UserState
+from users.lifecycle import GROUP_LIFECYCLE, LIFECYCLE, RESOURCE_LIFECYCLE, UserState
 from workmail_console.lifecycle import LifecycleModel
 
 __all__ = ["UserState"]  # its home is users.lifecycle; the rest of users imports it from here
@@ -181,4 +181,101 @@ class GroupMember(models.Model):
 
     @property
     def member_type(self) -> MemberType:
+        return MemberType.USER if self.user_id is not None else MemberType.GROUP
+
+
+class ResourceType(models.TextChoices):
+    ROOM = "ROOM", "Room"
+    EQUIPMENT = "EQUIPMENT", "Equipment"
+
+
+def new_resource_id() -> str:
+    """A resource ID as WorkMail's: r- and 32 hexadecimal digits."""
+    return f"r-{uuid.uuid4().hex}"
+
+
+class Resource(LifecycleModel):
+    """A meeting room or equipment users book by inviting it. Its booking options answer
+    requests; delegates (users or groups) answer what it doesn't."""
+
+    lifecycle = RESOURCE_LIFECYCLE
+    region_field = None  # a resource's moves write no events
+
+    resource_id = models.CharField(
+        primary_key=True, max_length=34, default=new_resource_id, editable=False
+    )
+    directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="resources")
+    name = models.CharField("Resource name", max_length=20)
+    resource_type = models.CharField(
+        "Resource type", max_length=9, choices=ResourceType.choices, default=ResourceType.ROOM
+    )
+    description = models.CharField("Resource description", max_length=64, blank=True)
+    email = models.CharField(max_length=254, null=True, blank=True)  # noqa: DJ001
+    state = models.CharField(max_length=8, choices=UserState.choices, default=UserState.DISABLED)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    hidden_from_global_address_list = models.BooleanField(default=False)
+    # BookingOptions; the defaults are describe-resource's example (AWS documents none).
+    auto_accept_requests = models.BooleanField(default=True)
+    auto_decline_recurring_requests = models.BooleanField(default=False)
+    auto_decline_conflicting_requests = models.BooleanField(default=True)
+    created_date = models.DateTimeField(default=timezone.now)
+    enabled_date = models.DateTimeField(null=True, blank=True)
+    disabled_date = models.DateTimeField(null=True, blank=True)
+
+    objects = UserQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "resource_id"]
+        constraints = [
+            models.UniqueConstraint(
+                "directory", Lower("name"), condition=~Q(state="DELETED"),
+                name="unique_resource_name_in_directory",
+            ),
+            models.UniqueConstraint(
+                "directory", Lower("email"), condition=~Q(state="DELETED"),
+                name="unique_resource_email_in_directory",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["directory", "state"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.state == UserState.ENABLED
+
+
+class ResourceDelegate(models.Model):
+    """A user or group that answers a resource's booking requests."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="delegates")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="delegations"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="delegations"
+    )
+    added = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(group__isnull=True))
+                | (Q(user__isnull=True) & Q(group__isnull=False)),
+                name="delegate_is_a_user_or_a_group",
+            ),
+            models.UniqueConstraint("resource", "user", name="unique_user_delegate"),
+            models.UniqueConstraint("resource", "group", name="unique_group_delegate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegate} for {self.resource}"
+
+    @property
+    def delegate(self) -> "User | Group":
+        return self.user if self.user_id is not None else self.group
+
+    @property
+    def delegate_type(self) -> MemberType:
         return MemberType.USER if self.user_id is not None else MemberType.GROUP

@@ -26,7 +26,7 @@ from domains.services import add_test_domain, verified_domain_names
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.addressbook import require_address_free, require_name_free
-from users.models import Group, User, UserState
+from users.models import Group, Resource, User, UserState
 from users.passwords import validate_password
 from workmail_console.errors import (
     DirectoryUnavailableException,
@@ -489,9 +489,11 @@ def delete_user(*, organization: Organization, user_id: str | uuid.UUID) -> User
 
 
 def deregister_all(organization: Organization) -> int:
-    """The organization is deleted: its users' mailboxes go, and its groups stop receiving
-    email (both stay in their directory). How many users were deregistered."""
+    """The organization is deleted: its users' mailboxes go, its groups stop receiving email
+    and its resources can't be booked (all stay in their directory). How many users were
+    deregistered."""
     now = timezone.now()
     disabled = {"state": UserState.DISABLED, "state_changed_at": now, "disabled_date": now}
-    Group.objects.filter(directory_id=organization.directory_id).enabled().update(**disabled)
+    for model in (Group, Resource):
+        model.objects.filter(directory_id=organization.directory_id).enabled().update(**disabled)
     return users_of(organization).enabled().update(**disabled)

@@ -102,3 +102,7 @@ class ReservedNameException(WorkMailError):
 
 class EntityAlreadyRegisteredException(WorkMailError):
     code = "EntityAlreadyRegisteredException"
+
+
+class InvalidConfigurationException(WorkMailError):
+    code = "InvalidConfigurationException"

@@ -11,6 +11,10 @@ regional = [
     path("organizations/", include("organizations.urls")),
     path("organizations/<organization_id:organization_id>/users/", include("users.urls")),
     path("organizations/<organization_id:organization_id>/groups/", include("users.group_urls")),
+    path(
+        "organizations/<organization_id:organization_id>/resources/",
+        include("users.resource_urls"),
+    ),
     path("organizations/<organization_id:organization_id>/domains/", include("domains.urls")),
     path("directories/", include("directories.urls")),
     path("directories/<directory_id:directory_id>/users/", include("users.directory_urls")),

@@ -25,7 +25,7 @@ def test_create_a_group_and_add_two_users_through_the_organizations_navigation(
     ready(page)
     nav = page.get_by_role("navigation", name="Organization corp")
     expect(nav.get_by_role("link")).to_have_text(
-        ["‹ Organizations", "Users", "Groups", "Domains", "Organization settings"]  # noqa: RUF001
+        ["‹ Organizations", "Users", "Groups", "Resources", "Domains", "Organization settings"]  # noqa: RUF001
     )
     follow(page, nav.get_by_role("link", name="Groups"))
     expect(nav.get_by_role("link", name="Groups")).to_have_attribute("aria-current", "page")

@@ -44,7 +44,7 @@ from tests.factories import (
     MembershipFactory,
     active_organization,
 )
-from users.models import Group, GroupMember, UserState
+from users.models import Group, GroupMember, Resource, ResourceDelegate, UserState
 from users.models import User as MailUser
 from workmail_console.models import Membership, Role
 
@@ -145,6 +145,8 @@ FORM = {
     "domain_name": "added.example.com",
     "mail_domain": "owned.example.com",
     "member": "owned",  # the world's user, by name
+    "delegate": "owned",
+    "resource_type": "ROOM",
     "show_in_global_address_list": "on",
     "domain_confirmation": "owned.example.com",
 }
@@ -162,6 +164,7 @@ class World:
     zone: HostedZone  # the owner's, with only its SOA and NS
     domain: MailDomain  # the organization's, verified, not the default, named as FORM's mail_domain
     group: Group  # the organization's, enabled, without members
+    resource: Resource  # the organization's, enabled, without delegates
 
     @property
     def values(self) -> dict[str, str]:
@@ -176,6 +179,7 @@ class World:
             "zone_id": self.zone.zone_id,
             "domain_name": self.domain.name,
             "group_id": str(self.group.pk),
+            "resource_id": self.resource.pk,
         }
 
     def url(self, route: Route) -> str:
@@ -207,6 +211,10 @@ def world(db) -> World:
         group=Group.objects.create(
             directory=organization.directory, name="team", state=UserState.ENABLED,
             email=f"team@{organization.test_domain}",
+        ),
+        resource=Resource.objects.create(
+            directory=organization.directory, name="room", state=UserState.ENABLED,
+            email=f"room@{organization.test_domain}",
         ),
     )  # fmt: skip
 
@@ -270,6 +278,7 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
             assert world.ops.user.username not in page
             assert str(world.key.key_id) not in page
             assert str(world.user.user_id) not in page and str(world.group.pk) not in page
+            assert world.resource.pk not in page
             assert world.zone.zone_id not in page and world.zone.name not in page
     world.organization.refresh_from_db()
     assert world.organization.state == State.ACTIVE
@@ -342,6 +351,22 @@ def _group_to_delete(world: World) -> None:
     )
 
 
+def _resource_disabled(world: World) -> None:
+    Resource.objects.filter(pk=world.resource.pk).update(state=UserState.DISABLED)
+
+
+def _resource_to_delete(world: World) -> None:
+    """Disabled, and named as FORM's confirmation (the user who had the name is deleted)."""
+    MailUser.objects.filter(pk=world.user.pk).update(state=UserState.DELETED)
+    Resource.objects.filter(pk=world.resource.pk).update(
+        state=UserState.DISABLED, name=FORM["confirmation"]
+    )
+
+
+def _user_delegate(world: World) -> None:
+    ResourceDelegate.objects.create(resource=world.resource, user=world.user)
+
+
 def _user_in_group(world: World) -> None:
     GroupMember.objects.create(group=world.group, user=world.user)
 
@@ -384,6 +409,10 @@ PREPARE = {
     "groups:enable": _group_disabled,
     "groups:delete": _group_to_delete,
     "groups:remove-member": _user_in_group,
+    "resources:enable": _resource_disabled,
+    "resources:delete": _resource_to_delete,
+    "resources:remove-delegate": _user_delegate,
+    "resources:booking": _user_delegate,  # Save turns auto-accept off: a delegate must be there
     "directory-users:add": _on_premises,  # an AD Connector's users are added on its page
     "route53:delete-record": _record_to_delete,
     "domains:update-route53": _domain_in_a_zone,  # only with the account's hosted zone

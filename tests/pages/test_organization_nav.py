@@ -14,7 +14,7 @@ from users import groups
 
 pytestmark = pytest.mark.django_db
 
-ITEMS = ["Users", "Groups", "Domains", "Organization settings"]
+ITEMS = ["Users", "Groups", "Resources", "Domains", "Organization settings"]
 
 
 def nav(page: str) -> str:
@@ -27,7 +27,7 @@ def nav(page: str) -> str:
     ("page", "current"),
     [("users:list", "Users"), ("groups:list", "Groups"), ("domains:list", "Domains"),
      ("organizations:detail", "Organization settings"), ("users:create", "Users"),
-     ("groups:create", "Groups")],
+     ("groups:create", "Groups"), ("resources:list", "Resources")],
 )  # fmt: skip
 def test_an_organizations_pages_have_its_navigation(admin_client, admin, page, current):
     organization = active_organization(account=admin.account, alias="corp")

@@ -1,4 +1,4 @@
-"""The address book under races: users and groups share one namespace of names and one of
+"""The address book under races: users, groups and resources share one namespace of names and one of
 addresses, and a group never contains itself, however many admins ask at the same moment (the
 organization's row lock serializes them; each table's constraints back it)."""
 
@@ -8,8 +8,8 @@ import pytest
 
 from tests.factories import active_organization
 from tests.races.harness import COUNT, race
-from users import groups, services
-from users.models import Group, GroupMember, User
+from users import groups, resources, services
+from users.models import Group, GroupMember, Resource, User
 from workmail_console.errors import WorkMailError
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,12 +24,17 @@ def attempt(action) -> str:
     return "created"
 
 
-def test_twenty_creates_of_one_name_across_users_and_groups_make_one_entity(admin) -> None:
+def test_twenty_creates_of_one_name_across_users_groups_and_resources_make_one(admin) -> None:
     organization = active_organization(account=admin.account)
 
     def create(i: int) -> str:
         name = "racer" if i % 4 < 2 else "RACER"
-        if i % 2:
+        if i % 3 == 2:
+            return attempt(lambda: resources.create_resource(
+                organization=organization, name=name, resource_type="ROOM",
+                email=f"r{i}@{organization.test_domain}",
+            ))  # fmt: skip
+        if i % 3 == 1:
             return attempt(lambda: groups.create_group(
                 organization=organization, name=name, email=f"g{i}@{organization.test_domain}"
             ))  # fmt: skip
@@ -40,16 +45,22 @@ def test_twenty_creates_of_one_name_across_users_and_groups_make_one_entity(admi
 
     results = race(create, writes_to=Group)
     assert Counter(results) == {"created": 1, "NameAvailabilityException": COUNT - 1}
-    assert User.objects.count() + Group.objects.count() == 1
+    assert User.objects.count() + Group.objects.count() + Resource.objects.count() == 1
 
 
-def test_twenty_creates_of_one_address_across_users_and_groups_make_one_entity(admin) -> None:
+def test_twenty_creates_of_one_address_across_users_groups_and_resources_make_one(
+    admin,
+) -> None:
     organization = active_organization(account=admin.account)
     same = f"shared@{organization.test_domain}"
 
     def create(i: int) -> str:
         email = same if i % 4 < 2 else same.upper()
-        if i % 2:
+        if i % 3 == 2:
+            return attempt(lambda: resources.create_resource(
+                organization=organization, name=f"room{i}", resource_type="ROOM", email=email
+            ))  # fmt: skip
+        if i % 3 == 1:
             return attempt(lambda: groups.create_group(
                 organization=organization, name=f"group{i}", email=email
             ))  # fmt: skip
@@ -60,7 +71,7 @@ def test_twenty_creates_of_one_address_across_users_and_groups_make_one_entity(a
 
     results = race(create, writes_to=User)
     assert Counter(results) == {"created": 1, "EmailAddressInUseException": COUNT - 1}
-    assert User.objects.count() + Group.objects.count() == 1
+    assert User.objects.count() + Group.objects.count() + Resource.objects.count() == 1
 
 
 def test_twenty_nested_group_adds_never_make_a_cycle(admin) -> None:
