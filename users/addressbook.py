@@ -12,7 +12,7 @@ disabled entity keeps its address (enabling it again brings it back).
 from django.db.models.functions import Lower
 
 from organizations.models import Organization
-from users.models import Group, Resource, User
+from users.models import EmailAlias, Group, Resource, User
 from workmail_console.errors import (
     EmailAddressInUseException,
     NameAvailabilityException,
@@ -77,6 +77,11 @@ def require_address_free(
     users = _users(organization).alias(folded=Lower("email")).filter(folded=folded)
     groups = _groups(organization).alias(folded=Lower("email")).filter(folded=folded)
     resources = _resources(organization).alias(folded=Lower("email")).filter(folded=folded)
+    aliases = (
+        EmailAlias.objects.filter(directory_id=organization.directory_id)
+        .alias(folded=Lower("address"))
+        .filter(folded=folded)
+    )
     mailboxes = User.objects.enabled().alias(folded=Lower("email")).filter(folded=folded)
     if isinstance(entity, User):
         users, mailboxes = users.exclude(pk=entity.pk), mailboxes.exclude(pk=entity.pk)
@@ -93,3 +98,13 @@ def require_address_free(
             raise EmailAddressInUseException(
                 f"The email address {email} is already used by {other}.", field=field
             )
+    if entity is not None:  # its own alias may become its primary address
+        aliases = aliases.exclude(**{_owner_field(entity): entity})
+    if aliases.exists():
+        raise EmailAddressInUseException(
+            f"The email address {email} is already an alias in this organization.", field=field
+        )
+
+
+def _owner_field(entity: User | Group | Resource) -> str:
+    return {User: "user", Group: "group", Resource: "resource"}[type(entity)]

@@ -12,7 +12,7 @@ from django.core.validators import MaxLengthValidator
 
 from directories.models import Directory
 from organizations.models import Organization
-from users import groups, resources, services
+from users import groups, mailboxes, resources, services
 from users.models import Group, Resource, ResourceType, User
 from users.passwords import MAX_LENGTH, POLICY, TOO_LONG, password_problem
 from workmail_console.errors import WorkMailError
@@ -134,6 +134,10 @@ class PasswordFields(ConsoleForm):
 
 
 class CreateUserForm(UserDetailsForm, AddressFields, PasswordFields):
+    show_in_global_address_list = forms.BooleanField(
+        label="Show in global address list", required=False, initial=True
+    )
+
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(
             *args, organization=organization, directory=organization.directory, **kwargs
@@ -403,3 +407,83 @@ class DeleteResourceForm(ConsoleForm):
                 f"Enter {self.resource.name} exactly as shown to confirm deletion."
             )
         return value
+
+
+# --- A user's details -----------------------------------------------------------------------
+
+
+class EditUserForm(ConsoleForm):
+    """User details: Edit (UpdateUser's personal data; the name can't change)."""
+
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=services.ATTRIBUTE_MAX,
+        error_messages={"required": "Enter a display name."},
+    )
+    first_name = forms.CharField(label="First name", **ATTRIBUTE)
+    last_name = forms.CharField(label="Last name", **ATTRIBUTE)
+    show_in_global_address_list = forms.BooleanField(
+        label="Show in global address list", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field, label in mailboxes.PERSONAL_DATA.items():
+            self.fields[field] = forms.CharField(label=label, **ATTRIBUTE)
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["hidden_from_global_address_list"] = not data.pop("show_in_global_address_list")
+        return data
+
+
+class AliasForm(AddressFields):
+    """Email addresses: Add alias (a local part and one of the organization's domains)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Add alias"
+        self.fields["email"].help_text = (
+            "Enter the alias in the left-hand box, and choose one of the organization's"
+            " verified domains."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("email"):
+            self.add_error("email", "Enter the alias's name, before the @.")
+        else:
+            self.clean_address(data)
+        return data
+
+
+class QuotaForm(ConsoleForm):
+    mailbox_quota = forms.IntegerField(
+        label="Update mailbox quota",
+        min_value=mailboxes.QUOTA_MIN,
+        max_value=mailboxes.QUOTA_MAX,
+        help_text="You can enter values from 1 to 51200 (MB).",
+        error_messages={
+            "required": "Enter a mailbox quota from 1 to 51200 MB.",
+            "invalid": "Enter a mailbox quota from 1 to 51200 MB.",
+            "min_value": "Enter a mailbox quota from 1 to 51200 MB.",
+            "max_value": "Enter a mailbox quota from 1 to 51200 MB.",
+        },
+    )
+
+
+class PermissionForm(ConsoleForm):
+    """Add permissions / Edit permissions: a user or group, and what it may do."""
+
+    grantee = forms.CharField(label="Add new permissions", required=False, max_length=64)
+    full_access = forms.BooleanField(label="Full Access", required=False)
+    send_as = forms.BooleanField(label="Send As", required=False)
+    send_on_behalf = forms.BooleanField(label="Send On Behalf", required=False)
+
+    def clean_grantee(self) -> str:
+        if not self.cleaned_data["grantee"]:
+            raise forms.ValidationError("Choose the user or group that needs access.")
+        return self.cleaned_data["grantee"]
+
+    def values(self) -> list[str]:
+        return [api for field, api in mailboxes.PERMISSIONS.items() if self.cleaned_data[field]]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.addressbook import require_address_free, require_name_free
-from users.models import Group, GroupMember, MemberType, User, UserState
+from users.models import EmailAlias, Group, GroupMember, MemberType, User, UserState
 from users.services import READABLE, get_user, read_only_problem, validate_email
 from workmail_console.errors import (
     EntityAlreadyRegisteredException,
@@ -242,6 +242,7 @@ def delete_group(*, organization: Organization, group_id: str | uuid.UUID) -> Gr
         if not group.transition(UserState.DELETED, reason="", source=UserState.DISABLED):
             raise EntityStateException(_problem("delete", group))
         GroupMember.objects.filter(Q(group=group) | Q(member_group=group)).delete()
+        EmailAlias.objects.filter(group=group).delete()
     return group
 
 

@@ -53,6 +53,19 @@ class User(LifecycleModel):
     created_date = models.DateTimeField(default=timezone.now)
     enabled_date = models.DateTimeField(null=True, blank=True)
     disabled_date = models.DateTimeField(null=True, blank=True)
+    # UpdateUser's other attributes ("Personal data"): AD attributes, up to 256 characters each.
+    initials = models.CharField(max_length=256, blank=True)
+    telephone = models.CharField(max_length=256, blank=True)
+    street = models.CharField(max_length=256, blank=True)
+    job_title = models.CharField(max_length=256, blank=True)
+    city = models.CharField(max_length=256, blank=True)
+    company = models.CharField(max_length=256, blank=True)
+    zip_code = models.CharField(max_length=256, blank=True)
+    department = models.CharField(max_length=256, blank=True)
+    country = models.CharField(max_length=256, blank=True)
+    office = models.CharField(max_length=256, blank=True)
+    # The mailbox quota in MB: 1 to 51,200 (50 GB, the hard maximum and our default).
+    mailbox_quota = models.PositiveIntegerField(default=51200)
 
     objects = UserQuerySet.as_manager()
 
@@ -279,3 +292,86 @@ class ResourceDelegate(models.Model):
     @property
     def delegate_type(self) -> MemberType:
         return MemberType.USER if self.user_id is not None else MemberType.GROUP
+
+
+class EmailAlias(models.Model):
+    """An address of a user, group or resource besides its primary one. Unique in the
+    directory by this constraint; against the primaries, by the organization's lock
+    (users.addressbook)."""
+
+    directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="aliases")
+    address = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="aliases"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="aliases"
+    )
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, null=True, blank=True, related_name="aliases"
+    )
+
+    class Meta:
+        ordering = ["address", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "directory", Lower("address"), name="unique_alias_in_directory"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, group__isnull=True, resource__isnull=True)
+                | Q(user__isnull=True, group__isnull=False, resource__isnull=True)
+                | Q(user__isnull=True, group__isnull=True, resource__isnull=False),
+                name="alias_of_one_entity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class MailboxPermission(models.Model):
+    """PutMailboxPermissions: what one grantee (a user or group) may do with a user's mailbox."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="permissions")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="granted"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="granted"
+    )
+    full_access = models.BooleanField(default=False)
+    send_as = models.BooleanField(default=False)
+    send_on_behalf = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(group__isnull=True))
+                | (Q(user__isnull=True) & Q(group__isnull=False)),
+                name="grantee_is_a_user_or_a_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(group__isnull=True) | Q(full_access=False),
+                name="no_full_access_for_a_group",
+            ),
+            models.UniqueConstraint("owner", "user", name="unique_user_grantee"),
+            models.UniqueConstraint("owner", "group", name="unique_group_grantee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grantee} on {self.owner}"
+
+    @property
+    def grantee(self) -> "User | Group":
+        return self.user if self.user_id is not None else self.group
+
+    @property
+    def grantee_type(self) -> MemberType:
+        return MemberType.USER if self.user_id is not None else MemberType.GROUP
+
+    @property
+    def values(self) -> list[str]:
+        """PermissionValues, in the API's words."""
+        flags = (("FULL_ACCESS", self.full_access), ("SEND_AS", self.send_as),
+                 ("SEND_ON_BEHALF", self.send_on_behalf))  # fmt: skip
+        return [name for name, on in flags if on]

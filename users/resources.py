@@ -19,7 +19,15 @@ from organizations.lifecycle import State
 from organizations.models import Organization
 from users.addressbook import require_address_free, require_name_free
 from users.groups import get_group
-from users.models import Group, Resource, ResourceDelegate, ResourceType, User, UserState
+from users.models import (
+    EmailAlias,
+    Group,
+    Resource,
+    ResourceDelegate,
+    ResourceType,
+    User,
+    UserState,
+)
 from users.services import (
     NAME_PATTERN,
     READABLE,
@@ -280,6 +288,7 @@ def delete_resource(*, organization: Organization, resource_id: str) -> Resource
         if not resource.transition(UserState.DELETED, reason="", source=UserState.DISABLED):
             raise EntityStateException(_problem("delete", resource))
         ResourceDelegate.objects.filter(resource=resource).delete()
+        EmailAlias.objects.filter(resource=resource).delete()
     return resource
 
 

@@ -26,7 +26,7 @@ from domains.services import add_test_domain, verified_domain_names
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.addressbook import require_address_free, require_name_free
-from users.models import Group, Resource, User, UserState
+from users.models import EmailAlias, Group, Resource, User, UserState
 from users.passwords import validate_password
 from workmail_console.errors import (
     DirectoryUnavailableException,
@@ -485,6 +485,7 @@ def delete_user(*, organization: Organization, user_id: str | uuid.UUID) -> User
         user = _user_for_update(organization, user_id)
         if not user.transition(UserState.DELETED, reason="", source=UserState.DISABLED):
             raise EntityStateException(_state_problem("delete", user))
+        EmailAlias.objects.filter(user=user).delete()  # its addresses are free again
     return user
 
 

@@ -14,4 +14,11 @@ urlpatterns = [
     path("<uuid:user_id>/disable/", views.user_disable, name="disable"),
     path("<uuid:user_id>/reset-password/", views.user_reset_password, name="reset-password"),
     path("<uuid:user_id>/delete/", views.user_delete, name="delete"),
+    path("<uuid:user_id>/edit/", views.user_edit, name="edit"),
+    path("<uuid:user_id>/aliases/add/", views.alias_add, name="add-alias"),
+    path("<uuid:user_id>/aliases/remove/", views.alias_remove, name="remove-alias"),
+    path("<uuid:user_id>/aliases/primary/", views.alias_primary, name="make-primary"),
+    path("<uuid:user_id>/quota/", views.quota_update, name="quota"),
+    path("<uuid:user_id>/permissions/", views.permission_put, name="put-permission"),
+    path("<uuid:user_id>/permissions/remove/", views.permission_remove, name="remove-permission"),
 ]

@@ -16,15 +16,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.pages import organization_or_404
-from users import services
+from users import addresses, groups, mailboxes, services
 from users.forms import (
+    AliasForm,
     CreateUserForm,
     DeleteUserForm,
+    EditUserForm,
     EnableUserForm,
+    PermissionForm,
+    QuotaForm,
     ResetPasswordForm,
 )
 from users.models import User, UserState
@@ -154,6 +159,7 @@ def user_create(request: ConsoleRequest, region: str, organization_id: str) -> H
                 organization=organization,
                 email=data["address"],
                 password=data["password"],
+                hidden_from_global_address_list=not data["show_in_global_address_list"],
                 **form.details(),
             )
         except WorkMailError as error:
@@ -170,13 +176,7 @@ def user_create(request: ConsoleRequest, region: str, organization_id: str) -> H
 @account_required
 @_for_user
 def user_detail(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
-    context = {
-        "organization": organization,
-        "mail_user": user,
-        "actions": services.available_actions(organization, user),
-        "problem": organization.state_problem(),
-    }
-    return render(request, "users/detail.html", context)
+    return _details(request, organization, user)
 
 
 def _action(
@@ -275,3 +275,215 @@ def user_delete(request: ConsoleRequest, organization: Organization, user: User)
         form=DeleteUserForm(_bound(request), user=user), done="User {name} was deleted.",
         act=lambda data: services.delete_user(organization=organization, user_id=user.user_id),
     )  # fmt: skip
+
+
+# --- User details: Edit, email addresses, quota, permissions --------------------------------
+
+TABS = [("quota", "Quota"), ("permissions", "Permissions"), ("devices", "Mobile devices")]
+
+
+def _writable(organization: Organization, user: User) -> bool:
+    """Whether the details page offers changes: an Active organization's own, live user."""
+    return (
+        organization.state == State.ACTIVE
+        and not services.is_ad_connector(organization)
+        and user.state != UserState.DELETED
+    )
+
+
+def _grantee_choices(organization: Organization, user: User, granted: list) -> list:
+    """ "Add new permissions": enabled users and groups, not the owner, not granted already."""
+    taken = {str(p.grantee.pk) for p in granted} | {str(user.pk)}
+    users = services.users_of(organization).enabled().order_by("name")
+    others = groups.groups_of(organization).enabled().order_by("name")
+    return [
+        (str(entity.pk), f"{entity.name} ({kind})")
+        for kind, rows in (("user", users), ("group", others))
+        for entity in rows.only("pk", "name")
+        if str(entity.pk) not in taken
+    ]
+
+
+def _details(
+    request: ConsoleRequest,
+    organization: Organization,
+    user: User,
+    *,
+    forms: dict[str, ConsoleForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    tab = request.GET.get("tab", "")
+    tab = tab if tab in dict(TABS) else TABS[0][0]
+    forms = forms or {}
+    if "tab" in forms:
+        tab = forms.pop("tab")
+    permissions = mailboxes.list_mailbox_permissions(user) if tab == "permissions" else []
+    context = {
+        "organization": organization,
+        "mail_user": user,
+        "actions": services.available_actions(organization, user),
+        "problem": organization.state_problem(),
+        "writable": _writable(organization, user),
+        "aliases": addresses.list_aliases(user),
+        "alias_form": forms.get("alias") or AliasForm(organization=organization),
+        "tabs": TABS,
+        "tab": tab,
+        "quota_form": forms.get("quota")
+        or QuotaForm(initial={"mailbox_quota": user.mailbox_quota}),
+        "permissions": permissions,
+        "permission_form": forms.get("permission") or PermissionForm(),
+        "grantee_choices": _grantee_choices(organization, user, permissions)
+        if tab == "permissions"
+        else [],
+    }
+    return render(request, "users/detail.html", context, status=status)
+
+
+def _back(organization: Organization, user: User, tab: str = "") -> HttpResponse:
+    url = user_url("detail", organization, user)
+    return redirect(f"{url}?tab={tab}" if tab else url)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+@_for_user
+def user_edit(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
+    """User details: Edit (UpdateUser)."""
+    if not _writable(organization, user):
+        problem = organization.state_problem(State.ACTIVE) or services.read_only_problem(
+            organization, "change users"
+        )
+        return _unavailable(request, organization, problem or f"User {user.name} is deleted.")
+    initial = {
+        "display_name": user.display_name, "first_name": user.first_name,
+        "last_name": user.last_name,
+        "show_in_global_address_list": not user.hidden_from_global_address_list,
+        **{field: getattr(user, field) for field in mailboxes.PERSONAL_DATA},
+    }  # fmt: skip
+    form = EditUserForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mailboxes.update_user(organization=organization, user=user, **form.changes())
+        except WorkMailError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"User {user.name} was saved.")
+            return _back(organization, user)
+    context = {"organization": organization, "mail_user": user, "form": form}
+    return render(request, "users/edit.html", context, status=page_status(form))
+
+
+def _change(
+    request: ConsoleRequest,
+    organization: Organization,
+    user: User,
+    *,
+    key: str,
+    form: ConsoleForm,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    tab: str = "",
+) -> HttpResponse:
+    """A form on the details page: on success back to it with a flash, else the page with
+    the form's errors under its fields."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except WorkMailError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, done)
+            return _back(organization, user, tab)
+    forms = {key: form, **({"tab": tab} if tab else {})}
+    return _details(request, organization, user, forms=forms, status=400)
+
+
+@require_POST
+@admin_required
+@_for_user
+def alias_add(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
+    form = AliasForm(request.POST, organization=organization)
+    return _change(
+        request, organization, user, key="alias", form=form,
+        done=f"An alias was added to {user.name}.",
+        act=lambda data: addresses.create_alias(
+            organization=organization, entity=user, alias=data["address"]
+        ),
+    )  # fmt: skip
+
+
+@require_POST
+@admin_required
+@_for_user
+def alias_remove(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
+    alias = request.POST.get("address", "")[: services.EMAIL_MAX]
+    try:
+        addresses.delete_alias(organization=organization, entity=user, alias=alias)
+    except WorkMailError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{alias} was removed from {user.name}.")
+    return _back(organization, user)
+
+
+@require_POST
+@admin_required
+@_for_user
+def alias_primary(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
+    """Set a new default email address: an alias becomes primary, the primary an alias."""
+    alias = request.POST.get("address", "")[: services.EMAIL_MAX]
+    try:
+        addresses.update_primary_email_address(organization=organization, entity=user, email=alias)
+    except WorkMailError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{alias} is the primary email address of {user.name}.")
+    return _back(organization, user)
+
+
+@require_POST
+@admin_required
+@_for_user
+def quota_update(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
+    form = QuotaForm(request.POST)
+    return _change(
+        request, organization, user, key="quota", form=form, tab="quota",
+        done=f"The mailbox quota of {user.name} was updated.",
+        act=lambda data: mailboxes.update_mailbox_quota(
+            organization=organization, user=user, mailbox_quota=data["mailbox_quota"]
+        ),
+    )  # fmt: skip
+
+
+@require_POST
+@admin_required
+@_for_user
+def permission_put(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
+    """Add permissions / Edit permissions (PutMailboxPermissions: the set replaces)."""
+    form = PermissionForm(request.POST)
+    return _change(
+        request, organization, user, key="permission", form=form, tab="permissions",
+        done=f"The permissions to the mailbox of {user.name} were saved.",
+        act=lambda data: mailboxes.put_mailbox_permissions(
+            organization=organization, user=user, grantee_id=data["grantee"],
+            permission_values=form.values(),
+        ),
+    )  # fmt: skip
+
+
+@require_POST
+@admin_required
+@_for_user
+def permission_remove(
+    request: ConsoleRequest, organization: Organization, user: User
+) -> HttpResponse:
+    grantee = request.POST.get("grantee", "")[:64]
+    try:
+        mailboxes.delete_mailbox_permissions(
+            organization=organization, user=user, grantee_id=grantee
+        )
+    except WorkMailError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The permissions were removed from the mailbox of {user.name}.")
+    return _back(organization, user, "permissions")

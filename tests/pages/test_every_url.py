@@ -44,7 +44,15 @@ from tests.factories import (
     MembershipFactory,
     active_organization,
 )
-from users.models import Group, GroupMember, Resource, ResourceDelegate, UserState
+from users.models import (
+    EmailAlias,
+    Group,
+    GroupMember,
+    MailboxPermission,
+    Resource,
+    ResourceDelegate,
+    UserState,
+)
 from users.models import User as MailUser
 from workmail_console.models import Membership, Role
 
@@ -146,6 +154,10 @@ FORM = {
     "mail_domain": "owned.example.com",
     "member": "owned",  # the world's user, by name
     "delegate": "owned",
+    "address": "alias@owned.awsapps.com",
+    "mailbox_quota": "1024",
+    "grantee": "team",  # the world's group
+    "send_as": "on",
     "resource_type": "ROOM",
     "show_in_global_address_list": "on",
     "domain_confirmation": "owned.example.com",
@@ -367,6 +379,16 @@ def _user_delegate(world: World) -> None:
     ResourceDelegate.objects.create(resource=world.resource, user=world.user)
 
 
+def _user_alias(world: World) -> None:
+    EmailAlias.objects.create(
+        directory=world.organization.directory, user=world.user, address=FORM["address"]
+    )
+
+
+def _group_granted(world: World) -> None:
+    MailboxPermission.objects.create(owner=world.user, group=world.group, send_as=True)
+
+
 def _user_in_group(world: World) -> None:
     GroupMember.objects.create(group=world.group, user=world.user)
 
@@ -409,6 +431,9 @@ PREPARE = {
     "groups:enable": _group_disabled,
     "groups:delete": _group_to_delete,
     "groups:remove-member": _user_in_group,
+    "users:remove-alias": _user_alias,
+    "users:make-primary": _user_alias,
+    "users:remove-permission": _group_granted,
     "resources:enable": _resource_disabled,
     "resources:delete": _resource_to_delete,
     "resources:remove-delegate": _user_delegate,

@@ -8,8 +8,8 @@ import pytest
 
 from tests.factories import active_organization
 from tests.races.harness import COUNT, race
-from users import groups, resources, services
-from users.models import Group, GroupMember, Resource, User
+from users import addresses, groups, resources, services
+from users.models import EmailAlias, Group, GroupMember, Resource, User
 from workmail_console.errors import WorkMailError
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,3 +93,25 @@ def test_twenty_nested_group_adds_never_make_a_cycle(admin) -> None:
     assert results["InvalidParameterException"] == COUNT // 2
     assert results["created"] == COUNT // 2
     assert GroupMember.objects.count() == 1
+
+
+def test_twenty_aliases_of_one_address_across_entities_make_one(admin) -> None:
+    organization = active_organization(account=admin.account)
+    domain = organization.test_domain
+    entities = [
+        services.create_user(organization=organization, name="jane", display_name="Jane",
+                             password=PASSWORD, email=f"jane@{domain}"),
+        groups.create_group(organization=organization, name="sales", email=f"sales@{domain}"),
+        resources.create_resource(organization=organization, name="room", resource_type="ROOM",
+                                  email=f"room@{domain}"),
+    ]  # fmt: skip
+
+    def alias(i: int) -> str:
+        address = f"shared@{domain}" if i % 2 else f"SHARED@{domain}"
+        return attempt(lambda: addresses.create_alias(
+            organization=organization, entity=entities[i % 3], alias=address
+        ))  # fmt: skip
+
+    results = Counter(race(alias, writes_to=EmailAlias))
+    assert results == {"created": 1, "EmailAddressInUseException": COUNT - 1}
+    assert EmailAlias.objects.count() == 1
