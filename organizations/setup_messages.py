@@ -4,9 +4,10 @@ messages also provide the first step that you follow to set up a given email cli
 
 Each message is there only while its condition holds. The page's version tag is made from the
 messages themselves, so a poll brings new HTML exactly when what they say changes. Reading them
-costs at most three queries whatever the organization holds: whether a user is enabled (EXISTS),
-the unverified domains, and for a Failed or Impaired organization the directory's organizations
-(directory_problem's in-use check); the directory and key come with the organization.
+costs at most four queries whatever the organization holds: whether a user is enabled (EXISTS),
+the unverified domains, the resources nobody answers (an Active organization's), and for a Failed
+or Impaired organization the directory's organizations (directory_problem's in-use check); the
+directory and key come with the organization.
 """
 
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.workflow import alias_mismatch
 from users.inactive import becomes_inactive_on
+from users.resources import unanswered
 from users.services import is_ad_connector, users_of
 
 
@@ -90,9 +92,32 @@ def setup_messages(organization: Organization, *, admin: bool) -> list[SetupMess
     if state in WITH_DOMAINS:
         unverified = organization.mail_domains.unverified().only("name", "ownership_status")
         messages.extend(_unverified(organization, domain) for domain in unverified)
+    if state == State.ACTIVE and (lonely := unanswered(organization)):
+        messages.append(_unanswered(organization, lonely))
     if state == State.ACTIVE:
         messages.append(_email_clients(organization))
     return messages
+
+
+def _unanswered(organization: Organization, rows: list) -> SetupMessage:
+    """Resources whose booking requests nobody answers: the rule UpdateResource keeps, broken
+    since by a delegate disabled or deleted."""
+    where = [organization.region, organization.organization_id]
+    items = tuple(
+        Item(resource.name, "Turn on Automatically accept all resource requests, or add a"
+             " delegate.", link=Link("View resource", reverse(
+                 "resources:detail", args=[*where, resource.resource_id])))
+        for resource in rows
+    )  # fmt: skip
+    text = (
+        "A resource must either be able to auto-respond to requests or have at least one"
+        " delegate that can do so on its behalf. These resources don't accept requests"
+        " automatically, and none of their delegates is enabled:"
+    )
+    return SetupMessage(
+        "unanswered-resources", Kind.WARNING, "Some resources can't answer booking requests",
+        text, items,
+    )  # fmt: skip
 
 
 def _date(moment: datetime) -> str:

@@ -11,7 +11,7 @@ runs with the organization's row locked.
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -406,3 +406,15 @@ def disassociate_delegate(*, organization: Organization, resource_id: str, entit
                 field="delegate",
             )
         delegate.delete()
+
+
+def unanswered(organization: Organization, *, limit: int = 5) -> list[Resource]:
+    """Enabled resources nobody answers: auto-accept off and no enabled delegate (the last one
+    was disabled or deleted since), in one query; at most `limit`."""
+    answering = ResourceDelegate.objects.filter(resource=OuterRef("pk")).filter(
+        Q(user__state=UserState.ENABLED) | Q(group__state=UserState.ENABLED)
+    )
+    rows = resources_of(organization).filter(
+        state=UserState.ENABLED, auto_accept_requests=False
+    ).filter(~Exists(answering))  # fmt: skip
+    return list(rows.only("resource_id", "name").order_by("name")[:limit])

@@ -29,8 +29,9 @@ from tests.factories import (
     active_organization,
 )
 from tests.html import VOID, texts
+from users import resources
 from users import services as users
-from users.models import UserState
+from users.models import Resource, UserState
 
 HTMX = {"HX-Request": "true"}
 
@@ -491,3 +492,40 @@ def test_a_failed_organization_costs_the_same_queries_however_many_share_its_dir
         OrganizationFactory(account=admin.account, directory=shared.directory, state=State.DELETED)
     queries(admin_client, alone)
     assert queries(admin_client, alone) == queries(admin_client, shared)
+
+
+# --- Resources nobody answers ---------------------------------------------------------------
+
+
+def test_a_resource_whose_last_delegate_went_gets_a_message_until_it_is_answered(
+    admin_client, admin
+) -> None:
+    organization = active_organization(account=admin.account)
+    domain = organization.test_domain
+    jane = MailUserFactory(directory=organization.directory, name="jane",
+                           state=UserState.ENABLED, email=f"jane@{domain}")  # fmt: skip
+    room = resources.create_resource(organization=organization, name="room", resource_type="ROOM",
+                                     email=f"room@{domain}")  # fmt: skip
+    resources.associate_delegate(organization=organization, resource_id=room.pk, entity_id="jane")
+    resources.update_resource(organization=organization, resource_id=room.pk,
+                              auto_accept_requests=False)  # fmt: skip
+    assert shown(admin_client, organization, "unanswered-resources") == []
+    users.disable_user(organization=organization, user_id=jane.pk)  # the only delegate
+    [message] = shown(admin_client, organization, "unanswered-resources")
+    assert message.startswith("Some resources can't answer booking requests")
+    assert "room Turn on Automatically accept all resource requests" in message
+    resources.update_resource(organization=organization, resource_id=room.pk,
+                              auto_accept_requests=True)  # fmt: skip
+    assert shown(admin_client, organization, "unanswered-resources") == []
+
+
+def test_the_resources_message_costs_one_query_however_many_resources(admin_client, admin) -> None:
+    small = active_organization(account=admin.account)
+    large = active_organization(account=admin.account)
+    for n in range(12):
+        Resource.objects.create(directory=large.directory, name=f"r{n}", state=UserState.ENABLED,
+                                auto_accept_requests=False)  # fmt: skip
+    queries(admin_client, small)
+    assert queries(admin_client, small) == queries(admin_client, large)
+    [message] = shown(admin_client, large, "unanswered-resources")
+    assert message.count("View resource") == 5  # the first five, by name
