@@ -241,3 +241,136 @@ class LifecycleEvent(LifecycleEventBase):
 
 
 Organization.event_model = LifecycleEvent
+
+
+# --- The organization's own settings (organizations.settings_services) -----------------------
+
+
+class OrganizationTag(models.Model):
+    """One of the organization's tags (TagResource): a key, unique within the organization in its
+    exact case, and a value, which may be empty."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tags")
+    key = models.CharField(max_length=128)
+    value = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="unique_tag_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+class FolderName(models.TextChoices):
+    """PutRetentionPolicy's FolderName, with the console's labels (ours: the guide has none)."""
+
+    INBOX = "INBOX", "Inbox"
+    DELETED_ITEMS = "DELETED_ITEMS", "Deleted items"
+    SENT_ITEMS = "SENT_ITEMS", "Sent items"
+    DRAFTS = "DRAFTS", "Drafts"
+    JUNK_EMAIL = "JUNK_EMAIL", "Junk email"
+
+
+class RetentionAction(models.TextChoices):
+    NONE = "NONE", "None"
+    DELETE = "DELETE", "Delete"
+    PERMANENTLY_DELETE = "PERMANENTLY_DELETE", "Permanently delete"
+
+
+class RetentionPolicy(models.Model):
+    """The organization's retention policy (PutRetentionPolicy): one per organization, its
+    default, with a configuration for each folder it names."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="retention_policy"
+    )
+    policy_id = models.CharField(max_length=64)  # the API's Id
+    name = models.CharField(max_length=64)
+    description = models.CharField(max_length=256, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.policy_id})"
+
+
+class FolderConfiguration(models.Model):
+    """What the retention policy does in one folder: its action after `period` days."""
+
+    policy = models.ForeignKey(
+        RetentionPolicy, on_delete=models.CASCADE, related_name="folder_configurations"
+    )
+    name = models.CharField(max_length=16, choices=FolderName.choices)
+    action = models.CharField(max_length=32, choices=RetentionAction.choices)
+    period = models.PositiveSmallIntegerField(null=True, blank=True)  # days, 1 to 730
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "name"], name="one_configuration_a_folder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.action} after {self.period} days"
+
+
+class MobileDevicePolicy(models.Model):
+    """The organization's default mobile device policy (console-only: no API). Labels and
+    descriptions are the guide's; the defaults are a third party's account of WorkMail's (AWS
+    publishes none); a number left empty is not enforced."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="mobile_policy"
+    )
+    require_encryption_on_device = models.BooleanField(
+        "Require encryption on device", default=False,
+        help_text="Encrypt email data on the mobile device.",
+    )  # fmt: skip
+    require_encryption_on_storage_card = models.BooleanField(
+        "Require encryption on storage card", default=False,
+        help_text="Encrypt email data on the mobile device's removable storage.",
+    )  # fmt: skip
+    password_required = models.BooleanField(
+        "Password required", default=True,
+        help_text="Require a password to unlock a mobile device.",
+    )  # fmt: skip
+    allow_simple_password = models.BooleanField(
+        "Allow simple password", default=True, help_text="Use the device's PIN as the password."
+    )
+    minimal_password_length = models.PositiveSmallIntegerField(
+        "Minimal password length", null=True, blank=True, default=4,
+        help_text="Set the number of characters required for a valid password.",
+    )  # fmt: skip
+    require_alphanumeric_password = models.BooleanField(
+        "Require alphanumeric password", default=False,
+        help_text="Require passwords that consist of letters and numbers.",
+    )  # fmt: skip
+    number_of_failed_attempts_allowed = models.PositiveSmallIntegerField(
+        "Number of failed attempts allowed", null=True, blank=True, default=10,
+        help_text=(
+            "Specify the number of failed device unlock attempts that are allowed before the"
+            " user's device is wiped. All data, including personal files will be deleted when"
+            " the device is wiped."
+        ),
+    )  # fmt: skip
+    password_expiration = models.PositiveSmallIntegerField(
+        "Password expiration", null=True, blank=True,
+        help_text="Specify the number of days before a password expires and must be changed.",
+    )  # fmt: skip
+    enable_screen_lock = models.PositiveSmallIntegerField(
+        "Enable screen lock", null=True, blank=True,
+        help_text=(
+            "Specify the number of seconds that must elapse without user input to lock the"
+            " user's screen."
+        ),
+    )  # fmt: skip
+    enforce_password_history = models.PositiveSmallIntegerField(
+        "Enforce password history", null=True, blank=True,
+        help_text=(
+            "Specify the number of passwords that can be entered before repeating the same"
+            " password."
+        ),
+    )  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"Mobile device policy of {self.organization_id}"

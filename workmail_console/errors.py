@@ -106,3 +106,10 @@ class EntityAlreadyRegisteredException(WorkMailError):
 
 class InvalidConfigurationException(WorkMailError):
     code = "InvalidConfigurationException"
+
+
+# WorkMail's errors for an organization's tags.
+
+
+class TooManyTagsException(WorkMailError):
+    code = "TooManyTagsException"
