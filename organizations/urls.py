@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations import views
+from organizations import settings_views, views
 
 app_name = "organizations"
 
@@ -22,5 +22,37 @@ urlpatterns = [
         "<organization_id:organization_id>/directory/recover/",
         views.directory_recover,
         name="directory-recover",
+    ),
+    # The organization's settings pages, in its navigation (organizations.settings_views).
+    path(
+        "<organization_id:organization_id>/mobile-policy/",
+        settings_views.mobile_policy,
+        name="mobile-policy",
+    ),
+    path(
+        "<organization_id:organization_id>/mobile-policy/edit/",
+        settings_views.edit_mobile_policy,
+        name="edit-mobile-policy",
+    ),
+    path(
+        "<organization_id:organization_id>/retention-policy/",
+        settings_views.retention_policy,
+        name="retention-policy",
+    ),
+    path(
+        "<organization_id:organization_id>/retention-policy/edit/",
+        settings_views.edit_retention_policy,
+        name="edit-retention-policy",
+    ),
+    path(
+        "<organization_id:organization_id>/retention-policy/delete/",
+        settings_views.delete_retention_policy,
+        name="delete-retention-policy",
+    ),
+    path("<organization_id:organization_id>/tags/", settings_views.tags, name="tags"),
+    path(
+        "<organization_id:organization_id>/tags/manage/",
+        settings_views.manage_tags,
+        name="manage-tags",
     ),
 ]

@@ -24,9 +24,10 @@ def test_create_a_group_and_add_two_users_through_the_organizations_navigation(
     page.goto(live_server.url + organization.get_absolute_url())
     ready(page)
     nav = page.get_by_role("navigation", name="Organization corp")
-    expect(nav.get_by_role("link")).to_have_text(
-        ["‹ Organizations", "Users", "Groups", "Resources", "Domains", "Organization settings"]  # noqa: RUF001
-    )
+    expect(nav.get_by_role("link")).to_have_text([
+        "‹ Organizations", "Users", "Groups", "Resources", "Domains",  # noqa: RUF001
+        "Organization settings", "Mobile Policies", "Retention policy", "Tags",
+    ])  # fmt: skip
     follow(page, nav.get_by_role("link", name="Groups"))
     expect(nav.get_by_role("link", name="Groups")).to_have_attribute("aria-current", "page")
     follow(page, page.get_by_role("link", name="Create group").first)

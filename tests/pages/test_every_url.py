@@ -33,7 +33,7 @@ from domains.models import MailDomain, VerificationStatus
 from keys.models import Key, KeyAlias, KeyState
 from keys.services import create_key
 from organizations.lifecycle import State
-from organizations.models import Organization
+from organizations.models import Organization, RetentionPolicy
 from route53.models import HostedZone
 from route53.services import create_hosted_zone
 from tests.conftest import signed_in
@@ -161,6 +161,12 @@ FORM = {
     "resource_type": "ROOM",
     "show_in_global_address_list": "on",
     "domain_confirmation": "owned.example.com",
+    "inbox_action": "DELETE",  # Retention policy > Edit
+    "inbox_period": "30",
+    "tags-TOTAL_FORMS": "1",  # Manage tags: one row
+    "tags-INITIAL_FORMS": "0",
+    "tags-0-key": "team",
+    "tags-0-value": "sales",
 }
 
 
@@ -413,6 +419,10 @@ def _record_to_delete(world: World) -> None:
     )  # fmt: skip
 
 
+def _retention_policy(world: World) -> None:
+    RetentionPolicy.objects.create(organization=world.organization, policy_id="p", name="default")
+
+
 def _domain_in_a_zone(world: World) -> None:
     zone = create_hosted_zone(account=world.owner.account, name=world.domain.name)
     MailDomain.objects.filter(pk=world.domain.pk).update(hosted_zone=zone)
@@ -441,6 +451,7 @@ PREPARE = {
     "directory-users:add": _on_premises,  # an AD Connector's users are added on its page
     "route53:delete-record": _record_to_delete,
     "domains:update-route53": _domain_in_a_zone,  # only with the account's hosted zone
+    "organizations:delete-retention-policy": _retention_policy,  # Delete needs one to delete
 }
 
 

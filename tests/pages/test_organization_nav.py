@@ -14,7 +14,10 @@ from users import groups
 
 pytestmark = pytest.mark.django_db
 
-ITEMS = ["Users", "Groups", "Resources", "Domains", "Organization settings"]
+ITEMS = [
+    "Users", "Groups", "Resources", "Domains", "Organization settings", "Mobile Policies",
+    "Retention policy", "Tags",
+]  # fmt: skip
 
 
 def nav(page: str) -> str:
@@ -27,7 +30,12 @@ def nav(page: str) -> str:
     ("page", "current"),
     [("users:list", "Users"), ("groups:list", "Groups"), ("domains:list", "Domains"),
      ("organizations:detail", "Organization settings"), ("users:create", "Users"),
-     ("groups:create", "Groups"), ("resources:list", "Resources")],
+     ("groups:create", "Groups"), ("resources:list", "Resources"),
+     ("organizations:mobile-policy", "Mobile Policies"),
+     ("organizations:edit-mobile-policy", "Mobile Policies"),
+     ("organizations:retention-policy", "Retention policy"),
+     ("organizations:edit-retention-policy", "Retention policy"),
+     ("organizations:tags", "Tags"), ("organizations:manage-tags", "Tags")],
 )  # fmt: skip
 def test_an_organizations_pages_have_its_navigation(admin_client, admin, page, current):
     organization = active_organization(account=admin.account, alias="corp")
@@ -52,6 +60,13 @@ def test_a_groups_page_keeps_it(admin_client, admin):
 def test_what_lives_inside_is_offered_only_while_it_can_be_read(admin_client, admin):
     organization = active_organization(account=admin.account, alias="corp")
     Organization.objects.filter(pk=organization.pk).update(state=State.FAILED)
+    found = nav(admin_client.get(organization.get_absolute_url()).content.decode())
+    assert re.findall(r">([^<>]+)</a></li>", found) == ["Organization settings", "Tags"]
+
+
+def test_a_deleted_organizations_details_offer_no_tags(admin_client, admin):
+    organization = active_organization(account=admin.account, alias="corp")
+    Organization.objects.filter(pk=organization.pk).update(state=State.DELETED)
     found = nav(admin_client.get(organization.get_absolute_url()).content.decode())
     assert re.findall(r">([^<>]+)</a></li>", found) == ["Organization settings"]
 
