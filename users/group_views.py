@@ -186,14 +186,7 @@ def group_detail(request: ConsoleRequest, organization: Organization, group: Gro
 def _member_choices(organization: Organization, group: Group, members: list) -> list:
     """The dropdown: enabled users and groups, not the group itself, not members already."""
     taken = {str(m.member.pk) for m in members} | {str(group.pk)}
-    users = services.users_of(organization).enabled().order_by("name")
-    others = groups.groups_of(organization).enabled().order_by("name")
-    return [
-        (str(entity.pk), f"{entity.name} ({kind})")
-        for kind, rows in (("user", users), ("group", others))
-        for entity in rows.only("pk", "name")
-        if str(entity.pk) not in taken
-    ]
+    return groups.enabled_choices(organization, leaving_out=taken)
 
 
 def _action(

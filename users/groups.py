@@ -251,12 +251,12 @@ def _group_for_update(organization: Organization, group_id: str | uuid.UUID) -> 
     return Group.objects.select_for_update().get(pk=group.pk)
 
 
-def _member(organization: Organization, member_id: str) -> User | Group:
-    """A member by ID, name or address: a user or a group of the organization, not deleted
-    (names are one namespace, so at most one of them answers)."""
+def user_or_group(organization: Organization, identifier: str, *, field: str) -> User | Group:
+    """A member, delegate or grantee by ID, name or address: a user or a group of the
+    organization, not deleted (names are one namespace, so at most one of them answers)."""
     finders = (
-        lambda: get_user(organization=organization, user_id=member_id),
-        lambda: get_group(organization=organization, group_id=member_id),
+        lambda: get_user(organization=organization, user_id=identifier),
+        lambda: get_group(organization=organization, group_id=identifier),
     )
     for find in finders:
         try:
@@ -266,8 +266,21 @@ def _member(organization: Organization, member_id: str) -> User | Group:
         if found.state != UserState.DELETED:
             return found
     raise EntityNotFoundException(
-        f"No user or group {member_id} was found in {organization.alias}.", field="member"
+        f"No user or group {identifier} was found in {organization.alias}.", field=field
     )
+
+
+def enabled_choices(organization: Organization, *, leaving_out: set[str]) -> list:
+    """A dropdown of the organization's enabled users and groups ("jane (user)"), by name, but
+    those whose IDs are in `leaving_out` (already chosen, or the entity itself)."""
+    users = User.objects.filter(directory_id=organization.directory_id).enabled()
+    groups = groups_of(organization).enabled()
+    return [
+        (str(entity.pk), f"{entity.name} ({kind})")
+        for kind, rows in (("user", users), ("group", groups))
+        for entity in rows.only("pk", "name").order_by("name")
+        if str(entity.pk) not in leaving_out
+    ]
 
 
 def _contains(group: Group, other: Group) -> bool:
@@ -297,7 +310,7 @@ def associate_member(
         group = _group_for_update(organization, group_id)
         if not group.is_enabled:
             raise EntityStateException(_problem("members", group))
-        member = _member(organization, member_id)
+        member = user_or_group(organization, member_id, field="member")
         if not member.is_enabled:
             raise EntityStateException(
                 f"{member.name} is disabled. Only an enabled user or group can be a member.",
@@ -327,7 +340,7 @@ def disassociate_member(
         group = _group_for_update(organization, group_id)
         if group.state == UserState.DELETED:
             raise EntityStateException(_problem("members", group))
-        member = _member(organization, member_id)
+        member = user_or_group(organization, member_id, field="member")
         kind = {"member_group": member} if isinstance(member, Group) else {"user": member}
         deleted, _ = GroupMember.objects.filter(group=group, **kind).delete()
         if not deleted:

@@ -9,9 +9,9 @@ from django.db import transaction
 
 from organizations.lifecycle import State
 from organizations.models import Organization
-from users.groups import get_group
+from users.groups import user_or_group
 from users.models import Group, MailboxPermission, User, UserState
-from users.services import ATTRIBUTE_MAX, get_user, read_only_problem, validate_attributes
+from users.services import ATTRIBUTE_MAX, read_only_problem, validate_attributes
 from workmail_console.errors import (
     EntityNotFoundException,
     EntityStateException,
@@ -103,22 +103,6 @@ def mailbox_details(user: User) -> dict[str, float]:
     return {"mailbox_quota": user.mailbox_quota, "mailbox_size": 0.0}
 
 
-def _grantee(organization: Organization, grantee_id: str) -> User | Group:
-    for find in (
-        lambda: get_user(organization=organization, user_id=grantee_id),
-        lambda: get_group(organization=organization, group_id=grantee_id),
-    ):
-        try:
-            found = find()
-        except EntityNotFoundException:
-            continue
-        if found.state != UserState.DELETED:
-            return found
-    raise EntityNotFoundException(
-        f"No user or group {grantee_id} was found in {organization.alias}.", field="grantee"
-    )
-
-
 def list_mailbox_permissions(user: User) -> list[MailboxPermission]:
     """ListMailboxPermissions: each grantee with its permissions, by name."""
     rows = (
@@ -146,7 +130,7 @@ def put_mailbox_permissions(
                 f"User {user.name} is {user.get_state_display().lower()}: it has no mailbox.",
                 field="grantee",
             )
-        grantee = _grantee(organization, grantee_id)
+        grantee = user_or_group(organization, grantee_id, field="grantee")
         if grantee.pk == user.pk:
             raise InvalidParameterException(
                 f"{user.name} owns this mailbox: it needs no permission to it.", field="grantee"
@@ -171,7 +155,7 @@ def delete_mailbox_permissions(*, organization: Organization, user: User, grante
     """DeleteMailboxPermissions: the grantee's permissions go; none there is EntityNotFound."""
     with transaction.atomic():
         user = _locked_user(organization, user, "change mailbox permissions")
-        grantee = _grantee(organization, grantee_id)
+        grantee = user_or_group(organization, grantee_id, field="grantee")
         kind = {"group": grantee} if isinstance(grantee, Group) else {"user": grantee}
         deleted, _ = MailboxPermission.objects.filter(owner=user, **kind).delete()
         if not deleted:

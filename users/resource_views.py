@@ -210,15 +210,7 @@ def _booking_values(resource: Resource) -> dict[str, bool]:
 
 def _delegate_choices(organization: Organization, delegates: list) -> list:
     """ "Search delegates": enabled users and groups that are not delegates already."""
-    taken = {str(d.delegate.pk) for d in delegates}
-    users = services.users_of(organization).enabled().order_by("name")
-    others = groups.groups_of(organization).enabled().order_by("name")
-    return [
-        (str(entity.pk), f"{entity.name} ({kind})")
-        for kind, rows in (("user", users), ("group", others))
-        for entity in rows.only("pk", "name")
-        if str(entity.pk) not in taken
-    ]
+    return groups.enabled_choices(organization, leaving_out={str(d.delegate.pk) for d in delegates})
 
 
 @require_GET

@@ -18,20 +18,18 @@ from django.utils import timezone
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.addressbook import require_address_free, require_name_free
-from users.groups import get_group
+from users.groups import user_or_group
 from users.models import (
     EmailAlias,
     Group,
     Resource,
     ResourceDelegate,
     ResourceType,
-    User,
     UserState,
 )
 from users.services import (
     NAME_PATTERN,
     READABLE,
-    get_user,
     read_only_problem,
     validate_email,
 )
@@ -344,24 +342,6 @@ def _delegates(resource: Resource) -> QuerySet[ResourceDelegate]:
     )
 
 
-def _entity(organization: Organization, entity_id: str) -> User | Group:
-    """A delegate by ID, name or address: a user or a group of the organization, not deleted."""
-    finders = (
-        lambda: get_user(organization=organization, user_id=entity_id),
-        lambda: get_group(organization=organization, group_id=entity_id),
-    )
-    for find in finders:
-        try:
-            found = find()
-        except EntityNotFoundException:
-            continue
-        if found.state != UserState.DELETED:
-            return found
-    raise EntityNotFoundException(
-        f"No user or group {entity_id} was found in {organization.alias}.", field="delegate"
-    )
-
-
 def associate_delegate(
     *, organization: Organization, resource_id: str, entity_id: str
 ) -> ResourceDelegate:
@@ -372,7 +352,7 @@ def associate_delegate(
         resource = _for_update(organization, resource_id)
         if not resource.is_enabled:
             raise EntityStateException(_problem("delegates", resource))
-        entity = _entity(organization, entity_id)
+        entity = user_or_group(organization, entity_id, field="delegate")
         if not entity.is_enabled:
             raise EntityStateException(
                 f"{entity.name} is disabled. Only an enabled user or group can be a delegate.",
@@ -391,7 +371,7 @@ def disassociate_delegate(*, organization: Organization, resource_id: str, entit
         resource = _for_update(organization, resource_id)
         if resource.state == UserState.DELETED:
             raise EntityStateException(_problem("delegates", resource))
-        entity = _entity(organization, entity_id)
+        entity = user_or_group(organization, entity_id, field="delegate")
         kind = {"group": entity} if isinstance(entity, Group) else {"user": entity}
         delegate = _delegates(resource).filter(**kind).first()
         if delegate is None:

@@ -294,14 +294,7 @@ def _writable(organization: Organization, user: User) -> bool:
 def _grantee_choices(organization: Organization, user: User, granted: list) -> list:
     """ "Add new permissions": enabled users and groups, not the owner, not granted already."""
     taken = {str(p.grantee.pk) for p in granted} | {str(user.pk)}
-    users = services.users_of(organization).enabled().order_by("name")
-    others = groups.groups_of(organization).enabled().order_by("name")
-    return [
-        (str(entity.pk), f"{entity.name} ({kind})")
-        for kind, rows in (("user", users), ("group", others))
-        for entity in rows.only("pk", "name")
-        if str(entity.pk) not in taken
-    ]
+    return groups.enabled_choices(organization, leaving_out=taken)
 
 
 def _details(
