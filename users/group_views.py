@@ -20,6 +20,7 @@ from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.pages import organization_or_404
 from users import groups, services
+from users.entity_pages import EntityPages
 from users.forms import AddMemberForm, CreateGroupForm, DeleteGroupForm, EnableGroupForm
 from users.models import Group, UserState
 from workmail_console.errors import (
@@ -189,47 +190,7 @@ def _member_choices(organization: Organization, group: Group, members: list) -> 
     return groups.enabled_choices(organization, leaving_out=taken)
 
 
-def _action(
-    request: ConsoleRequest,
-    organization: Organization,
-    group: Group,
-    *,
-    action: str,
-    form: ConsoleForm,
-    act: Callable[[dict[str, Any]], object],
-    done: str,
-) -> HttpResponse:
-    """An action's dialog: its form (or why it does not apply); on a valid POST, the action,
-    then the group's page (the list, once deleted) with a flash saying so."""
-    problem = None
-    if action not in available_actions(organization, group):
-        problem = (
-            organization.state_problem(State.ACTIVE)
-            or services.read_only_problem(organization, f"{action} groups")
-            or groups.STATE_PROBLEMS.get((action, UserState(group.state)), "").format(
-                name=group.name
-            )
-            or f"Group {group.name} is already {group.get_state_display().lower()}."
-        )
-    if request.method == "POST" and problem is None and form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except WorkMailError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, done.format(name=group.name))
-            if action == "delete":
-                return redirect("groups:list", organization.region, organization.organization_id)
-            return redirect(group_url("detail", organization, group))
-    context = {
-        "organization": organization,
-        "group": group,
-        "form": form,
-        "problem": problem,
-        "title": ACTION_TITLES[action],
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, f"users/groups/{action}.html", context, status=status)
+PAGES = EntityPages("group", available_actions, groups.STATE_PROBLEMS, ACTION_TITLES)
 
 
 def _bound(request: ConsoleRequest) -> Any:
@@ -241,7 +202,7 @@ def _bound(request: ConsoleRequest) -> Any:
 @_for_group
 def group_enable(request: ConsoleRequest, organization: Organization, group: Group) -> HttpResponse:
     form = EnableGroupForm(_bound(request), organization=organization, group=group)
-    return _action(
+    return PAGES.action(
         request, organization, group, action="enable", form=form,
         done="Group {name} was enabled.",
         act=lambda data: groups.enable_group(
@@ -256,7 +217,7 @@ def group_enable(request: ConsoleRequest, organization: Organization, group: Gro
 def group_disable(
     request: ConsoleRequest, organization: Organization, group: Group
 ) -> HttpResponse:
-    return _action(
+    return PAGES.action(
         request, organization, group, action="disable", form=ConsoleForm(_bound(request)),
         done="Group {name} was disabled.",
         act=lambda data: groups.disable_group(organization=organization, group_id=group.pk),
@@ -267,7 +228,7 @@ def group_disable(
 @admin_required
 @_for_group
 def group_delete(request: ConsoleRequest, organization: Organization, group: Group) -> HttpResponse:
-    return _action(
+    return PAGES.action(
         request, organization, group, action="delete",
         form=DeleteGroupForm(_bound(request), group=group), done="Group {name} was deleted.",
         act=lambda data: groups.delete_group(organization=organization, group_id=group.pk),

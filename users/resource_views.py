@@ -19,6 +19,7 @@ from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.pages import organization_or_404
 from users import groups, resources, services
+from users.entity_pages import EntityPages
 from users.forms import (
     BookingOptionsForm,
     CreateResourceForm,
@@ -278,45 +279,7 @@ def resource_edit(
     return render(request, "users/resources/edit.html", context, status=page_status(form))
 
 
-def _action(
-    request: ConsoleRequest,
-    organization: Organization,
-    resource: Resource,
-    *,
-    action: str,
-    form: ConsoleForm,
-    act: Callable[[dict[str, Any]], object],
-    done: str,
-) -> HttpResponse:
-    problem = None
-    if action not in available_actions(organization, resource):
-        problem = (
-            organization.state_problem(State.ACTIVE)
-            or services.read_only_problem(organization, f"{action} resources")
-            or resources.STATE_PROBLEMS.get((action, UserState(resource.state)), "").format(
-                name=resource.name
-            )
-            or f"Resource {resource.name} is already {resource.get_state_display().lower()}."
-        )
-    if request.method == "POST" and problem is None and form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except WorkMailError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, done.format(name=resource.name))
-            if action == "delete":
-                return redirect("resources:list", organization.region, organization.organization_id)
-            return redirect(resource_url("detail", organization, resource))
-    context = {
-        "organization": organization,
-        "resource": resource,
-        "form": form,
-        "problem": problem,
-        "title": ACTION_TITLES[action],
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, f"users/resources/{action}.html", context, status=status)
+PAGES = EntityPages("resource", available_actions, resources.STATE_PROBLEMS, ACTION_TITLES)
 
 
 def _bound(request: ConsoleRequest) -> Any:
@@ -330,7 +293,7 @@ def resource_enable(
     request: ConsoleRequest, organization: Organization, resource: Resource
 ) -> HttpResponse:
     form = EnableResourceForm(_bound(request), organization=organization, resource=resource)
-    return _action(
+    return PAGES.action(
         request, organization, resource, action="enable", form=form,
         done="Resource {name} was enabled.",
         act=lambda data: resources.enable_resource(
@@ -345,7 +308,7 @@ def resource_enable(
 def resource_disable(
     request: ConsoleRequest, organization: Organization, resource: Resource
 ) -> HttpResponse:
-    return _action(
+    return PAGES.action(
         request, organization, resource, action="disable", form=ConsoleForm(_bound(request)),
         done="Resource {name} was disabled.",
         act=lambda data: resources.disable_resource(
@@ -360,7 +323,7 @@ def resource_disable(
 def resource_delete(
     request: ConsoleRequest, organization: Organization, resource: Resource
 ) -> HttpResponse:
-    return _action(
+    return PAGES.action(
         request, organization, resource, action="delete",
         form=DeleteResourceForm(_bound(request), resource=resource),
         done="Resource {name} was deleted.",
