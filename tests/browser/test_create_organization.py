@@ -93,6 +93,10 @@ def test_the_details_page_follows_the_state_without_reloading(
     expect(actions.get_by_role("link", name="Users")).to_be_visible()
     expect(actions.get_by_role("link", name="Domains")).to_be_visible()
     expect(actions.get_by_role("link", name="Delete")).to_be_visible()
+    # So is the organization's navigation: what lives inside it comes with Active.
+    nav = page.get_by_role("navigation", name="Organization live")
+    expect(nav.get_by_role("link", name="Users")).to_be_visible()
+    expect(nav.get_by_role("link", name="Groups")).to_be_visible()
     # The time in Active so far ticks on by itself.
     so_far = page.get_by_test_id("event").last.locator("[data-ticking]")
     first = so_far.inner_text()

@@ -21,7 +21,7 @@ ITEMS = [
 
 
 def nav(page: str) -> str:
-    [found] = re.findall(r'<nav class="side-nav"[^>]*data-testid="organization-nav">.*?</nav>',
+    [found] = re.findall(r'<nav class="side-nav"[^>]*data-testid="organization-nav"[^>]*>.*?</nav>',
                          page, flags=re.S)  # fmt: skip
     return found
 
@@ -74,3 +74,14 @@ def test_a_deleted_organizations_details_offer_no_tags(admin_client, admin):
 def test_pages_outside_an_organization_keep_the_consoles_navigation(admin_client):
     html = admin_client.get(reverse("organizations:list", args=["us-east-1"])).content.decode()
     assert 'aria-label="Amazon WorkMail"' in html and "organization-nav" not in html
+
+
+def test_the_details_pages_poll_brings_the_navigation_along(admin_client, admin):
+    organization = active_organization(account=admin.account, alias="corp")
+    Organization.objects.filter(pk=organization.pk).update(state=State.CREATING)
+    page = admin_client.get(organization.get_absolute_url()).content.decode()
+    assert "Users</a></li>" not in nav(page)
+    Organization.objects.filter(pk=organization.pk).update(state=State.ACTIVE)
+    poll = admin_client.get(organization.get_absolute_url(), headers={"HX-Request": "true"})
+    found = nav(poll.content.decode())
+    assert 'hx-swap-oob="true"' in found and "Users</a></li>" in found
