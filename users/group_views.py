@@ -23,6 +23,7 @@ from users import groups, services
 from users.entity_pages import EntityPages
 from users.forms import AddMemberForm, CreateGroupForm, DeleteGroupForm, EnableGroupForm
 from users.models import Group, UserState
+from users.views import unavailable
 from workmail_console.errors import (
     EntityNotFoundException,
     OrganizationStateException,
@@ -50,9 +51,7 @@ STATE_FILTERS = [
 
 
 def _unavailable(request: ConsoleRequest, organization: Organization, problem: str) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    context = {"organization": organization, "problem": problem, "noun": "groups"}
-    return render(request, "users/unavailable.html", context, status=status)
+    return unavailable(request, organization, problem, noun="groups")
 
 
 def available_actions(organization: Organization, group: Group | None = None) -> frozenset[str]:

@@ -28,6 +28,7 @@ from users.forms import (
     EnableResourceForm,
 )
 from users.models import Resource, UserState
+from users.views import unavailable
 from workmail_console.errors import (
     EntityNotFoundException,
     OrganizationStateException,
@@ -59,9 +60,7 @@ STATE_FILTERS = [
 
 
 def _unavailable(request: ConsoleRequest, organization: Organization, problem: str) -> HttpResponse:
-    status = 400 if request.method == "POST" else 200
-    context = {"organization": organization, "problem": problem, "noun": "resources"}
-    return render(request, "users/unavailable.html", context, status=status)
+    return unavailable(request, organization, problem, noun="resources")
 
 
 def available_actions(

@@ -63,10 +63,13 @@ STATE_FILTERS = [
 ]
 
 
-def _unavailable(request: ConsoleRequest, organization: Organization, problem: str) -> HttpResponse:
-    """The console's error instead of the page: the organization is not Active."""
+def unavailable(
+    request: ConsoleRequest, organization: Organization, problem: str, *, noun: str = "users"
+) -> HttpResponse:
+    """The console's error instead of the page (the organization is not Active, or its
+    directory is read-only), on the Users, Groups or Resources pages (`noun`)."""
     status = 400 if request.method == "POST" else 200
-    context = {"organization": organization, "problem": problem}
+    context = {"organization": organization, "problem": problem, "noun": noun}
     return render(request, "users/unavailable.html", context, status=status)
 
 
@@ -87,7 +90,7 @@ def _for_user(view: UserView) -> Callable[..., HttpResponse]:
         except EntityNotFoundException:
             raise Http404("No such user in this organization.") from None
         if problem := organization.state_problem(*services.READABLE):
-            return _unavailable(request, organization, problem)
+            return unavailable(request, organization, problem)
         return view(request, organization, user)
 
     return wrapper
@@ -101,7 +104,7 @@ def user_list(request: ConsoleRequest, region: str, organization_id: str) -> Htt
     try:
         users = services.list_users(organization=organization, search=search, state=state)
     except OrganizationStateException as error:
-        return _unavailable(request, organization, error.message)
+        return unavailable(request, organization, error.message)
     actions = services.available_actions(organization)
     filters = {"search": services.search_text(search), "state": state}
     page = table(request, users, SORTING, keep=filters)
@@ -150,7 +153,7 @@ def user_selected(request: ConsoleRequest, region: str, organization_id: str) ->
 def user_create(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := services.action_problem(organization, "create"):
-        return _unavailable(request, organization, problem)
+        return unavailable(request, organization, problem)
     form = CreateUserForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -346,7 +349,7 @@ def user_edit(request: ConsoleRequest, organization: Organization, user: User) -
         problem = organization.state_problem(State.ACTIVE) or services.read_only_problem(
             organization, "change users"
         )
-        return _unavailable(request, organization, problem or f"User {user.name} is deleted.")
+        return unavailable(request, organization, problem or f"User {user.name} is deleted.")
     initial = {
         "display_name": user.display_name, "first_name": user.first_name,
         "last_name": user.last_name,
