@@ -23,7 +23,7 @@ from users import groups, services
 from users.entity_pages import EntityPages
 from users.forms import AddMemberForm, CreateGroupForm, DeleteGroupForm, EnableGroupForm
 from users.models import Group, UserState
-from users.views import unavailable
+from users.views import STATE_FILTERS, unavailable
 from workmail_console.errors import (
     EntityNotFoundException,
     OrganizationStateException,
@@ -42,12 +42,6 @@ ACTIONS_BY_STATE = {
     UserState.DELETED: frozenset(),
 }
 SORTING = Sorting({"name": ("name",), "email": ("email",), "state": ("state",)}, default="name")
-STATE_FILTERS = [
-    ("", "All except deleted"),
-    (UserState.ENABLED, "Enabled"),
-    (UserState.DISABLED, "Disabled"),
-    (UserState.DELETED, "Deleted"),
-]
 
 
 def _unavailable(request: ConsoleRequest, organization: Organization, problem: str) -> HttpResponse:

@@ -28,7 +28,7 @@ from users.forms import (
     EnableResourceForm,
 )
 from users.models import Resource, UserState
-from users.views import unavailable
+from users.views import STATE_FILTERS, unavailable
 from workmail_console.errors import (
     EntityNotFoundException,
     OrganizationStateException,
@@ -51,12 +51,6 @@ SORTING = Sorting(
     {"name": ("name",), "email": ("email",), "type": ("resource_type",), "state": ("state",)},
     default="name",
 )
-STATE_FILTERS = [
-    ("", "All except deleted"),
-    (UserState.ENABLED, "Enabled"),
-    (UserState.DISABLED, "Disabled"),
-    (UserState.DELETED, "Deleted"),
-]
 
 
 def _unavailable(request: ConsoleRequest, organization: Organization, problem: str) -> HttpResponse:
