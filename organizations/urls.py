@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations import settings_views, views
+from organizations import monitoring_views, settings_views, views
 
 app_name = "organizations"
 
@@ -48,6 +48,11 @@ urlpatterns = [
         "<organization_id:organization_id>/retention-policy/delete/",
         settings_views.delete_retention_policy,
         name="delete-retention-policy",
+    ),
+    path(
+        "<organization_id:organization_id>/monitoring/",
+        monitoring_views.monitoring_page,
+        name="monitoring",
     ),
     path("<organization_id:organization_id>/tags/", settings_views.tags, name="tags"),
     path(

@@ -4,7 +4,7 @@ directory it created, or the Directory Service directory it was created on."""
 
 import uuid
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -14,6 +14,27 @@ from users.lifecycle import GROUP_LIFECYCLE, LIFECYCLE, RESOURCE_LIFECYCLE, User
 from workmail_console.lifecycle import LifecycleModel
 
 __all__ = ["UserState"]  # its home is users.lifecycle; the rest of users imports it from here
+
+
+class EntityEvents:
+    """Users, groups and resources keep what happened to them (created, enabled, disabled,
+    deleted) as EntityEvent rows, written in the same transaction as the change, for the
+    organization's Monitoring page. Not a lifecycle's event table: entities belong to a
+    directory, not to an account and Region."""
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                EntityEvent.record(self, from_state="", at=self.created_date)
+
+    def transition(self, target: str, **kwargs) -> bool:
+        previous = self.state
+        moved = super().transition(target, **kwargs)
+        if moved:
+            EntityEvent.record(self, from_state=previous, at=self.state_changed_at)
+        return moved
 
 
 class UserRole(models.TextChoices):
@@ -31,9 +52,9 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.exclude(state=UserState.DELETED)
 
 
-class User(LifecycleModel):
+class User(EntityEvents, LifecycleModel):
     lifecycle = LIFECYCLE
-    region_field = None  # a user's moves write no events
+    region_field = None  # no lifecycle events: EntityEvents keeps its history
 
     user_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="users")
@@ -106,12 +127,12 @@ class User(LifecycleModel):
         return (self.email or "").partition("@")[2]
 
 
-class Group(LifecycleModel):
+class Group(EntityEvents, LifecycleModel):
     """A group of an organization's directory: a distribution list, and a security group for
     sharing mailboxes. Groups have addresses but no mailbox; users and groups are its members."""
 
     lifecycle = GROUP_LIFECYCLE
-    region_field = None  # a group's moves write no events
+    region_field = None  # no lifecycle events: EntityEvents keeps its history
 
     group_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="groups")
@@ -207,12 +228,12 @@ def new_resource_id() -> str:
     return f"r-{uuid.uuid4().hex}"
 
 
-class Resource(LifecycleModel):
+class Resource(EntityEvents, LifecycleModel):
     """A meeting room or equipment users book by inviting it. Its booking options answer
     requests; delegates (users or groups) answer what it doesn't."""
 
     lifecycle = RESOURCE_LIFECYCLE
-    region_field = None  # a resource's moves write no events
+    region_field = None  # no lifecycle events: EntityEvents keeps its history
 
     resource_id = models.CharField(
         primary_key=True, max_length=34, default=new_resource_id, editable=False
@@ -375,3 +396,36 @@ class MailboxPermission(models.Model):
         flags = (("FULL_ACCESS", self.full_access), ("SEND_AS", self.send_as),
                  ("SEND_ON_BEHALF", self.send_on_behalf))  # fmt: skip
         return [name for name, on in flags if on]
+
+
+class EntityKind(models.TextChoices):
+    USER = "user", "User"
+    GROUP = "group", "Group"
+    RESOURCE = "resource", "Resource"
+
+
+class EntityEvent(models.Model):
+    """A user, group or resource created (no `from_state`) or moved to another EntityState. Kept
+    by directory, as the entities are; the organization's Monitoring page reads its directory's
+    events since the organization was created. The name is the entity's at the time."""
+
+    directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=EntityKind.choices)
+    entity_id = models.CharField(max_length=36)
+    name = models.CharField(max_length=256)
+    from_state = models.CharField(max_length=8, blank=True)
+    to_state = models.CharField(max_length=8, choices=UserState.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["directory", "-at"], name="entity_events_newest_first")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}: {self.from_state or '∅'} → {self.to_state}"
+
+    @classmethod
+    def record(cls, entity: "User | Group | Resource", *, from_state: str, at) -> None:
+        cls.objects.create(
+            directory_id=entity.directory_id, kind=entity.lifecycle.name, entity_id=str(entity.pk),
+            name=entity.name, from_state=from_state, to_state=entity.state, at=at,
+        )  # fmt: skip

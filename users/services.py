@@ -26,7 +26,7 @@ from domains.services import add_test_domain, verified_domain_names
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.addressbook import require_address_free, require_name_free
-from users.models import EmailAlias, Group, Resource, User, UserState
+from users.models import EmailAlias, EntityEvent, Group, Resource, User, UserState
 from users.passwords import validate_password
 from workmail_console.errors import (
     DirectoryUnavailableException,
@@ -495,6 +495,22 @@ def deregister_all(organization: Organization) -> int:
     deregistered."""
     now = timezone.now()
     disabled = {"state": UserState.DISABLED, "state_changed_at": now, "disabled_date": now}
-    for model in (Group, Resource):
-        model.objects.filter(directory_id=organization.directory_id).enabled().update(**disabled)
-    return users_of(organization).enabled().update(**disabled)
+    everyone = (
+        Group.objects.filter(directory_id=organization.directory_id),
+        Resource.objects.filter(directory_id=organization.directory_id),
+        users_of(organization),
+    )
+    with transaction.atomic():  # the moves and their events, or none of them
+        events, count = [], 0
+        # Nobody enables anything in a Deleting organization: the rows read are the rows moved.
+        for rows in everyone:
+            kind = rows.model.lifecycle.name
+            enabled = list(rows.enabled().values_list("pk", "directory_id", "name"))
+            count = rows.enabled().update(**disabled)
+            events += [
+                EntityEvent(directory_id=directory_id, kind=kind, entity_id=str(pk), name=name,
+                            from_state=UserState.ENABLED, to_state=UserState.DISABLED, at=now)
+                for pk, directory_id, name in enabled
+            ]  # fmt: skip
+        EntityEvent.objects.bulk_create(events)
+    return count  # the users'; they come last

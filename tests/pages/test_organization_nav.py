@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 ITEMS = [
     "Users", "Groups", "Resources", "Domains", "Organization settings", "Mobile Policies",
-    "Retention policy", "Tags",
+    "Retention policy", "Monitoring", "Tags",
 ]  # fmt: skip
 
 
@@ -35,7 +35,8 @@ def nav(page: str) -> str:
      ("organizations:edit-mobile-policy", "Mobile Policies"),
      ("organizations:retention-policy", "Retention policy"),
      ("organizations:edit-retention-policy", "Retention policy"),
-     ("organizations:tags", "Tags"), ("organizations:manage-tags", "Tags")],
+     ("organizations:tags", "Tags"), ("organizations:manage-tags", "Tags"),
+     ("organizations:monitoring", "Monitoring")],
 )  # fmt: skip
 def test_an_organizations_pages_have_its_navigation(admin_client, admin, page, current):
     organization = active_organization(account=admin.account, alias="corp")
@@ -61,14 +62,16 @@ def test_what_lives_inside_is_offered_only_while_it_can_be_read(admin_client, ad
     organization = active_organization(account=admin.account, alias="corp")
     Organization.objects.filter(pk=organization.pk).update(state=State.FAILED)
     found = nav(admin_client.get(organization.get_absolute_url()).content.decode())
-    assert re.findall(r">([^<>]+)</a></li>", found) == ["Organization settings", "Tags"]
+    assert re.findall(r">([^<>]+)</a></li>", found) == [
+        "Organization settings", "Monitoring", "Tags",
+    ]  # fmt: skip
 
 
-def test_a_deleted_organizations_details_offer_no_tags(admin_client, admin):
+def test_a_deleted_organizations_details_offer_its_history_only(admin_client, admin):
     organization = active_organization(account=admin.account, alias="corp")
     Organization.objects.filter(pk=organization.pk).update(state=State.DELETED)
     found = nav(admin_client.get(organization.get_absolute_url()).content.decode())
-    assert re.findall(r">([^<>]+)</a></li>", found) == ["Organization settings"]
+    assert re.findall(r">([^<>]+)</a></li>", found) == ["Organization settings", "Monitoring"]
 
 
 def test_pages_outside_an_organization_keep_the_consoles_navigation(admin_client):
