@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from ops.models import Heartbeat, ProcessKind
 from ops.queue import queue_depth
 from organizations.lifecycle import LIFECYCLE, State
 from organizations.models import LifecycleEvent, Organization, StateCount
+from users.models import Group, Resource, ResourceDelegate, User, UserState
 from workmail_console.lifecycle import stuck_filter
 from workmail_console.live import version_tag
 from workmail_console.regions import REGIONS
@@ -181,6 +182,48 @@ def domains_pending(scope: Scope, now: datetime) -> tuple[list[MailDomain], int]
         .order_by("created_date", "pk")[:ATTENTION_ROWS]
     )  # fmt: skip
     return listed, rows.count()
+
+
+@dataclass(frozen=True)
+class Inside:
+    """What lives inside the organizations in scope (Active and Inactive ones, in the chosen
+    Region), and what of it needs someone: Active organizations without an enabled user (they
+    go Inactive), and enabled resources nobody answers (auto-accept off, no enabled delegate)."""
+
+    users: int
+    groups: int
+    resources: int
+    without_users: int
+    unanswered: int
+
+
+def inside(scope: Scope) -> Inside:
+    """Four aggregate queries, however many organizations, users, groups and resources."""
+    readable = scope.organizations().filter(state__in=[State.ACTIVE, State.INACTIVE])
+    if scope.region:
+        readable = readable.filter(region=scope.region)
+    directories = readable.values("directory_id")
+    enabled = {"state": UserState.ENABLED, "directory_id__in": directories}
+    answering = ResourceDelegate.objects.filter(resource=OuterRef("pk")).filter(
+        Q(user__state=UserState.ENABLED) | Q(group__state=UserState.ENABLED)
+    )
+    resources = (
+        Resource.objects.order_by()
+        .filter(**enabled)
+        .aggregate(
+            total=Count("pk"),
+            unanswered=Count("pk", filter=Q(auto_accept_requests=False) & ~Exists(answering)),
+        )
+    )
+    return Inside(
+        users=User.objects.order_by().filter(**enabled).count(),
+        groups=Group.objects.order_by().filter(**enabled).count(),
+        resources=resources["total"],
+        without_users=readable.filter(
+            state=State.ACTIVE, no_enabled_users_since__isnull=False
+        ).count(),
+        unanswered=resources["unanswered"],
+    )
 
 
 def _mark_stuck(rows: list[Organization], cutoff: datetime) -> list[Organization]:

@@ -119,6 +119,7 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
         "attention": attention,
         "attention_total": attention_total,
         "pending_domains": data.domains_pending(scope, now),
+        "inside": data.inside(scope),
         "in_state": in_state,
         "in_state_total": next(
             (
