@@ -1,5 +1,5 @@
 """Groups in a browser: through the organization's navigation, create a group, add two users
-from its details page, and take one out again."""
+from its details page, take one out again, and find the group's creation on Monitoring."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -26,7 +26,7 @@ def test_create_a_group_and_add_two_users_through_the_organizations_navigation(
     nav = page.get_by_role("navigation", name="Organization corp")
     expect(nav.get_by_role("link")).to_have_text([
         "‹ Organizations", "Users", "Groups", "Resources", "Domains",  # noqa: RUF001
-        "Organization settings", "Mobile Policies", "Retention policy", "Tags",
+        "Organization settings", "Mobile Policies", "Retention policy", "Monitoring", "Tags",
     ])  # fmt: skip
     follow(page, nav.get_by_role("link", name="Groups"))
     expect(nav.get_by_role("link", name="Groups")).to_have_attribute("aria-current", "page")
@@ -46,3 +46,11 @@ def test_create_a_group_and_add_two_users_through_the_organizations_navigation(
     follow(page, members.get_by_role("button", name="Remove bob"))
     expect(page.get_by_test_id("member-count")).to_have_text("(1)")
     assert list(GroupMember.objects.values_list("user__name", flat=True)) == ["jane"]
+
+    # Monitoring, from the same navigation, says what happened: the group was created
+    follow(page, nav.get_by_role("link", name="Monitoring"))
+    page.get_by_label("Event source").select_option(label="Groups")
+    follow(page, page.get_by_role("button", name="Search"))
+    expect(page.get_by_test_id("event")).to_have_count(1)
+    expect(page.get_by_test_id("event")).to_contain_text("Sales Team")
+    expect(page.get_by_test_id("event")).to_contain_text("Group created")
