@@ -113,3 +113,10 @@ class InvalidConfigurationException(WorkMailError):
 
 class TooManyTagsException(WorkMailError):
     code = "TooManyTagsException"
+
+
+# Console-only settings (no API), named as WorkMail names its errors for a thing still in use.
+
+
+class SmtpGatewayInUseException(WorkMailError):
+    code = "SmtpGatewayInUseException"

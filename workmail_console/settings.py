@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ops",
     "domains",
     "users",
+    "mailflow",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ regional = [
         include("users.resource_urls"),
     ),
     path("organizations/<organization_id:organization_id>/domains/", include("domains.urls")),
+    path("organizations/<organization_id:organization_id>/settings/", include("mailflow.urls")),
     path("directories/", include("directories.urls")),
     path("directories/<directory_id:directory_id>/users/", include("users.directory_urls")),
     path("keys/", include("keys.urls")),

@@ -32,6 +32,7 @@ from directories.models import Directory, DirectoryType
 from domains.models import MailDomain, VerificationStatus
 from keys.models import Key, KeyAlias, KeyState
 from keys.services import create_key
+from mailflow.models import Direction, EmailFlowRule, SmtpGateway
 from organizations.lifecycle import State
 from organizations.models import Organization, RetentionPolicy
 from route53.models import HostedZone
@@ -167,6 +168,18 @@ FORM = {
     "tags-INITIAL_FORMS": "0",
     "tags-0-key": "team",
     "tags-0-value": "sales",
+    "rule_id": "0e7d2c1a-5b1f-4c3e-9a2d-6f4b8c9e1a01",  # the inbound and outbound rules' tabs
+    "rule_name": "Block spam",
+    "rule_action": "DROP",
+    "sender_patterns": "spam.example",
+    "destination_patterns": "*",
+    "sender": "bot@spam.example",  # Test configuration
+    "recipient": "someone@owned.example.com",
+    "gateway_id": "0e7d2c1a-5b1f-4c3e-9a2d-6f4b8c9e1a02",  # SMTP gateways
+    "gateway_name": "relay",
+    "gateway_address": "smtp.example.com",
+    "port_number": "587",
+    "user_name": "relay-user",
 }
 
 
@@ -428,6 +441,22 @@ def _domain_in_a_zone(world: World) -> None:
     MailDomain.objects.filter(pk=world.domain.pk).update(hosted_zone=zone)
 
 
+def _email_flow_rule(direction: str) -> Callable[[World], None]:
+    """A rule of the tab with FORM's rule_id, unlike FORM's (so that Save changes it)."""
+    return lambda world: EmailFlowRule.objects.create(
+        rule_id=FORM["rule_id"], organization=world.organization, direction=direction,
+        rule_name="Old name", action="BOUNCE", sender_patterns=["old.example"],
+        destination_patterns=["*"],
+    )  # fmt: skip
+
+
+def _smtp_gateway(world: World) -> None:
+    SmtpGateway.objects.create(
+        gateway_id=FORM["gateway_id"], organization=world.organization, gateway_name="old",
+        gateway_address="smtp.old.example", port_number=25, user_name="u", password="p",
+    )  # fmt: skip
+
+
 # What a route needs of the world for an admin's request to do something.
 PREPARE = {
     "ops:retry": _stuck,  # Retry now acts on a stuck organization only
@@ -452,6 +481,11 @@ PREPARE = {
     "route53:delete-record": _record_to_delete,
     "domains:update-route53": _domain_in_a_zone,  # only with the account's hosted zone
     "organizations:delete-retention-policy": _retention_policy,  # Delete needs one to delete
+    "mailflow:edit-inbound-rule": _email_flow_rule(Direction.INBOUND),  # Edit and Remove need one
+    "mailflow:remove-inbound-rule": _email_flow_rule(Direction.INBOUND),
+    "mailflow:edit-outbound-rule": _email_flow_rule(Direction.OUTBOUND),
+    "mailflow:remove-outbound-rule": _email_flow_rule(Direction.OUTBOUND),
+    "mailflow:remove-smtp-gateway": _smtp_gateway,
 }
 
 
