@@ -374,3 +374,78 @@ class MobileDevicePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Mobile device policy of {self.organization_id}"
+
+
+class ProviderType(models.TextChoices):
+    """An availability configuration's ProviderType."""
+
+    EWS = "EWS", "EWS"
+    LAMBDA = "LAMBDA", "Lambda"
+
+
+class AvailabilityConfiguration(models.Model):
+    """Where the organization's users find the free/busy time of another system's users at one
+    domain (CreateAvailabilityConfiguration): an EWS server signed in to with a user name and
+    password, or a Lambda function. One per domain in an organization, in any case.
+
+    The EWS password is kept to sign in with, and never shown or returned again (the API's
+    RedactedEwsAvailabilityProvider carries the endpoint and user name only)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="availability_configurations"
+    )
+    domain_name = models.CharField(max_length=255)
+    provider_type = models.CharField(max_length=8, choices=ProviderType.choices)
+    ews_endpoint = models.CharField(max_length=256, blank=True)
+    ews_username = models.CharField(max_length=256, blank=True)
+    ews_password = models.CharField(max_length=256, blank=True)
+    lambda_arn = models.CharField(max_length=256, blank=True)
+    date_created = models.DateTimeField(default=timezone.now)
+    date_modified = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = [Lower("domain_name")]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("domain_name"), name="one_availability_configuration_a_domain"
+            ),
+            # Exactly one provider, the one its type names.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(provider_type=ProviderType.EWS, lambda_arn="")
+                    & ~models.Q(ews_endpoint="")
+                )
+                | (
+                    models.Q(
+                        provider_type=ProviderType.LAMBDA,
+                        ews_endpoint="",
+                        ews_username="",
+                        ews_password="",
+                    )
+                    & ~models.Q(lambda_arn="")
+                ),
+                name="availability_configuration_one_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:  # never the password
+        return f"{self.domain_name} ({self.provider_type})"
+
+
+class JournalingConfiguration(models.Model):
+    """The organization's journaling (console-only: no API): when on, a journal record of every
+    message its users send or receive goes to the journaling provider's address, and what fails
+    is reported to the administrator's. Saved once it is first edited; Off until then."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="journaling"
+    )
+    enabled = models.BooleanField("Journaling status", default=False)
+    journaling_email_address = models.CharField(
+        "Journaling email address", max_length=254, blank=True
+    )
+    report_email_address = models.CharField("Report email address", max_length=254, blank=True)
+    date_modified = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Journaling of {self.organization_id}: {'On' if self.enabled else 'Off'}"

@@ -115,6 +115,13 @@ class TooManyTagsException(WorkMailError):
     code = "TooManyTagsException"
 
 
+# WorkMail's errors for an organization's availability configurations.
+
+
+class ResourceNotFoundException(WorkMailError):
+    code = "ResourceNotFoundException"
+
+
 # Console-only settings (no API), named as WorkMail names its errors for a thing still in use.
 
 
