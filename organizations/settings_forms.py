@@ -1,5 +1,6 @@
 """The forms of an organization's settings pages: Manage tags (rows of key and value), the
-retention policy's folder actions and the mobile device policy, with the console's labels.
+retention policy's folder actions, the mobile device policy, Add availability configuration and
+Journaling's Edit, with the console's labels.
 
 Each field is checked with the rule the service applies (organizations.settings_services), so
 every error shows at once under its field; the service checks again, under the lock.
@@ -13,7 +14,9 @@ from organizations import settings_services as rules
 from organizations.models import (
     FolderConfiguration,
     FolderName,
+    JournalingConfiguration,
     MobileDevicePolicy,
+    ProviderType,
     RetentionAction,
     RetentionPolicy,
 )
@@ -218,3 +221,139 @@ class MobileDevicePolicyForm(ConsoleForm):
                 except WorkMailError as error:
                     self.add_error(name, error.message)
         return data
+
+
+# --- Availability configurations ----------------------------------------------------------------
+
+PROVIDER_OPTIONS = [
+    {
+        "value": ProviderType.EWS,
+        "label": "EWS",
+        "hint": "Read free/busy information from a Microsoft Exchange server, through its EWS URL"
+        " and a user that can sign in to it.",
+    },
+    {
+        "value": ProviderType.LAMBDA,
+        "label": "CAP Lambda",
+        "hint": "Read free/busy information from a Lambda function, a custom availability"
+        " provider (CAP).",
+    },
+]
+
+
+class AvailabilityConfigurationForm(ConsoleForm):
+    """Add availability configuration: the type, the domain, and the chosen type's fields (EWS
+    URL, User email address and Password, or ARN); the other type's fields are not read."""
+
+    provider_type = forms.ChoiceField(
+        label="Type", choices=ProviderType.choices, initial=ProviderType.EWS
+    )
+    domain_name = forms.CharField(
+        label="Domain", required=False, max_length=rules.DOMAIN_NAME_MAX,
+        help_text="The domain of the users whose free/busy information is read, such as"
+        " example.com.",
+    )  # fmt: skip
+    ews_endpoint = forms.CharField(
+        label="EWS URL", required=False, max_length=rules.EWS_MEMBER_MAX,
+        help_text="Such as https://mail.example.com/EWS/Exchange.asmx.",
+    )  # fmt: skip
+    ews_username = forms.CharField(
+        label="User email address", required=False, max_length=rules.EWS_MEMBER_MAX
+    )
+    ews_password = forms.CharField(
+        label="Password", required=False, strip=False, max_length=rules.EWS_MEMBER_MAX,
+        widget=forms.PasswordInput,
+    )  # fmt: skip
+    lambda_arn = forms.CharField(
+        label="ARN", required=False, max_length=rules.LAMBDA_ARN_MAX,
+        help_text="The ARN of the Lambda function, such as"
+        " arn:aws:lambda:us-east-1:111122223333:function:availability.",
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        checks: list[tuple[str, Any]] = [
+            ("domain_name", lambda: rules.validate_availability_domain(data["domain_name"]))
+        ]
+        if data.get("provider_type") == ProviderType.EWS:
+            checks.append(("ews_", lambda: rules.validate_ews_provider(self._ews())))
+        elif data.get("provider_type") == ProviderType.LAMBDA:
+            checks.append(("lambda_arn", lambda: rules.validate_lambda_provider(self._lambda())))
+        for prefix, check in checks:
+            if any(name.startswith(prefix) for name in self.errors):
+                continue
+            try:
+                check()
+            except WorkMailError as error:
+                self.add_service_error(error)
+        return data
+
+    def _ews(self) -> rules.EwsProvider:
+        data = self.cleaned_data
+        return rules.EwsProvider(
+            ews_endpoint=data["ews_endpoint"], ews_username=data["ews_username"],
+            ews_password=data["ews_password"],
+        )  # fmt: skip
+
+    def _lambda(self) -> rules.LambdaProvider:
+        return rules.LambdaProvider(lambda_arn=self.cleaned_data["lambda_arn"])
+
+    def providers(self) -> dict[str, Any]:
+        """The provider chosen, as create_availability_configuration takes it."""
+        if self.cleaned_data["provider_type"] == ProviderType.EWS:
+            return {"ews_provider": self._ews()}
+        return {"lambda_provider": self._lambda()}
+
+    def provider_options(self) -> list[dict[str, str]]:
+        return PROVIDER_OPTIONS
+
+
+# --- Journaling ---------------------------------------------------------------------------------
+
+
+class JournalingForm(ConsoleForm):
+    """Journaling > Edit: the status (on or off) and its two addresses, needed while it is on."""
+
+    journaling_status = forms.BooleanField(label="Journaling status", required=False)
+    journaling_email_address = forms.CharField(
+        label="Journaling email address", required=False, max_length=rules.EMAIL_MAX,
+        help_text="The address given by your email journaling provider.",
+    )  # fmt: skip
+    report_email_address = forms.CharField(
+        label="Report email address", required=False, max_length=rules.EMAIL_MAX,
+        help_text="The email administrator's address. Journal records that can't be delivered"
+        " are reported to it.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, configuration: JournalingConfiguration, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {
+            "journaling_status": configuration.enabled,
+            "journaling_email_address": configuration.journaling_email_address,
+            "report_email_address": configuration.report_email_address,
+        })  # fmt: skip
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, label in (
+            ("journaling_email_address", "journaling email address"),
+            ("report_email_address", "report email address"),
+        ):
+            if name not in self.errors:
+                try:
+                    rules.validate_journaling_address(
+                        data.get(name, ""), label=label, field=name,
+                        required=bool(data.get("journaling_status")),
+                    )  # fmt: skip
+                except WorkMailError as error:
+                    self.add_error(name, error.message)
+        return data
+
+    def settings(self) -> dict[str, Any]:
+        """What update_journaling_configuration takes."""
+        data = self.cleaned_data
+        return {
+            "enabled": data["journaling_status"],
+            "journaling_email_address": data["journaling_email_address"],
+            "report_email_address": data["report_email_address"],
+        }

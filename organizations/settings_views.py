@@ -1,6 +1,6 @@
 """An organization's settings pages: Mobile policy, Retention policy and Tags, each reached from
-the organization's navigation. Views translate between HTTP and the services
-(organizations.settings_services).
+the organization's navigation, and the Journaling and Interoperability tabs of its Organization
+settings. Views translate between HTTP and the services (organizations.settings_services).
 
 Every view here is under `/<region>/organizations/<organization_id>/`. Another account's
 organization, or a deleted one, is a 404. Admins change, in an Active organization; ops read.
@@ -11,12 +11,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations import settings_services as services
 from organizations.models import FolderName, Organization, RetentionAction, RetentionPolicy
 from organizations.pages import organization_or_404
 from organizations.settings_forms import (
+    AvailabilityConfigurationForm,
+    JournalingForm,
     MobileDevicePolicyForm,
     RetentionPolicyForm,
     mobile_policy_fields,
@@ -29,6 +32,7 @@ from workmail_console.formtools import page_status
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 TAGS, RETENTION, MOBILE = "tags", "the retention policy", "the mobile device policy"
+AVAILABILITY, JOURNALING = services.AVAILABILITY, services.JOURNALING
 NOT_ENFORCED = "Not enforced"  # a number of the mobile policy left empty (ours)
 
 
@@ -233,3 +237,127 @@ def edit_mobile_policy(request: ConsoleRequest, region: str, organization_id: st
         request, "organizations/settings/edit_mobile_policy.html", context,
         status=page_status(form),
     )  # fmt: skip
+
+
+# --- Interoperability (availability configurations) --------------------------------------------
+
+
+@require_GET
+@account_required
+def interoperability(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
+    """The Interoperability tab: the availability configurations, never an EWS password."""
+    organization = organization_or_404(request, region, organization_id)
+    if problem := organization.state_problem(*services.READABLE, managing=AVAILABILITY):
+        return _unavailable(request, organization, problem)
+    context = {
+        "organization": organization,
+        "configurations": services.list_availability_configurations(organization=organization),
+        "problem": organization.state_problem(managing=AVAILABILITY),
+    }
+    return render(request, "organizations/settings/interoperability.html", context)
+
+
+@sensitive_post_parameters("ews_password")
+@require_http_methods(["GET", "POST"])
+@admin_required
+def add_availability_configuration(
+    request: ConsoleRequest, region: str, organization_id: str
+) -> HttpResponse:
+    organization = organization_or_404(request, region, organization_id)
+    if problem := organization.state_problem(managing=AVAILABILITY):
+        return _unavailable(request, organization, problem)
+    form = AvailabilityConfigurationForm(_posted(request))
+    if form.is_bound and form.is_valid():
+        domain_name = form.cleaned_data["domain_name"]
+        try:
+            services.create_availability_configuration(
+                organization=organization, domain_name=domain_name, **form.providers()
+            )
+        except WorkMailError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request, f"The availability configuration for {domain_name} was added."
+            )
+            return redirect("organizations:interoperability", region, organization_id)
+    context = {"organization": organization, "form": form}
+    return render(
+        request, "organizations/settings/add_availability_configuration.html", context,
+        status=page_status(form),
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def remove_availability_configuration(
+    request: ConsoleRequest, region: str, organization_id: str
+) -> HttpResponse:
+    """Remove: the configuration chosen (the query's or the form's domain_name), after a
+    confirmation."""
+    organization = organization_or_404(request, region, organization_id)
+    if problem := organization.state_problem(managing=AVAILABILITY):
+        return _unavailable(request, organization, problem)
+    domain_name = (request.POST if request.method == "POST" else request.GET).get("domain_name", "")
+    if request.method == "POST":
+        flash.outcome(
+            request,
+            lambda: services.delete_availability_configuration(
+                organization=organization, domain_name=domain_name
+            ),
+            f"The availability configuration for {domain_name} was removed.",
+        )
+        return redirect("organizations:interoperability", region, organization_id)
+    configuration = services.find_availability_configuration(
+        organization=organization, domain_name=domain_name
+    )
+    if configuration is None:
+        messages.info(request, "Select an availability configuration.")
+        return redirect("organizations:interoperability", region, organization_id)
+    context = {"organization": organization, "configuration": configuration}
+    return render(request, "organizations/settings/remove_availability_configuration.html", context)
+
+
+# --- Journaling -------------------------------------------------------------------------------
+
+
+@require_GET
+@account_required
+def journaling(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
+    organization = organization_or_404(request, region, organization_id)
+    if problem := organization.state_problem(*services.READABLE, managing=JOURNALING):
+        return _unavailable(request, organization, problem)
+    context = {
+        "organization": organization,
+        "journaling": services.get_journaling_configuration(organization=organization),
+        "sender": services.journaling_sender(organization),
+        "problem": organization.state_problem(managing=JOURNALING),
+    }
+    return render(request, "organizations/settings/journaling.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def edit_journaling(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
+    organization = organization_or_404(request, region, organization_id)
+    if problem := organization.state_problem(managing=JOURNALING):
+        return _unavailable(request, organization, problem)
+    configuration = services.get_journaling_configuration(organization=organization)
+    form = JournalingForm(_posted(request), configuration=configuration)
+    if form.is_bound and form.is_valid():
+        try:
+            services.update_journaling_configuration(organization=organization, **form.settings())
+        except WorkMailError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request, "The journaling settings were saved. The changes apply immediately."
+            )
+            return redirect("organizations:journaling", region, organization_id)
+    context = {
+        "organization": organization,
+        "form": form,
+        "sender": services.journaling_sender(organization),
+    }
+    return render(
+        request, "organizations/settings/edit_journaling.html", context, status=page_status(form)
+    )

@@ -34,6 +34,32 @@ urlpatterns = [
         settings_views.edit_mobile_policy,
         name="edit-mobile-policy",
     ),
+    # The Organization settings tabs beyond General (organizations.apps registers them).
+    path(
+        "<organization_id:organization_id>/settings/journaling/",
+        settings_views.journaling,
+        name="journaling",
+    ),
+    path(
+        "<organization_id:organization_id>/settings/journaling/edit/",
+        settings_views.edit_journaling,
+        name="edit-journaling",
+    ),
+    path(
+        "<organization_id:organization_id>/settings/interoperability/",
+        settings_views.interoperability,
+        name="interoperability",
+    ),
+    path(
+        "<organization_id:organization_id>/settings/interoperability/add/",
+        settings_views.add_availability_configuration,
+        name="add-availability-configuration",
+    ),
+    path(
+        "<organization_id:organization_id>/settings/interoperability/remove/",
+        settings_views.remove_availability_configuration,
+        name="remove-availability-configuration",
+    ),
     path(
         "<organization_id:organization_id>/retention-policy/",
         settings_views.retention_policy,

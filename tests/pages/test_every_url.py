@@ -34,7 +34,7 @@ from keys.models import Key, KeyAlias, KeyState
 from keys.services import create_key
 from mailflow.models import Direction, EmailFlowRule, SmtpGateway
 from organizations.lifecycle import State
-from organizations.models import Organization, RetentionPolicy
+from organizations.models import AvailabilityConfiguration, Organization, RetentionPolicy
 from route53.models import HostedZone
 from route53.services import create_hosted_zone
 from tests.conftest import signed_in
@@ -180,6 +180,14 @@ FORM = {
     "gateway_address": "smtp.example.com",
     "port_number": "587",
     "user_name": "relay-user",
+    "provider_type": "EWS",  # Add availability configuration, for FORM's domain_name
+    "ews_endpoint": "https://mail.added.example.com/EWS/Exchange.asmx",
+    "ews_username": "free-busy@added.example.com",
+    "ews_password": "an-EWS-Secret",
+    "lambda_arn": "arn:aws:lambda:eu-west-1:123456789012:function:availability",
+    "journaling_status": "on",  # Journaling > Edit
+    "journaling_email_address": "journal@provider.example",
+    "report_email_address": "admin@owned.example.com",
 }
 
 
@@ -436,6 +444,13 @@ def _retention_policy(world: World) -> None:
     RetentionPolicy.objects.create(organization=world.organization, policy_id="p", name="default")
 
 
+def _availability_configuration(world: World) -> None:
+    AvailabilityConfiguration.objects.create(
+        organization=world.organization, domain_name=FORM["domain_name"], provider_type="LAMBDA",
+        lambda_arn=FORM["lambda_arn"],
+    )  # fmt: skip
+
+
 def _domain_in_a_zone(world: World) -> None:
     zone = create_hosted_zone(account=world.owner.account, name=world.domain.name)
     MailDomain.objects.filter(pk=world.domain.pk).update(hosted_zone=zone)
@@ -486,6 +501,7 @@ PREPARE = {
     "mailflow:edit-outbound-rule": _email_flow_rule(Direction.OUTBOUND),
     "mailflow:remove-outbound-rule": _email_flow_rule(Direction.OUTBOUND),
     "mailflow:remove-smtp-gateway": _smtp_gateway,
+    "organizations:remove-availability-configuration": _availability_configuration,
 }
 
 
