@@ -427,6 +427,17 @@ def get_smtp_gateway(*, organization: Organization, gateway_id: str) -> SmtpGate
     return found
 
 
+def _require_gateway_name_free(organization: Organization, name: str) -> None:
+    taken = SmtpGateway.objects.filter(organization=organization).alias(
+        folded=Lower("gateway_name")
+    )
+    if taken.filter(folded=name.lower()).exists():
+        raise NameAvailabilityException(
+            f"The organization already has a gateway named {name}. Enter a unique name.",
+            field="gateway_name",
+        )
+
+
 @sensitive_variables("password")
 def create_smtp_gateway(
     *,
@@ -451,15 +462,13 @@ def create_smtp_gateway(
         organization = organization.lock()
         organization.require_state(State.ACTIVE, managing=MANAGING_GATEWAYS)
         gateway.organization = organization
-        taken = SmtpGateway.objects.filter(organization=organization).alias(
-            folded=Lower("gateway_name")
-        )
-        if taken.filter(folded=name.lower()).exists():
-            raise NameAvailabilityException(
-                f"The organization already has a gateway named {name}. Enter a unique name.",
-                field="gateway_name",
-            )
-        gateway.save(force_insert=True)
+        _require_gateway_name_free(organization, name)
+        try:
+            with transaction.atomic():
+                gateway.save(force_insert=True)
+        except IntegrityError:  # the constraint holds the name even without the lock
+            _require_gateway_name_free(organization, name)
+            raise
     return gateway
 
 
