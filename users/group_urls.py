@@ -15,4 +15,7 @@ urlpatterns = [
     path("<uuid:group_id>/delete/", views.group_delete, name="delete"),
     path("<uuid:group_id>/members/add/", views.member_add, name="add-member"),
     path("<uuid:group_id>/members/remove/", views.member_remove, name="remove-member"),
+    path("<uuid:group_id>/aliases/add/", views.alias_add, name="add-alias"),
+    path("<uuid:group_id>/aliases/remove/", views.alias_remove, name="remove-alias"),
+    path("<uuid:group_id>/aliases/primary/", views.alias_primary, name="make-primary"),
 ]

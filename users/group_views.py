@@ -19,9 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.pages import organization_or_404
-from users import groups, services
+from users import addresses, alias_pages, groups, services
 from users.entity_pages import EntityPages
-from users.forms import AddMemberForm, CreateGroupForm, DeleteGroupForm, EnableGroupForm
+from users.forms import (
+    AddMemberForm,
+    AliasForm,
+    CreateGroupForm,
+    DeleteGroupForm,
+    EnableGroupForm,
+)
 from users.models import Group, UserState
 from users.views import STATE_FILTERS, unavailable
 from workmail_console.errors import (
@@ -158,13 +164,16 @@ def group_create(request: ConsoleRequest, region: str, organization_id: str) -> 
     return render(request, "users/groups/create.html", context, status=page_status(form))
 
 
-@require_GET
-@account_required
-@_for_group
-def group_detail(request: ConsoleRequest, organization: Organization, group: Group) -> HttpResponse:
-    members = []
+def _detail(
+    request: ConsoleRequest,
+    organization: Organization,
+    group: Group,
+    alias_form: AliasForm | None = None,
+) -> HttpResponse:
+    members, aliases = [], []
     if group.state != UserState.DELETED:
         members = groups.list_group_members(organization=organization, group_id=group.pk)
+        aliases = addresses.list_aliases(group)
     context = {
         "organization": organization,
         "group": group,
@@ -172,9 +181,20 @@ def group_detail(request: ConsoleRequest, organization: Organization, group: Gro
         "actions": available_actions(organization, group),
         "can_change_members": group.is_enabled and bool(available_actions(organization)),
         "add_form": AddMemberForm(choices=_member_choices(organization, group, members)),
+        "aliases": aliases,
+        "alias_form": alias_form or AliasForm(organization=organization),
+        "writable": group.state != UserState.DELETED and bool(available_actions(organization)),
         "problem": organization.state_problem(),
     }
-    return render(request, "users/groups/detail.html", context)
+    status = 400 if alias_form is not None else 200  # a refused Add alias
+    return render(request, "users/groups/detail.html", context, status=status)
+
+
+@require_GET
+@account_required
+@_for_group
+def group_detail(request: ConsoleRequest, organization: Organization, group: Group) -> HttpResponse:
+    return _detail(request, organization, group)
 
 
 def _member_choices(organization: Organization, group: Group, members: list) -> list:
@@ -265,3 +285,32 @@ def member_remove(
     else:
         messages.success(request, f"The member was removed from {group.name}.")
     return redirect(group_url("detail", organization, group))
+
+
+@require_POST
+@admin_required
+@_for_group
+def alias_add(request: ConsoleRequest, organization: Organization, group: Group) -> HttpResponse:
+    """Email addresses: Add alias (CreateAlias); refused, the page with the reason under it."""
+    back = group_url("detail", organization, group)
+    return alias_pages.add_alias(request, organization, group, back=back, details=_detail)
+
+
+@require_POST
+@admin_required
+@_for_group
+def alias_remove(request: ConsoleRequest, organization: Organization, group: Group) -> HttpResponse:
+    """Email addresses: Remove (DeleteAlias)."""
+    back = group_url("detail", organization, group)
+    return alias_pages.remove_alias(request, organization, group, back=back)
+
+
+@require_POST
+@admin_required
+@_for_group
+def alias_primary(
+    request: ConsoleRequest, organization: Organization, group: Group
+) -> HttpResponse:
+    """Email addresses: Make primary (UpdatePrimaryEmailAddress)."""
+    back = group_url("detail", organization, group)
+    return alias_pages.make_primary(request, organization, group, back=back)

@@ -17,4 +17,7 @@ urlpatterns = [
     path("<str:resource_id>/delete/", views.resource_delete, name="delete"),
     path("<str:resource_id>/delegates/add/", views.delegate_add, name="add-delegate"),
     path("<str:resource_id>/delegates/remove/", views.delegate_remove, name="remove-delegate"),
+    path("<str:resource_id>/aliases/add/", views.alias_add, name="add-alias"),
+    path("<str:resource_id>/aliases/remove/", views.alias_remove, name="remove-alias"),
+    path("<str:resource_id>/aliases/primary/", views.alias_primary, name="make-primary"),
 ]

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.pages import organization_or_404
-from users import groups, resources, services
+from users import addresses, alias_pages, groups, resources, services
 from users.entity_pages import EntityPages
 from users.forms import (
+    AliasForm,
     BookingOptionsForm,
     CreateResourceForm,
     DeleteResourceForm,
@@ -177,13 +178,14 @@ def _detail(
     organization: Organization,
     resource: Resource,
     booking: BookingOptionsForm | None = None,
-    status: int = 200,
+    alias_form: AliasForm | None = None,
 ) -> HttpResponse:
-    delegates = []
+    delegates, aliases = [], []
     if resource.state != UserState.DELETED:
         delegates = resources.list_resource_delegates(
             organization=organization, resource_id=resource.pk
         )
+        aliases = addresses.list_aliases(resource)
     actions = available_actions(organization, resource)
     context = {
         "organization": organization,
@@ -193,8 +195,12 @@ def _detail(
         "booking": booking or BookingOptionsForm(initial=_booking_values(resource)),
         "can_change_delegates": resource.is_enabled and "edit" in actions,
         "delegate_choices": _delegate_choices(organization, delegates),
+        "aliases": aliases,
+        "alias_form": alias_form or AliasForm(organization=organization),
+        "writable": "edit" in actions,
         "problem": organization.state_problem(),
     }
+    status = 400 if booking is not None or alias_form is not None else 200  # a form refused
     return render(request, "users/resources/detail.html", context, status=status)
 
 
@@ -234,7 +240,7 @@ def resource_booking(
         else:
             messages.success(request, f"The booking options of {resource.name} were saved.")
             return redirect(resource_url("detail", organization, resource))
-    return _detail(request, organization, resource, booking=form, status=400)
+    return _detail(request, organization, resource, booking=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -365,3 +371,36 @@ def delegate_remove(
     else:
         messages.success(request, f"The delegate was removed from {resource.name}.")
     return redirect(resource_url("detail", organization, resource))
+
+
+@require_POST
+@admin_required
+@_for_resource
+def alias_add(
+    request: ConsoleRequest, organization: Organization, resource: Resource
+) -> HttpResponse:
+    """Email addresses: Add alias (CreateAlias); refused, the page with the reason under it."""
+    back = resource_url("detail", organization, resource)
+    return alias_pages.add_alias(request, organization, resource, back=back, details=_detail)
+
+
+@require_POST
+@admin_required
+@_for_resource
+def alias_remove(
+    request: ConsoleRequest, organization: Organization, resource: Resource
+) -> HttpResponse:
+    """Email addresses: Remove (DeleteAlias)."""
+    back = resource_url("detail", organization, resource)
+    return alias_pages.remove_alias(request, organization, resource, back=back)
+
+
+@require_POST
+@admin_required
+@_for_resource
+def alias_primary(
+    request: ConsoleRequest, organization: Organization, resource: Resource
+) -> HttpResponse:
+    """Email addresses: Make primary (UpdatePrimaryEmailAddress)."""
+    back = resource_url("detail", organization, resource)
+    return alias_pages.make_primary(request, organization, resource, back=back)

@@ -412,6 +412,18 @@ def _user_alias(world: World) -> None:
     )
 
 
+def _group_alias(world: World) -> None:
+    EmailAlias.objects.create(
+        directory=world.organization.directory, group=world.group, address=FORM["address"]
+    )
+
+
+def _resource_alias(world: World) -> None:
+    EmailAlias.objects.create(
+        directory=world.organization.directory, resource=world.resource, address=FORM["address"]
+    )
+
+
 def _group_granted(world: World) -> None:
     MailboxPermission.objects.create(owner=world.user, group=world.group, send_as=True)
 
@@ -487,6 +499,10 @@ PREPARE = {
     "groups:remove-member": _user_in_group,
     "users:remove-alias": _user_alias,
     "users:make-primary": _user_alias,
+    "groups:remove-alias": _group_alias,  # Remove and Make primary act on an alias it has
+    "groups:make-primary": _group_alias,
+    "resources:remove-alias": _resource_alias,
+    "resources:make-primary": _resource_alias,
     "users:remove-permission": _group_granted,
     "resources:enable": _resource_disabled,
     "resources:delete": _resource_to_delete,

@@ -169,4 +169,4 @@ def test_the_list_and_a_group_page_use_a_constant_number_of_queries(
     assert member and counts == EXPECTED_QUERIES
 
 
-EXPECTED_QUERIES = [6, 9]  # session+membership+organization, then the page's own
+EXPECTED_QUERIES = [6, 11]  # session+membership+organization, then the page's own (aliases too)
