@@ -131,9 +131,10 @@ class EmailFlowRule(models.Model):
     action = models.CharField(max_length=24, choices=RuleAction.choices)
     sender_patterns = models.JSONField(default=list)  # lower case, as checked
     destination_patterns = models.JSONField(default=list)
-    # Route to SMTP gateway: the gateway (which can't go while a rule routes to it).
+    # Route to SMTP gateway: the gateway, which can't go while a rule routes to it (unless the
+    # organization goes, taking both).
     smtp_gateway = models.ForeignKey(
-        SmtpGateway, on_delete=models.PROTECT, null=True, blank=True, related_name="rules"
+        SmtpGateway, on_delete=models.RESTRICT, null=True, blank=True, related_name="rules"
     )
     # Run Lambda: the function, and for a synchronous rule its fallback action and timeout.
     lambda_arn = models.CharField(max_length=256, blank=True)

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('rule_timeout', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('created_date', models.DateTimeField(default=django.utils.timezone.now)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='email_flow_rules', to='organizations.organization')),
-                ('smtp_gateway', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='mailflow.smtpgateway')),
+                ('smtp_gateway', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='rules', to='mailflow.smtpgateway')),
             ],
             options={
                 'ordering': ['rule_name'],

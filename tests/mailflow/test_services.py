@@ -5,6 +5,7 @@ gateway); create, list and remove gateways (never while a rule routes to one); o
 organization's change, an Inactive one's are read."""
 
 import pytest
+from django.db.models import RestrictedError
 
 from mailflow import services
 from mailflow.models import Direction, EmailFlowRule, RuleAction, SmtpGateway
@@ -467,3 +468,12 @@ def test_another_organizations_gateway_is_not_found(organization):
     with pytest.raises(EntityNotFoundException):
         services.delete_smtp_gateway(organization=organization, gateway_id=str(theirs.pk))
     assert SmtpGateway.objects.filter(pk=theirs.pk).exists()
+
+
+def test_an_organization_removed_from_the_database_takes_its_rules_and_gateways(organization):
+    relay = gateway(organization)
+    create(organization, OUT, action="ROUTE_TO_SMTP_GATEWAY", smtp_gateway_id=str(relay.pk))
+    with pytest.raises(RestrictedError):  # the gateway alone can't go while a rule routes to it
+        relay.delete()
+    Organization.objects.filter(pk=organization.pk).delete()
+    assert not EmailFlowRule.objects.exists() and not SmtpGateway.objects.exists()
