@@ -9,6 +9,9 @@ find a name free. Names and addresses compare in any case; a deleted entity's ar
 disabled entity keeps its address (enabling it again brings it back).
 """
 
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from organizations.models import Organization
@@ -38,11 +41,17 @@ def _resources(organization: Organization):
 
 
 def require_name_free(
-    organization: Organization, name: str, *, kind: str, field: str = "name"
+    organization: Organization,
+    name: str,
+    *,
+    kind: str,
+    field: str = "name",
+    entity: "User | Group | Resource | None" = None,
 ) -> None:
     """NameAvailabilityException when a user, group or resource of the organization has `name`
     (in any case); ReservedNameException for a name nobody may have. `kind`: what is being
-    named: "user", "group" or "resource"."""
+    named: "user", "group" or "resource"; `entity`, one being renamed, may keep its own name in
+    another case (sales to Sales is no clash)."""
     folded = name.lower()
     if folded in RESERVED_NAMES:
         raise ReservedNameException(
@@ -50,7 +59,10 @@ def require_name_free(
             field=field,
         )
     for other, rows in (("user", _users), ("group", _groups), ("resource", _resources)):
-        if not rows(organization).alias(folded=Lower("name")).filter(folded=folded).exists():
+        named = rows(organization).alias(folded=Lower("name")).filter(folded=folded)
+        if entity is not None and other == kind:
+            named = named.exclude(pk=entity.pk)
+        if not named.exists():
             continue
         if other == kind:
             message = f"The {kind} name {name} is already used in this organization's directory."
@@ -108,3 +120,19 @@ def require_address_free(
 
 def _owner_field(entity: User | Group | Resource) -> str:
     return {User: "user", Group: "group", Resource: "resource"}[type(entity)]
+
+
+def write_or_explain(
+    organization: Organization, entity: User | Group | Resource, write: Callable[[], object]
+) -> None:
+    """`write` the entity (insert it, move it or change it). The constraints back the lock: a
+    write they refuse, because another request took the name or address a moment ago, becomes
+    the address book's error for this one (and any other IntegrityError goes on up)."""
+    try:
+        with transaction.atomic():
+            write()
+    except IntegrityError:
+        existing = None if entity._state.adding else entity
+        require_name_free(organization, entity.name, kind=entity.lifecycle.name, entity=existing)
+        require_address_free(organization, entity.email or "", entity=existing)
+        raise

@@ -10,14 +10,14 @@ organization's row locked, so twenty requests at once find what the one before t
 import re
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from organizations.lifecycle import State
 from organizations.models import Organization
-from users.addressbook import require_address_free, require_name_free
+from users.addressbook import require_address_free, require_name_free, write_or_explain
 from users.models import EmailAlias, Group, GroupMember, MemberType, User, UserState
 from users.services import READABLE, get_user, read_only_problem, validate_email
 from workmail_console.errors import (
@@ -166,22 +166,8 @@ def create_group(
             state=UserState.ENABLED if email else UserState.DISABLED,
             enabled_date=now if email else None,
         )  # fmt: skip
-        _save_or_explain(organization, group, lambda: group.save(force_insert=True))
+        write_or_explain(organization, group, lambda: group.save(force_insert=True))
     return group
-
-
-def _save_or_explain(organization: Organization, group: Group, write) -> None:
-    """The constraints back the lock: a write they refuse becomes the address book's error."""
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        if group._state.adding:
-            require_name_free(organization, group.name, kind="group")
-        require_address_free(
-            organization, group.email or "", entity=None if group._state.adding else group
-        )
-        raise
 
 
 def enable_group(*, organization: Organization, group_id: str | uuid.UUID, email: str) -> Group:
@@ -205,7 +191,7 @@ def enable_group(*, organization: Organization, group_id: str | uuid.UUID, email
         if (group.email or "").lower() != email.lower():
             require_address_free(organization, email, entity=group)
         group.email = email
-        _save_or_explain(
+        write_or_explain(
             organization, group,
             lambda: group.transition(
                 UserState.ENABLED, reason="", email=email, enabled_date=timezone.now()

@@ -10,14 +10,14 @@ runs with the organization's row locked.
 
 import re
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from organizations.lifecycle import State
 from organizations.models import Organization
-from users.addressbook import require_address_free, require_name_free
+from users.addressbook import require_address_free, require_name_free, write_or_explain
 from users.groups import user_or_group
 from users.models import (
     EmailAlias,
@@ -199,28 +199,8 @@ def create_resource(
             state=UserState.ENABLED if email else UserState.DISABLED,
             enabled_date=now if email else None,
         )  # fmt: skip
-        _save_or_explain(organization, resource, lambda: resource.save(force_insert=True))
+        write_or_explain(organization, resource, lambda: resource.save(force_insert=True))
     return resource
-
-
-def _save_or_explain(organization: Organization, resource: Resource, write) -> None:
-    """The constraints back the lock: a write they refuse becomes the address book's error."""
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        existing = None if resource._state.adding else resource
-        require_name_free_but(organization, resource.name, existing)
-        require_address_free(organization, resource.email or "", entity=existing)
-        raise
-
-
-def require_name_free_but(organization: Organization, name: str, resource: Resource | None) -> None:
-    """The name is free, or it is `resource`'s own (any case: renaming sales to Sales is no
-    clash)."""
-    if resource is not None and resource.name.lower() == name.lower():
-        return
-    require_name_free(organization, name, kind="resource")
 
 
 def _for_update(organization: Organization, resource_id: str) -> Resource:
@@ -254,7 +234,7 @@ def enable_resource(*, organization: Organization, resource_id: str, email: str)
         if (resource.email or "").lower() != email.lower():
             require_address_free(organization, email, entity=resource)
         resource.email = email
-        _save_or_explain(
+        write_or_explain(
             organization, resource,
             lambda: resource.transition(
                 UserState.ENABLED, reason="", email=email, enabled_date=timezone.now()
@@ -325,12 +305,12 @@ def update_resource(
         if resource.state == UserState.DELETED:
             raise EntityStateException(_problem("update", resource))
         if "name" in changes:
-            require_name_free_but(organization, changes["name"], resource)
+            require_name_free(organization, changes["name"], kind="resource", entity=resource)
         if changes.get("auto_accept_requests") is False and not _delegates(resource).exists():
             raise InvalidConfigurationException(NO_DELEGATE, field="auto_accept_requests")
         for field, value in changes.items():
             setattr(resource, field, value)
-        _save_or_explain(
+        write_or_explain(
             organization, resource, lambda: resource.save(update_fields=[*changes])
         )  # fmt: skip
     return resource

@@ -10,7 +10,6 @@ are unique by constraints (users.models), which the checks here only put into wo
 
 import re
 import uuid
-from collections.abc import Callable
 from functools import partial
 
 from django.contrib.auth.hashers import make_password
@@ -25,7 +24,7 @@ from domains.models import MailDomain
 from domains.services import add_test_domain, verified_domain_names
 from organizations.lifecycle import State
 from organizations.models import Organization
-from users.addressbook import require_address_free, require_name_free
+from users.addressbook import require_address_free, require_name_free, write_or_explain
 from users.models import EmailAlias, EntityEvent, Group, Resource, User, UserState
 from users.passwords import validate_password
 from workmail_console.errors import (
@@ -299,20 +298,6 @@ def _taken(
         require_address_free(organization, email, entity=user)
 
 
-def _write_or_explain(organization: Organization, user: User, write: Callable[[], object]) -> None:
-    """`write` the user (insert it, or move it); a unique constraint it breaks, because another
-    request took the name or address a moment ago, becomes that request's error."""
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        others = users_of(organization).exclude(pk=user.pk)
-        if user._state.adding and others.existing().filter(name__iexact=user.name).exists():
-            _taken(organization, name=user.name)
-        _taken(organization, email=user.email or "", user=None if user._state.adding else user)
-        raise
-
-
 def _enabled_now(organization: Organization) -> None:
     Organization.objects.filter(pk=organization.pk).update(no_enabled_users_since=None)
     organization.no_enabled_users_since = None
@@ -362,7 +347,7 @@ def create_user(
             state=UserState.ENABLED if email else UserState.DISABLED,
             enabled_date=now if email else None,
         )  # fmt: skip
-        _write_or_explain(organization, user, lambda: user.save(force_insert=True))
+        write_or_explain(organization, user, lambda: user.save(force_insert=True))
         if user.is_enabled:
             _enabled_now(organization)
     return user
@@ -436,11 +421,11 @@ def enable_user(*, organization: Organization, user_id: str | uuid.UUID, email: 
         email = validate_email(email, organization=organization)
         if (user.email or "").lower() != email.lower():
             _taken(organization, email=email)
-        user.email = email  # the address a constraint may refuse (_write_or_explain says so)
+        user.email = email  # the address a constraint may refuse (write_or_explain says so)
         enable = partial(
             user.transition, UserState.ENABLED, reason="", email=email, enabled_date=timezone.now()
         )
-        _write_or_explain(organization, user, enable)
+        write_or_explain(organization, user, enable)
         _enabled_now(organization)
     return user
 
