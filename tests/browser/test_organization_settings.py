@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAV = [
     "‹ Organizations", "Users", "Groups", "Resources", "Domains",  # noqa: RUF001
-    "Organization settings", "Mobile Policies", "Retention policy", "Tags",
+    "Organization settings", "Mobile Policies", "Retention policy", "Monitoring", "Tags",
 ]  # fmt: skip
 
 
