@@ -1,6 +1,6 @@
-"""Email addresses on a group's or a resource's details page, as a user's has them: Add alias
-(CreateAlias), Remove (DeleteAlias) and Make primary (UpdatePrimaryEmailAddress), with the
-services' refusals in the same words (users.addresses)."""
+"""Email addresses on a user's, a group's or a resource's details page: Add alias (CreateAlias;
+the user page's goes through its own form handling), Remove (DeleteAlias) and Make primary
+(UpdatePrimaryEmailAddress), with the services' refusals in the same words (users.addresses)."""
 
 from collections.abc import Callable
 
@@ -11,11 +11,11 @@ from django.shortcuts import redirect
 from organizations.models import Organization
 from users import addresses, services
 from users.forms import AliasForm
-from users.models import Group, Resource
+from users.models import Group, Resource, User
 from workmail_console.errors import WorkMailError
 from workmail_console.tenancy import ConsoleRequest
 
-type Entity = Group | Resource
+type Entity = User | Group | Resource
 # The details page again, given `alias_form=`: the refused form with the reason under its field.
 type Details = Callable[..., HttpResponse]
 

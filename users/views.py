@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations.lifecycle import State
 from organizations.models import Organization
 from organizations.pages import organization_or_404
-from users import addresses, groups, mailboxes, services
+from users import addresses, alias_pages, groups, mailboxes, services
 from users.forms import (
     AliasForm,
     CreateUserForm,
@@ -412,14 +412,8 @@ def alias_add(request: ConsoleRequest, organization: Organization, user: User) -
 @admin_required
 @_for_user
 def alias_remove(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
-    alias = request.POST.get("address", "")[: services.EMAIL_MAX]
-    try:
-        addresses.delete_alias(organization=organization, entity=user, alias=alias)
-    except WorkMailError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{alias} was removed from {user.name}.")
-    return _back(organization, user)
+    back = user_url("detail", organization, user)
+    return alias_pages.remove_alias(request, organization, user, back=back)
 
 
 @require_POST
@@ -427,14 +421,8 @@ def alias_remove(request: ConsoleRequest, organization: Organization, user: User
 @_for_user
 def alias_primary(request: ConsoleRequest, organization: Organization, user: User) -> HttpResponse:
     """Set a new default email address: an alias becomes primary, the primary an alias."""
-    alias = request.POST.get("address", "")[: services.EMAIL_MAX]
-    try:
-        addresses.update_primary_email_address(organization=organization, entity=user, email=alias)
-    except WorkMailError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{alias} is the primary email address of {user.name}.")
-    return _back(organization, user)
+    back = user_url("detail", organization, user)
+    return alias_pages.make_primary(request, organization, user, back=back)
 
 
 @require_POST
