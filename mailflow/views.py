@@ -18,7 +18,7 @@ from mailflow import services
 from mailflow.forms import GatewayForm, RuleForm, TestConfigurationForm
 from mailflow.models import Direction, EmailFlowRule, SmtpGateway
 from organizations.models import Organization
-from organizations.pages import organization_or_404
+from organizations.pages import organization_or_404, setting_unavailable
 from users.services import READABLE
 from workmail_console import flash
 from workmail_console.errors import EntityNotFoundException, WorkMailError
@@ -26,13 +26,6 @@ from workmail_console.formtools import page_status
 from workmail_console.tenancy import ConsoleRequest, account_required, admin_required
 
 RULES, GATEWAYS = services.MANAGING_RULES, services.MANAGING_GATEWAYS
-
-
-def _unavailable(request: ConsoleRequest, organization: Organization, problem: str) -> HttpResponse:
-    """Why a tab can't be changed (or read) in this organization's state."""
-    status = 400 if request.method == "POST" else 200
-    context = {"organization": organization, "problem": problem}
-    return render(request, "organizations/settings/unavailable.html", context, status=status)
 
 
 def _url(name: str, organization: Organization) -> str:
@@ -76,7 +69,7 @@ def rules(
     changes nothing). For htmx, Test brings back the Test configuration part alone."""
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(*READABLE, managing=RULES):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     testing = "sender" in request.GET or "recipient" in request.GET
     form = TestConfigurationForm(request.GET if testing else None)
     result = None
@@ -150,7 +143,7 @@ def create_rule(
 ) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=RULES):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     return _rule_form_page(request, organization, direction, None)
 
 
@@ -162,7 +155,7 @@ def edit_rule(
     """Edit, for the rule chosen with its radio button (rule_id), then Save."""
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=RULES):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     if not (rule_id := _chosen(request, "rule_id")):
         messages.info(request, "Select a rule.")
         return redirect(_rule_urls(organization, direction)["list_url"])
@@ -178,7 +171,7 @@ def remove_rule(
     """Remove, for the rule chosen: its confirmation (GET), then Remove (POST)."""
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=RULES):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     list_url = _rule_urls(organization, direction)["list_url"]
     if not (rule_id := _chosen(request, "rule_id")):
         messages.info(request, "Select a rule.")
@@ -205,7 +198,7 @@ def remove_rule(
 def smtp_gateways(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(*READABLE, managing=GATEWAYS):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     context = {
         "organization": organization,
         "gateways": services.list_smtp_gateways(organization=organization),
@@ -221,7 +214,7 @@ def create_smtp_gateway(request: ConsoleRequest, region: str, organization_id: s
     """Create gateway. The password goes to the service and is never shown again."""
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=GATEWAYS):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     form = GatewayForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
@@ -249,7 +242,7 @@ def remove_smtp_gateway(request: ConsoleRequest, region: str, organization_id: s
     rules route to it (then it can't go), then Remove."""
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=GATEWAYS):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     list_url = _url("smtp-gateways", organization)
     if not (gateway_id := _chosen(request, "gateway_id")):
         messages.info(request, "Select a gateway.")

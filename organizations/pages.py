@@ -1,6 +1,8 @@
-"""What every page about an organization starts with: the organization of the URL, or a 404."""
+"""What every page about an organization starts with: the organization of the URL, or a 404;
+and, for its settings, why one can't be changed or read in its state."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 
 from organizations import services
 from organizations.lifecycle import State
@@ -23,3 +25,13 @@ def organization_or_404(
     if organization.state == State.DELETED and not deleted:
         raise Http404("This organization is deleted.")
     return organization
+
+
+def setting_unavailable(
+    request: ConsoleRequest, organization: Organization, problem: str
+) -> HttpResponse:
+    """Why a setting or a settings tab can't be changed (or read) in this organization's state:
+    a 400 to a POST, the page in its place to a GET."""
+    status = 400 if request.method == "POST" else 200
+    context = {"organization": organization, "problem": problem}
+    return render(request, "organizations/settings/unavailable.html", context, status=status)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations import settings_services as services
 from organizations.models import FolderName, Organization, RetentionAction, RetentionPolicy
-from organizations.pages import organization_or_404
+from organizations.pages import organization_or_404, setting_unavailable
 from organizations.settings_forms import (
     AvailabilityConfigurationForm,
     JournalingForm,
@@ -34,13 +34,6 @@ from workmail_console.tenancy import ConsoleRequest, account_required, admin_req
 TAGS, RETENTION, MOBILE = "tags", "the retention policy", "the mobile device policy"
 AVAILABILITY, JOURNALING = services.AVAILABILITY, services.JOURNALING
 NOT_ENFORCED = "Not enforced"  # a number of the mobile policy left empty (ours)
-
-
-def _unavailable(request: ConsoleRequest, organization: Organization, problem: str) -> HttpResponse:
-    """Why a setting can't be changed (or read) in this organization's state."""
-    status = 400 if request.method == "POST" else 200
-    context = {"organization": organization, "problem": problem}
-    return render(request, "organizations/settings/unavailable.html", context, status=status)
 
 
 def _posted(request: ConsoleRequest) -> Any:
@@ -68,7 +61,7 @@ def manage_tags(request: ConsoleRequest, region: str, organization_id: str) -> H
     """Manage tags: a row per tag, Remove on each, Add new tag (a row more), Save."""
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=TAGS):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     if "add" in request.POST:
         formset = with_another_row(request.POST)
     else:
@@ -117,7 +110,7 @@ def _folders(policy: RetentionPolicy | None) -> list[dict[str, Any]]:
 def retention_policy(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(*services.READABLE, managing=RETENTION):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     policy = _policy(organization)
     context = {
         "organization": organization,
@@ -135,7 +128,7 @@ def edit_retention_policy(
 ) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=RETENTION):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     policy = _policy(organization)
     form = RetentionPolicyForm(_posted(request), policy=policy)
     if form.is_bound and form.is_valid():
@@ -172,7 +165,7 @@ def delete_retention_policy(
     problem = organization.state_problem(managing=RETENTION)
     policy = None if problem else _policy(organization)
     if policy is None:
-        return _unavailable(
+        return setting_unavailable(
             request, organization,
             problem or f"The organization {organization.alias} has no retention policy.",
         )  # fmt: skip
@@ -203,7 +196,7 @@ def _shown(value: bool | int | None) -> str:
 def mobile_policy(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(*services.READABLE, managing=MOBILE):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     policy = services.get_mobile_device_policy(organization=organization)
     context = {
         "organization": organization,
@@ -221,7 +214,7 @@ def mobile_policy(request: ConsoleRequest, region: str, organization_id: str) ->
 def edit_mobile_policy(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=MOBILE):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     policy = services.get_mobile_device_policy(organization=organization)
     form = MobileDevicePolicyForm(_posted(request), policy=policy)
     if form.is_bound and form.is_valid():
@@ -248,7 +241,7 @@ def interoperability(request: ConsoleRequest, region: str, organization_id: str)
     """The Interoperability tab: the availability configurations, never an EWS password."""
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(*services.READABLE, managing=AVAILABILITY):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     context = {
         "organization": organization,
         "configurations": services.list_availability_configurations(organization=organization),
@@ -265,7 +258,7 @@ def add_availability_configuration(
 ) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=AVAILABILITY):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     form = AvailabilityConfigurationForm(_posted(request))
     if form.is_bound and form.is_valid():
         domain_name = form.cleaned_data["domain_name"]
@@ -296,7 +289,7 @@ def remove_availability_configuration(
     confirmation."""
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=AVAILABILITY):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     domain_name = (request.POST if request.method == "POST" else request.GET).get("domain_name", "")
     if request.method == "POST":
         flash.outcome(
@@ -325,7 +318,7 @@ def remove_availability_configuration(
 def journaling(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(*services.READABLE, managing=JOURNALING):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     context = {
         "organization": organization,
         "journaling": services.get_journaling_configuration(organization=organization),
@@ -340,7 +333,7 @@ def journaling(request: ConsoleRequest, region: str, organization_id: str) -> Ht
 def edit_journaling(request: ConsoleRequest, region: str, organization_id: str) -> HttpResponse:
     organization = organization_or_404(request, region, organization_id)
     if problem := organization.state_problem(managing=JOURNALING):
-        return _unavailable(request, organization, problem)
+        return setting_unavailable(request, organization, problem)
     configuration = services.get_journaling_configuration(organization=organization)
     form = JournalingForm(_posted(request), configuration=configuration)
     if form.is_bound and form.is_valid():
