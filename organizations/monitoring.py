@@ -51,12 +51,17 @@ def list_events(*, organization: Organization, source: str = "", containing: str
     return own.union(inside, all=True).order_by("-at", "source", "entity_id")
 
 
+def kind(event: dict) -> str:
+    """What the event happened to: Organization, User, Group or Resource."""
+    return "Organization" if event["source"] == ORGANIZATION else EntityKind(event["source"]).label
+
+
 def describe(event: dict) -> str:
     """What happened, in words: an organization's event says why it moved; an entity's says
     what was done to it (ours: WorkMail publishes no wording for these events)."""
     if event["source"] == ORGANIZATION:
         return event["reason"]
-    noun = EntityKind(event["source"]).label
+    noun = kind(event)
     if not event["from_state"]:
         return f"{noun} created"
     done = {"ENABLED": "enabled", "DISABLED": "disabled", "DELETED": "deleted"}

@@ -24,7 +24,10 @@ def monitoring_page(request: ConsoleRequest, region: str, organization_id: str) 
     context = {
         "organization": organization,
         "page": page,
-        "rows": [{**event, "what": monitoring.describe(event)} for event in page],
+        "rows": [
+            {**event, "what": monitoring.describe(event), "kind": monitoring.kind(event)}
+            for event in page
+        ],
         "sources": monitoring.SOURCES,
         "source": source,
         "text": text,
