@@ -7,6 +7,7 @@ error or a flash message in the console's words.
 
 class WorkMailError(Exception):
     code = "InvalidParameterException"
+    status = 400  # the API's HTTP status: AWS answers 400 for every modeled WorkMail error
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)

@@ -79,3 +79,66 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class AccessKey(models.Model):
+    """An API access key: it signs requests as its owner, in the owner's account and role.
+
+    The secret is kept encrypted (workmail_console.api.secrets): the server needs it to check a
+    SigV4 signature, and nobody ever sees it again after the page or command that made it.
+    """
+
+    key_id = models.CharField(max_length=20, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_keys"
+    )
+    # At most two keys a person, held by the database: a key takes slot 1 or 2.
+    slot = models.PositiveSmallIntegerField()
+    encrypted_secret = models.BinaryField(editable=False)
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    last_used_operation = models.CharField(max_length=64, blank=True)
+    last_used_region = models.CharField(max_length=16, blank=True)
+    # Failed signatures in the current window: a key under attack answers ThrottlingException.
+    failed_signatures = models.PositiveIntegerField(default=0)
+    failures_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "slot"], name="two_access_keys_a_person"),
+            models.CheckConstraint(
+                condition=models.Q(slot__in=[1, 2]), name="access_key_slot_1_or_2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key_id
+
+
+class IdempotentCall(models.Model):
+    """A ClientToken's first answer: the same token and parameters get it again, creating nothing.
+
+    The row is claimed before the call runs, in the call's transaction; a second call with the
+    token waits on the unique index until the first commits, then reads the stored answer.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE)
+    region = models.CharField(max_length=16)
+    operation = models.CharField(max_length=64)
+    client_token = models.CharField(max_length=128)
+    parameters_digest = models.CharField(max_length=64)
+    response = models.JSONField(null=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "region", "operation", "client_token"],
+                name="one_answer_per_client_token",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.client_token}"

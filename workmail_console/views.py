@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from workmail_console.api.views import endpoint as api_endpoint
 from workmail_console.forms import AddMemberForm, ChangeRoleForm
 from workmail_console.formtools import page_status
 from workmail_console.members import add_member, change_role, remove_member
@@ -14,9 +16,13 @@ from workmail_console.regions import REGIONS, remembered_region
 from workmail_console.tenancy import ConsoleRequest, admin_required
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
+@csrf_exempt  # a POST here is an API call, signed with SigV4: no cookie, no CSRF
 def home(request: HttpRequest) -> HttpResponse:
-    """`/` and sign-in land on the Organizations page of the Region opened last."""
+    """`/` and sign-in land on the Organizations page of the Region opened last; a POST to `/`
+    is the WorkMail API (boto3's and the AWS CLI's endpoint_url)."""
+    if request.method == "POST":
+        return api_endpoint(request)
     return redirect("organizations:list", region=remembered_region(request))
 
 

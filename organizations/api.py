@@ -1,0 +1,138 @@
+"""The organizations' WorkMail API operations, on the services the console's pages use."""
+
+from typing import Any
+
+from organizations.lifecycle import State
+from organizations.models import DirectoryChoice, DomainChoice, EncryptionChoice, Organization
+from organizations.services import (
+    create_organization,
+    delete_organization,
+    get_organization,
+    list_organizations,
+)
+from users.models import User, UserState
+from workmail_console.api.registry import Call, operation
+from workmail_console.errors import InvalidParameterException, OrganizationStateException
+from workmail_console.paging import page
+
+
+def active_organization(call: Call, organization_id: str) -> Organization:
+    """The caller's organization, which must be Active for anything to happen inside it."""
+    organization = get_organization(
+        account=call.account, region=call.region, organization_id=organization_id
+    )
+    if organization.state != State.ACTIVE:
+        raise OrganizationStateException(
+            f"The organization {organization.organization_id} is {organization.state}: it must be"
+            " Active for this operation."
+        )
+    return organization
+
+
+def _domain_choice(domains: list[dict[str, str]]) -> dict[str, str]:
+    """Domains: the one email domain the console's create takes (or none: the test domain)."""
+    if not domains:
+        return {"domain_choice": DomainChoice.TEST}
+    if len(domains) > 1:
+        raise InvalidParameterException(
+            "This emulator creates an organization with one email domain; register more with"
+            " RegisterMailDomain once it is Active."
+        )
+    domain = domains[0]
+    if zone_id := domain.get("HostedZoneId"):
+        return {"domain_choice": DomainChoice.EXISTING_ROUTE53, "hosted_zone_id": zone_id}
+    return {"domain_choice": DomainChoice.EXTERNAL, "domain_name": domain["DomainName"]}
+
+
+@operation("CreateOrganization")
+def create(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    organization = create_organization(
+        account=call.account,
+        region=call.region,
+        alias=params["Alias"],
+        directory_choice=(
+            DirectoryChoice.EXISTING if params.get("DirectoryId") else DirectoryChoice.CREATE
+        ),
+        directory_id=params.get("DirectoryId"),
+        encryption_choice=(
+            EncryptionChoice.EXISTING if params.get("KmsKeyArn") else EncryptionChoice.MANAGED
+        ),
+        kms_key_arn=params.get("KmsKeyArn"),
+        enable_interoperability=params.get("EnableInteroperability", False),
+        client_token=params.get("ClientToken"),
+        **_domain_choice(params.get("Domains", [])),
+    )
+    return {"OrganizationId": organization.organization_id}
+
+
+@operation("DescribeOrganization")
+def describe(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    organization = get_organization(
+        account=call.account, region=call.region, organization_id=params["OrganizationId"]
+    )
+    directory = organization.directory
+    described = {
+        "OrganizationId": organization.organization_id,
+        "Alias": organization.alias,
+        "State": organization.state,
+        "DirectoryId": directory.directory_id if directory else None,
+        "DirectoryType": directory.directory_type if directory else None,
+        "DefaultMailDomain": organization.default_mail_domain or None,
+        "CompletedDate": organization.completed_date,
+        "ErrorMessage": organization.error_message or None,
+        "ARN": organization.arn,
+        "InteroperabilityEnabled": organization.interoperability_enabled,
+    }
+    return {name: value for name, value in described.items() if value is not None}
+
+
+@operation("ListOrganizations")
+def list_(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    # Deleted organizations too, as AWS lists them: Terraform reads Deleted as gone.
+    rows = list_organizations(account=call.account, region=call.region, include_deleted=True)
+    found = page(
+        rows,
+        next_token=params.get("NextToken"),
+        max_results=params.get("MaxResults"),
+        scope={"operation": call.operation, "account": call.account.pk, "region": call.region},
+    )
+    summaries = []
+    for organization in found.items:
+        summary = {
+            "OrganizationId": organization.organization_id,
+            "Alias": organization.alias,
+            "State": organization.state,
+            "DefaultMailDomain": organization.default_mail_domain or None,
+            "ErrorMessage": organization.error_message or None,
+        }
+        summaries.append({name: value for name, value in summary.items() if value is not None})
+    return _with_token({"OrganizationSummaries": summaries}, found.next_token)
+
+
+def _with_token(answer: dict[str, Any], next_token: str | None) -> dict[str, Any]:
+    if next_token:
+        answer["NextToken"] = next_token
+    return answer
+
+
+@operation("DeleteOrganization")
+def delete(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    organization_id = params["OrganizationId"]
+    if not params.get("ForceDelete"):
+        organization = get_organization(
+            account=call.account, region=call.region, organization_id=organization_id
+        )
+        if organization.state != State.DELETING and User.objects.filter(
+            organization=organization, state=UserState.ENABLED
+        ).exists():
+            raise OrganizationStateException(
+                f"The organization {organization_id} has enabled users: disable them first, or"
+                " delete with ForceDelete."
+            )
+    organization = delete_organization(
+        account=call.account,
+        region=call.region,
+        organization_id=organization_id,
+        delete_directory=params["DeleteDirectory"],
+    )
+    return {"OrganizationId": organization.organization_id, "State": organization.state}

@@ -1,0 +1,190 @@
+"""SigV4 verification: the canonical request is botocore's own, recomputed from what arrived.
+
+The request is rebuilt from the headers the client says it signed (never the others), the body's
+own hash (a claimed x-amz-content-sha256 must match it), and the credential scope's date, Region
+and service; botocore's SigV4Auth then computes the signature the secret would have made, and
+the two are compared in constant time.
+"""
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from django.db.models import Case, F, Q, Value, When
+from django.http import HttpRequest
+from django.utils import timezone
+
+from workmail_console.access_keys import decrypt_secret
+from workmail_console.errors import WorkMailError
+from workmail_console.models import AccessKey
+from workmail_console.regions import REGIONS
+
+SERVICE = "workmail"
+ALLOWED_SKEW = timedelta(minutes=15)
+# Failed signatures a key may make in a window before its calls answer ThrottlingException.
+FAILURES_ALLOWED = 10
+FAILURE_WINDOW = timedelta(minutes=1)
+
+_AUTHORIZATION = re.compile(
+    r"AWS4-HMAC-SHA256\s+"
+    r"Credential=(?P<key_id>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/,\s]+)/(?P<service>[^/,\s]+)"
+    r"/aws4_request,\s*SignedHeaders=(?P<signed>[a-z0-9;\-]+),\s*Signature=(?P<signature>[0-9a-f]{64})"
+)
+
+
+class AuthError(WorkMailError):
+    status = 403
+
+
+class MissingAuthenticationTokenException(AuthError):
+    code = "MissingAuthenticationTokenException"
+
+
+class IncompleteSignatureException(AuthError):
+    code = "IncompleteSignatureException"
+
+
+class UnrecognizedClientException(AuthError):
+    code = "UnrecognizedClientException"
+
+
+class InvalidSignatureException(AuthError):
+    code = "InvalidSignatureException"
+
+
+class ThrottlingException(WorkMailError):
+    code = "ThrottlingException"
+    status = 400
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A verified call: the key that signed it and the Region of its credential scope."""
+
+    key: AccessKey
+    region: str
+
+
+def verify(request: HttpRequest) -> Signed:
+    header = request.headers.get("Authorization")
+    if not header:
+        raise MissingAuthenticationTokenException("Missing Authentication Token")
+    match = _AUTHORIZATION.fullmatch(header.strip())
+    if match is None:
+        raise IncompleteSignatureException(
+            "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'"
+            " for AWS4-HMAC-SHA256."
+        )
+    key = (
+        AccessKey.objects.select_related("user__membership__account")
+        .filter(key_id=match["key_id"])
+        .first()
+    )
+    if key is None or not key.active or not key.user.is_active:
+        raise UnrecognizedClientException("The security token included in the request is invalid.")
+    if _throttled(key):
+        raise ThrottlingException("Rate exceeded: too many requests with a wrong signature.")
+    try:
+        region = _check_scope_and_time(request, match)
+        _check_signature(request, key, match, region)
+    except InvalidSignatureException:
+        _count_failure(key)
+        raise
+    return Signed(key=key, region=region)
+
+
+def _check_scope_and_time(request: HttpRequest, match: re.Match[str]) -> str:
+    if match["service"] != SERVICE:
+        raise InvalidSignatureException(
+            f"Credential should be scoped to correct service: '{SERVICE}'."
+        )
+    region = match["region"]
+    if region not in REGIONS:
+        raise InvalidSignatureException(
+            f"Credential should be scoped to a valid region, not '{region[:32]}'."
+        )
+    amz_date = request.headers.get("X-Amz-Date", "")
+    try:
+        signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise IncompleteSignatureException(
+            "The request must carry an X-Amz-Date header in ISO 8601 basic format."
+        ) from None
+    if amz_date[:8] != match["date"]:
+        raise InvalidSignatureException(
+            f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date"
+            f" from HTTP: '{match['date']}' != '{amz_date[:8]}', from '{amz_date}'."
+        )
+    now = timezone.now()
+    if not now - ALLOWED_SKEW <= signed_at <= now + ALLOWED_SKEW:
+        stamp = now.strftime("%Y%m%dT%H%M%SZ")
+        raise InvalidSignatureException(
+            f"Signature expired: {amz_date} is now earlier than"
+            f" {(now - ALLOWED_SKEW).strftime('%Y%m%dT%H%M%SZ')} ({stamp} - 15 min.)"
+            if signed_at < now
+            else f"Signature not yet current: {amz_date} is still later than"
+            f" {(now + ALLOWED_SKEW).strftime('%Y%m%dT%H%M%SZ')} ({stamp} + 15 min.)"
+        )
+    return region
+
+
+def _check_signature(
+    request: HttpRequest, key: AccessKey, match: re.Match[str], region: str
+) -> None:
+    signed = match["signed"].split(";")
+    if "host" not in signed:
+        raise InvalidSignatureException("'Host' must be a signed header.")
+    body = request.body
+    claimed = request.headers.get("X-Amz-Content-SHA256")
+    if claimed is not None and claimed != hashlib.sha256(body).hexdigest():
+        raise InvalidSignatureException(
+            "The provided x-amz-content-sha256 does not match the body."
+        )
+    headers = {}
+    for name in signed:
+        value = request.headers.get(name)
+        if value is None:
+            raise InvalidSignatureException(f"The signed header '{name}' is missing.")
+        headers[name] = value
+    secret = decrypt_secret(key)
+    if secret is None:  # stored under another SECRET_KEY: the key can't be checked any more
+        raise UnrecognizedClientException("The security token included in the request is invalid.")
+    rebuilt = AWSRequest(
+        method=request.method,
+        url=f"http://{headers['host']}{request.get_full_path()}",
+        headers=headers,
+        data=body,
+    )
+    rebuilt.context["timestamp"] = request.headers["X-Amz-Date"]
+    signer = SigV4Auth(Credentials(key.key_id, secret), SERVICE, region)
+    expected = signer.signature(
+        signer.string_to_sign(rebuilt, signer.canonical_request(rebuilt)), rebuilt
+    )
+    if not hmac.compare_digest(expected, match["signature"]):
+        raise InvalidSignatureException(
+            "The request signature we calculated does not match the signature you provided."
+            " Check your AWS Secret Access Key and signing method."
+        )
+
+
+def _throttled(key: AccessKey) -> bool:
+    return (
+        key.failed_signatures >= FAILURES_ALLOWED
+        and key.failures_since is not None
+        and key.failures_since > timezone.now() - FAILURE_WINDOW
+    )
+
+
+def _count_failure(key: AccessKey) -> None:
+    """One statement: a new window when the last one is over, else one more in it."""
+    now = timezone.now()
+    new_window = Q(failures_since__isnull=True) | Q(failures_since__lte=now - FAILURE_WINDOW)
+    AccessKey.objects.filter(pk=key.pk).update(
+        failed_signatures=Case(When(new_window, then=Value(1)), default=F("failed_signatures") + 1),
+        failures_since=Case(When(new_window, then=Value(now)), default=F("failures_since")),
+    )
