@@ -122,9 +122,10 @@ def delete(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         organization = get_organization(
             account=call.account, region=call.region, organization_id=organization_id
         )
-        if organization.state != State.DELETING and User.objects.filter(
-            organization=organization, state=UserState.ENABLED
-        ).exists():
+        if (
+            organization.state != State.DELETING
+            and User.objects.filter(organization=organization, state=UserState.ENABLED).exists()
+        ):
             raise OrganizationStateException(
                 f"The organization {organization_id} has enabled users: disable them first, or"
                 " delete with ForceDelete."

@@ -104,5 +104,3 @@ def live_workmail(live_server, admin: Membership) -> Any:
         aws_secret_access_key=secret,
         config=NO_RETRIES,
     )
-
-
