@@ -9,7 +9,7 @@ class OrganizationsConfig(AppConfig):
         from directories import usage
         from directories.signals import directory_changed
         from keys.signals import key_changed
-        from organizations import api, settings_tabs
+        from organizations import api, settings_api, settings_tabs
         from organizations.health import organizations_using
         from organizations.tasks import check_after_directory_change, check_after_key_change
 
@@ -27,7 +27,7 @@ class OrganizationsConfig(AppConfig):
             check_after_directory_change, dispatch_uid="organizations-health-directory"
         )
 
-        assert api  # imported for its registrations: the organizations' API operations
+        assert api and settings_api  # imported to register the organizations' API operations
 
         # Organization settings' tabs after General, in the order of the guide's topics.
         settings_tabs.register("Journaling", "organizations:journaling", order=10)

@@ -1,0 +1,1 @@
+"""The mail domains' WorkMail API operations, on the services the Domains pages use."""

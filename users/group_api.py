@@ -1,0 +1,1 @@
+"""The groups' WorkMail API operations, on the services the Groups pages use."""

@@ -1,0 +1,1 @@
+"""The resources' WorkMail API operations, on the services the Resources pages use."""
