@@ -10,7 +10,8 @@ from organizations.services import (
     get_organization,
     list_organizations,
 )
-from users.models import User, UserState
+from users.models import UserState
+from users.services import users_of
 from workmail_console.api.registry import Call, operation
 from workmail_console.errors import InvalidParameterException, OrganizationStateException
 from workmail_console.paging import page
@@ -124,7 +125,7 @@ def delete(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         )
         if (
             organization.state != State.DELETING
-            and User.objects.filter(organization=organization, state=UserState.ENABLED).exists()
+            and users_of(organization).filter(state=UserState.ENABLED).exists()
         ):
             raise OrganizationStateException(
                 f"The organization {organization_id} has enabled users: disable them first, or"
