@@ -1,6 +1,7 @@
 """Group actions: one function per console action / API operation (CreateGroup with
 RegisterToWorkMail, RegisterToWorkMail, DeregisterFromWorkMail, DeleteGroup, DescribeGroup,
-ListGroups, AssociateMemberToGroup, DisassociateMemberFromGroup, ListGroupMembers).
+ListGroups, UpdateGroup, AssociateMemberToGroup, DisassociateMemberFromGroup, ListGroupMembers,
+ListGroupsForEntity).
 
 A group's name and address are in the organization's one address book (users.addressbook); every
 change that checks it, and every member added (the check for a cycle), runs with the
@@ -36,6 +37,7 @@ MEMBERS_PER_ADD = 100  # "add up to 100 users at a time"
 STATE_PROBLEMS = {
     ("enable", UserState.DELETED): "Group {name} is deleted and can't be enabled.",
     ("disable", UserState.DELETED): "Group {name} is deleted.",
+    ("update", UserState.DELETED): "Group {name} is deleted.",
     ("delete", UserState.ENABLED): (
         "Before you can delete a group, you must first disable that group. Group {name} is enabled."
     ),
@@ -79,15 +81,25 @@ def groups_of(organization: Organization) -> QuerySet[Group]:
 
 
 def list_groups(
-    *, organization: Organization, containing: str = "", state: str = ""
+    *,
+    organization: Organization,
+    containing: str = "",
+    state: str = "",
+    name_prefix: str = "",
+    primary_email_prefix: str = "",
 ) -> QuerySet[Group]:
     """Groups page (ListGroups): by name; deleted groups only when that state is asked for;
-    with `containing`, those whose name or address contains it (any case)."""
+    with `containing`, those whose name or address contains it; with ListGroups' prefixes,
+    those whose name or primary address starts with it (any case)."""
     organization.require_state(*READABLE)
     groups = groups_of(organization)
     groups = groups.filter(state=state) if state in UserState.values else groups.existing()
     if containing:
         groups = groups.filter(Q(name__icontains=containing) | Q(email__icontains=containing))
+    if name_prefix:
+        groups = groups.filter(name__istartswith=name_prefix)
+    if primary_email_prefix:
+        groups = groups.filter(email__istartswith=primary_email_prefix)
     return groups.order_by("name", "group_id")
 
 
@@ -134,6 +146,20 @@ def list_group_members(*, organization: Organization, group_id: str | uuid.UUID)
         .exclude(member_group__state=UserState.DELETED)
     )
     return sorted(memberships, key=lambda m: (m.member.name.lower(), str(m.member.pk)))
+
+
+def list_groups_for_entity(
+    *, organization: Organization, entity_id: str, group_name_prefix: str = ""
+) -> QuerySet[Group]:
+    """ListGroupsForEntity: the groups a user or group is a member of (directly), by name; with
+    `group_name_prefix`, those whose name starts with it (any case)."""
+    organization.require_state(*READABLE)
+    entity = user_or_group(organization, entity_id, field="entity")
+    kind = "memberships__member_group" if isinstance(entity, Group) else "memberships__user"
+    rows = groups_of(organization).existing().filter(**{kind: entity})
+    if group_name_prefix:
+        rows = rows.filter(name__istartswith=group_name_prefix)
+    return rows.order_by("name", "group_id")
 
 
 # --- Changing -------------------------------------------------------------------------------
@@ -229,6 +255,27 @@ def delete_group(*, organization: Organization, group_id: str | uuid.UUID) -> Gr
             raise EntityStateException(_problem("delete", group))
         GroupMember.objects.filter(Q(group=group) | Q(member_group=group)).delete()
         EmailAlias.objects.filter(group=group).delete()
+    return group
+
+
+def update_group(
+    *,
+    organization: Organization,
+    group_id: str | uuid.UUID,
+    hidden_from_global_address_list: bool | None = None,
+) -> Group:
+    """UpdateGroup: what is given changes (the name never: it has no UpdateGroup member). A
+    deleted group can't change (EntityStateException); a disabled one can."""
+    with transaction.atomic():
+        organization = organization.lock()
+        organization.require_state(State.ACTIVE)
+        _require_managed_groups(organization, "change groups")
+        group = _group_for_update(organization, group_id)
+        if group.state == UserState.DELETED:
+            raise EntityStateException(_problem("update", group))
+        if hidden_from_global_address_list is not None:
+            group.hidden_from_global_address_list = hidden_from_global_address_list
+            group.save(update_fields=["hidden_from_global_address_list"])
     return group
 
 
