@@ -10,8 +10,10 @@ from django.db import IntegrityError, transaction
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.addressbook import require_address_free
+from users.groups import get_group
 from users.models import EmailAlias, Group, Resource, User, UserState
-from users.services import read_only_problem, validate_email
+from users.resources import get_resource
+from users.services import get_user, read_only_problem, validate_email
 from workmail_console.errors import (
     EmailAddressInUseException,
     EntityNotFoundException,
@@ -30,8 +32,32 @@ def _owner(entity: Entity) -> dict[str, Entity]:
     return {{User: "user", Group: "group", Resource: "resource"}[type(entity)]: entity}
 
 
-def list_aliases(entity: Entity) -> list[str]:
-    """ListAliases: the entity's addresses besides its primary one, in order."""
+def get_entity(*, organization: Organization, entity_id: str) -> Entity:
+    """The user, group or resource an API call names (CreateAlias's EntityId, and the others
+    that take any of the three): by ID, or by name or email address as DescribeUser,
+    DescribeGroup and DescribeResource find them. Names and addresses are one namespace, so at
+    most one answers."""
+    finders = (
+        lambda: get_user(organization=organization, user_id=entity_id),
+        lambda: get_group(organization=organization, group_id=entity_id),
+        lambda: get_resource(organization=organization, resource_id=entity_id),
+    )
+    for find in finders:
+        try:
+            return find()
+        except EntityNotFoundException:
+            continue
+    raise EntityNotFoundException(
+        f"No user, group or resource {entity_id} was found in {organization.alias}."
+    )
+
+
+def list_aliases(entity: Entity, *, refuse_deleted: bool = False) -> list[str]:
+    """ListAliases: the entity's addresses besides its primary one, in order. With
+    `refuse_deleted` (the API's ListAliases), a deleted entity, which has no addresses, is
+    EntityStateException."""
+    if refuse_deleted and entity.state == UserState.DELETED:
+        raise EntityStateException(f"{entity.name} is deleted: it has no email addresses.")
     return list(EmailAlias.objects.filter(**_owner(entity)).values_list("address", flat=True))
 
 

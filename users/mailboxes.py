@@ -10,7 +10,7 @@ from django.db import transaction
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.groups import user_or_group
-from users.models import Group, MailboxPermission, User, UserState
+from users.models import Group, MailboxPermission, Resource, User, UserState
 from users.services import ATTRIBUTE_MAX, read_only_problem, validate_attributes
 from workmail_console.errors import (
     EntityNotFoundException,
@@ -101,6 +101,22 @@ def update_mailbox_quota(*, organization: Organization, user: User, mailbox_quot
 def mailbox_details(user: User) -> dict[str, float]:
     """GetMailboxDetails: the quota, and the size (no mail is ever delivered here: 0)."""
     return {"mailbox_quota": user.mailbox_quota, "mailbox_size": 0.0}
+
+
+def mailbox_owner(entity: User | Group | Resource) -> User:
+    """The user whose mailbox permissions an API call names (PutMailboxPermissions,
+    DeleteMailboxPermissions, ListMailboxPermissions' EntityId). A group has no mailbox; a
+    resource's mailbox permissions are not kept by this emulator (ours)."""
+    if isinstance(entity, Group):
+        raise InvalidParameterException(
+            f"{entity.name} is a group: groups don't have a mailbox. Name a user."
+        )
+    if isinstance(entity, Resource):
+        raise UnsupportedOperationException(
+            f"{entity.name} is a resource: this emulator keeps mailbox permissions for users'"
+            " mailboxes only."
+        )
+    return entity
 
 
 def list_mailbox_permissions(user: User) -> list[MailboxPermission]:
