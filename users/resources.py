@@ -115,15 +115,25 @@ def resources_of(organization: Organization) -> QuerySet[Resource]:
 
 
 def list_resources(
-    *, organization: Organization, containing: str = "", state: str = ""
+    *,
+    organization: Organization,
+    containing: str = "",
+    state: str = "",
+    name_prefix: str = "",
+    primary_email_prefix: str = "",
 ) -> QuerySet[Resource]:
     """Resources page (ListResources): by name; deleted ones only when that state is asked for;
-    with `containing`, those whose name or address contains it (any case)."""
+    with `containing`, those whose name or address contains it; with ListResources' prefixes,
+    those whose name or primary address starts with it (any case)."""
     organization.require_state(*READABLE)
     rows = resources_of(organization)
     rows = rows.filter(state=state) if state in UserState.values else rows.existing()
     if containing:
         rows = rows.filter(Q(name__icontains=containing) | Q(email__icontains=containing))
+    if name_prefix:
+        rows = rows.filter(name__istartswith=name_prefix)
+    if primary_email_prefix:
+        rows = rows.filter(email__istartswith=primary_email_prefix)
     return rows.order_by("name", "resource_id")
 
 

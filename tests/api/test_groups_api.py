@@ -247,13 +247,14 @@ def test_delete_group_needs_a_disabled_group(workmail, organization):
 
 def test_delete_group_deletes_a_disabled_group_and_again_changes_nothing(workmail, organization):
     org_id = organization.organization_id
-    group_id = workmail.create_group(OrganizationId=org_id, Name="sales")["GroupId"]
-    workmail.delete_group(OrganizationId=org_id, GroupId=group_id)
-    workmail.delete_group(OrganizationId=org_id, GroupId=group_id)
-    described = workmail.describe_group(OrganizationId=org_id, GroupId=group_id)
+    sales = enabled_group(organization, "sales")
+    groups.disable_group(organization=organization, group_id=sales.pk)
+    workmail.delete_group(OrganizationId=org_id, GroupId="sales")
+    workmail.delete_group(OrganizationId=org_id, GroupId=str(sales.pk))
+    described = workmail.describe_group(OrganizationId=org_id, GroupId=str(sales.pk))
     assert described["State"] == "DELETED"
+    assert "Email" not in described  # its address is free again, as its name is
     assert names(workmail.list_groups(OrganizationId=org_id)) == []
-    # Its name is free again.
     workmail.create_group(OrganizationId=org_id, Name="sales")
 
 
