@@ -42,6 +42,7 @@ from workmail_console.errors import (
     ResourceNotFoundException,
     TooManyTagsException,
 )
+from workmail_console.models import Account
 
 # --- Tags -----------------------------------------------------------------------------------
 
@@ -88,6 +89,22 @@ def validate_tag_value(value: str) -> str:
     if not _tag_characters_ok(value):
         raise InvalidParameterException(f"A tag value {TAG_CHARACTERS_RULE}.", field="value")
     return value
+
+
+# The only ARN WorkMail's tag operations take: an organization's (Organization.arn).
+ORGANIZATION_ARN = re.compile(r"arn:aws:workmail:[a-z0-9-]+:\d{12}:organization/(m-[0-9a-f]{32})")
+
+
+def tagged_organization(*, account: Account, region: str, resource_arn: str) -> Organization:
+    """The organization a tag operation's ResourceARN names (TagResource, UntagResource,
+    ListTagsForResource): ResourceNotFoundException for any other ARN, an unknown organization,
+    or another account's or Region's."""
+    named = ORGANIZATION_ARN.fullmatch(resource_arn)
+    rows = Organization.objects.in_scope(account, region)
+    organization = rows.filter(pk=named[1]).first() if named else None
+    if organization is None or organization.arn != resource_arn:
+        raise ResourceNotFoundException(f"The resource {resource_arn} was not found.")
+    return organization
 
 
 def _at_most_fifty(items: list, what: str) -> None:
