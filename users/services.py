@@ -25,10 +25,11 @@ from domains.services import add_test_domain, verified_domain_names
 from organizations.lifecycle import State
 from organizations.models import Organization
 from users.addressbook import require_address_free, require_name_free, write_or_explain
-from users.models import EmailAlias, EntityEvent, Group, Resource, User, UserState
+from users.models import EmailAlias, EntityEvent, Group, Resource, User, UserRole, UserState
 from users.passwords import validate_password
 from workmail_console.errors import (
     DirectoryUnavailableException,
+    EntityAlreadyRegisteredException,
     EntityNotFoundException,
     EntityStateException,
     InvalidParameterException,
@@ -130,6 +131,21 @@ def validate_email(email: str, *, organization: Organization) -> str:
             f"The domain {domain} is not verified. Choose a verified domain.", field="email"
         )
     return f"{local}@{domain}"
+
+
+def validate_role(role: str) -> str:
+    """CreateUser's and UpdateUser's Role: "You cannot pass SYSTEM_USER or RESOURCE". A
+    REMOTE_USER (a user without a mailbox) is not emulated: every user here gets one."""
+    if role in (UserRole.SYSTEM_USER, UserRole.RESOURCE):
+        raise InvalidParameterException(
+            f"You cannot pass the {role} role: a user's role is USER.", field="role"
+        )
+    if role == UserRole.REMOTE_USER:
+        raise UnsupportedOperationException(
+            "This emulator has no remote users (REMOTE_USER): every user gets a mailbox when it"
+            " is enabled. Leave the role out, or pass USER."
+        )
+    return role
 
 
 def read_only_problem(organization: Organization, action: str) -> str | None:
@@ -266,8 +282,13 @@ def list_users(
     organization: Organization,
     search: str = "",
     state: str = "",
+    username_prefix: str = "",
+    display_name_prefix: str = "",
+    primary_email_prefix: str = "",
 ) -> QuerySet[User]:
-    """Users page (ListUsers): by name; deleted users only when that state is asked for."""
+    """Users page (ListUsers): by name; deleted users only when that state is asked for; with
+    ListUsers' prefixes, those whose name, display name or primary address starts with it (any
+    case)."""
     organization.require_state(*READABLE)
     users = users_of(organization)
     users = users.filter(state=state) if state in UserState.values else users.existing()
@@ -276,6 +297,11 @@ def list_users(
             Q(name__icontains=search) | Q(display_name__icontains=search)
             | Q(email__icontains=search)
         )  # fmt: skip
+    prefixes = {
+        "name__istartswith": username_prefix, "display_name__istartswith": display_name_prefix,
+        "email__istartswith": primary_email_prefix,
+    }  # fmt: skip
+    users = users.filter(**{lookup: prefix for lookup, prefix in prefixes.items() if prefix})
     return users.order_by("name", "user_id")
 
 
@@ -323,11 +349,13 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     hidden_from_global_address_list: bool = False,
+    role: str = UserRole.USER,
 ) -> User:
     """Create user: CreateUser and, with an email address, RegisterToWorkMail, as the console
     does in one step ("Amazon WorkMail automatically creates mailboxes for them")."""
     organization.require_state(State.ACTIVE)
     _require_managed_users(organization, "create users")
+    validate_role(role)
     validate_user_name(name, directory=organization.directory)
     validate_attributes(display_name=display_name, first_name=first_name, last_name=last_name)
     validate_password(password, user_name=name)
@@ -342,7 +370,7 @@ def create_user(
         user = User(
             directory_id=organization.directory_id, name=name, display_name=display_name,
             first_name=first_name, last_name=last_name, email=email,
-            password=password_hash,
+            password=password_hash, role=role,
             hidden_from_global_address_list=hidden_from_global_address_list,
             state=UserState.ENABLED if email else UserState.DISABLED,
             enabled_date=now if email else None,
@@ -407,7 +435,8 @@ def _reactivate(organization: Organization) -> None:
 
 def enable_user(*, organization: Organization, user_id: str | uuid.UUID, email: str) -> User:
     """Enable (RegisterToWorkMail): give the user this address and a mailbox. An enabled user
-    is left as it is; enabling a user of an Inactive organization makes it Active again."""
+    with this address is left as it is (with another, EntityAlreadyRegisteredException);
+    enabling a user of an Inactive organization makes it Active again."""
     with transaction.atomic():
         organization = organization.lock()
         organization.require_state(State.ACTIVE, State.INACTIVE)
@@ -415,7 +444,12 @@ def enable_user(*, organization: Organization, user_id: str | uuid.UUID, email: 
         if user.state == UserState.DELETED:
             raise EntityStateException(_state_problem("enable", user))
         if user.is_enabled:
-            return user
+            if (user.email or "").lower() == email.lower():
+                return user
+            raise EntityAlreadyRegisteredException(
+                f"User {user.name} is already enabled, with the address {user.email}.",
+                field="email",
+            )
         if organization.state == State.INACTIVE:
             _reactivate(organization)
         email = validate_email(email, organization=organization)
