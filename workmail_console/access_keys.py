@@ -6,6 +6,7 @@ hashed. A new SECRET_KEY makes every stored secret unreadable: the keys must the
 """
 
 import base64
+import re
 import secrets
 import string
 from functools import cache
@@ -23,6 +24,7 @@ from workmail_console.models import AccessKey
 KEYS_A_PERSON = 2
 KEY_ID_ALPHABET = string.ascii_uppercase + string.digits
 SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
+KEY_ID_PATTERN = re.compile(r"AKIA[A-Z0-9]{16}")
 
 
 class NoSuchAccessKey(WorkMailError):
@@ -87,8 +89,11 @@ def keys_of(user: AbstractBaseUser) -> list[AccessKey]:
     return list(AccessKey.objects.filter(user=user))
 
 
-def _key_of(user: AbstractBaseUser, key_id: str) -> AccessKey:
-    key = AccessKey.objects.filter(user=user, key_id=key_id).first()
+def access_key_of(user: AbstractBaseUser, key_id: str) -> AccessKey:
+    """One of the person's own keys; another person's, or a made-up id, does not exist."""
+    key = None
+    if KEY_ID_PATTERN.fullmatch(key_id):  # checked first: PostgreSQL refuses a NUL in a query
+        key = AccessKey.objects.filter(user=user, key_id=key_id).first()
     if key is None:
         raise NoSuchAccessKey(f"The access key {key_id[:20]} does not exist.")
     return key
@@ -96,11 +101,11 @@ def _key_of(user: AbstractBaseUser, key_id: str) -> AccessKey:
 
 def set_active(user: AbstractBaseUser, key_id: str, *, active: bool) -> AccessKey:
     """Activate or deactivate one of the person's keys; an inactive key signs nothing."""
-    key = _key_of(user, key_id)
+    key = access_key_of(user, key_id)
     AccessKey.objects.filter(pk=key.pk).update(active=active)
     key.active = active
     return key
 
 
 def delete_access_key(user: AbstractBaseUser, key_id: str) -> None:
-    _key_of(user, key_id).delete()
+    access_key_of(user, key_id).delete()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from workmail_console import converters, views
+from workmail_console import converters, credential_views, views
 
 assert converters  # imported for its registrations: <region:>, <organization_id:>, <directory_id:>
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("security-credentials/", include((credential_views.urls, "credentials"))),
     path("route53/", include("route53.urls")),  # global, before the Regions' pages
     path("<region:region>/", include(regional)),
     path("", include("ops.urls")),  # the dashboard and /metrics

@@ -55,7 +55,8 @@ from users.models import (
     UserState,
 )
 from users.models import User as MailUser
-from workmail_console.models import Membership, Role
+from workmail_console.access_keys import create_access_key
+from workmail_console.models import AccessKey, Membership, Role
 
 # Not this account's data: sessions (signing in writes them) and the sign-in throttle's records.
 NOT_STATE = {"sessions", "axes", "admin"}
@@ -204,6 +205,7 @@ class World:
     domain: MailDomain  # the organization's, verified, not the default, named as FORM's mail_domain
     group: Group  # the organization's, enabled, without members
     resource: Resource  # the organization's, enabled, without delegates
+    access_key: AccessKey  # the owner's, active
 
     @property
     def values(self) -> dict[str, str]:
@@ -219,6 +221,7 @@ class World:
             "domain_name": self.domain.name,
             "group_id": str(self.group.pk),
             "resource_id": self.resource.pk,
+            "access_key_id": self.access_key.key_id,
         }
 
     def url(self, route: Route) -> str:
@@ -255,6 +258,7 @@ def world(db) -> World:
             directory=organization.directory, name="room", state=UserState.ENABLED,
             email=f"room@{organization.test_domain}",
         ),
+        access_key=create_access_key(owner.user)[0],
     )  # fmt: skip
 
 
@@ -318,6 +322,7 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
             assert str(world.key.key_id) not in page
             assert str(world.user.user_id) not in page and str(world.group.pk) not in page
             assert world.resource.pk not in page
+            assert world.access_key.key_id not in page
             assert world.zone.zone_id not in page and world.zone.name not in page
     world.organization.refresh_from_db()
     assert world.organization.state == State.ACTIVE
@@ -327,10 +332,11 @@ def test_another_accounts_member_never_sees_this_accounts_data(world: World, rou
     assert world.key.key_state == KeyState.ENABLED
     assert Membership.objects.filter(account=world.owner.account).count() == 2
     assert HostedZone.objects.filter(pk=world.zone.pk).exists()
+    assert AccessKey.objects.filter(pk=world.access_key.pk, active=True).exists()
     # Those make the stranger's own.
     makes_their_own = {
         "organizations:create", "members", "directories:setup", "keys:create",
-        "route53:create-zone", "route53:register",
+        "route53:create-zone", "route53:register", "credentials:create",
     }  # fmt: skip
     if route.name not in makes_their_own:
         assert watch.changed() == []
@@ -521,7 +527,11 @@ PREPARE = {
 }
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in SIGN_IN], ids=str)
+# Every member manages their own access keys, ops too (tests/pages/test_security_credentials.py).
+OWN = {"credentials:create", "credentials:deactivate", "credentials:activate", "credentials:delete"}
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in SIGN_IN | OWN], ids=str)
 def test_ops_can_not_change_anything(
     world: World, route: Route, published_tasks: list[tuple[str, list]]
 ) -> None:
