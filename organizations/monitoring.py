@@ -47,7 +47,8 @@ def list_events(*, organization: Organization, source: str = "", containing: str
     if containing:
         own = own.filter(Q(reason__icontains=containing) | Q(to_state__icontains=containing))
         inside = inside.filter(Q(name__icontains=containing) | Q(to_state__icontains=containing))
-    own, inside = own.values(*COLUMNS), inside.values(*COLUMNS)
+    # No ordering inside the UNION (SQLite refuses ORDER BY in its parts): the feed orders.
+    own, inside = own.order_by().values(*COLUMNS), inside.order_by().values(*COLUMNS)
     return own.union(inside, all=True).order_by("-at", "source", "entity_id")
 
 
