@@ -358,6 +358,21 @@ def test_the_list_group_members_paginator_walks_every_member_once(workmail, orga
     ]  # fmt: skip
 
 
+def test_a_list_group_members_token_holds_only_for_its_group(workmail, organization):
+    org_id = organization.organization_id
+    for name in ("sales", "team"):
+        enabled_group(organization, name)
+        for person in ("u1", "u2"):
+            if name == "sales":
+                enabled_user(organization, person)
+            groups.associate_member(organization=organization, group_id=name, member_id=person)
+    first = workmail.list_group_members(OrganizationId=org_id, GroupId="sales", MaxResults=1)
+    with pytest.raises(workmail.exceptions.InvalidParameterException):
+        workmail.list_group_members(
+            OrganizationId=org_id, GroupId="team", NextToken=first["NextToken"]
+        )
+
+
 # --- ListGroupsForEntity --------------------------------------------------------------------
 
 
@@ -398,6 +413,21 @@ def test_list_groups_for_entity_pages_with_next_token(workmail, organization):
         if token is None:
             break
     assert seen == [["g1", "g2"], ["g3"]]
+
+
+def test_a_list_groups_for_entity_token_holds_only_for_its_entity(workmail, organization):
+    org_id = organization.organization_id
+    for person in ("jane", "bob"):
+        enabled_user(organization, person)
+    for name in ("g1", "g2"):
+        group = enabled_group(organization, name)
+        for person in ("jane", "bob"):
+            groups.associate_member(organization=organization, group_id=group.pk, member_id=person)
+    first = workmail.list_groups_for_entity(OrganizationId=org_id, EntityId="jane", MaxResults=1)
+    with pytest.raises(workmail.exceptions.InvalidParameterException):
+        workmail.list_groups_for_entity(
+            OrganizationId=org_id, EntityId="bob", NextToken=first["NextToken"]
+        )
 
 
 def test_list_groups_for_an_unknown_entity_is_entity_not_found(workmail, org_id):

@@ -282,6 +282,20 @@ def test_the_list_resources_paginator_walks_every_resource_once_in_order(workmai
     assert [names(page) for page in pages] == [["r1", "r2"], ["r3", "r4"], ["r5"]]
 
 
+def test_a_list_resources_token_holds_only_for_its_filters(workmail, organization):
+    for name in ("r1", "r2", "r3"):
+        enabled_resource(organization, name)
+    org_id = organization.organization_id
+    first = workmail.list_resources(
+        OrganizationId=org_id, MaxResults=1, Filters={"State": "ENABLED"}
+    )
+    with pytest.raises(workmail.exceptions.InvalidParameterException) as excinfo:
+        workmail.list_resources(
+            OrganizationId=org_id, NextToken=first["NextToken"], Filters={"State": "DISABLED"}
+        )
+    assert error_message(excinfo) == "The NextToken is invalid."
+
+
 # --- DeleteResource -------------------------------------------------------------------------
 
 
@@ -417,3 +431,22 @@ def test_the_list_resource_delegates_paginator_walks_every_delegate_once(workmai
         [str(people[2].pk), str(people[3].pk)],
         [str(people[4].pk)],
     ]
+
+
+def test_a_list_resource_delegates_token_holds_only_for_its_resource(workmail, organization):
+    org_id = organization.organization_id
+    for person in ("u1", "u2"):
+        enabled_user(organization, person)
+    for name in ("room1", "room2"):
+        enabled_resource(organization, name)
+        for person in ("u1", "u2"):
+            resources.associate_delegate(
+                organization=organization, resource_id=name, entity_id=person
+            )
+    first = workmail.list_resource_delegates(
+        OrganizationId=org_id, ResourceId="room1", MaxResults=1
+    )
+    with pytest.raises(workmail.exceptions.InvalidParameterException):
+        workmail.list_resource_delegates(
+            OrganizationId=org_id, ResourceId="room2", NextToken=first["NextToken"]
+        )
