@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from workmail_console import flash
 from workmail_console.access_keys import (
@@ -73,18 +73,15 @@ def _page(request: ConsoleRequest, status: int = 200, **context: Any) -> HttpRes
     return render(request, "security_credentials.html", context, status=status)
 
 
-@require_GET
-@account_required
-def security_credentials(request: ConsoleRequest) -> HttpResponse:
-    return _page(request)
-
-
-@require_POST
+@require_http_methods(["GET", "POST"])
 @account_required
 @never_cache
 @sensitive_variables("secret")
-def create(request: ConsoleRequest) -> HttpResponse:
-    """Create access key: the new key and its secret, on this answer and nowhere else."""
+def security_credentials(request: ConsoleRequest) -> HttpResponse:
+    """The person's access keys; a POST is Create access key, and its answer (at this same
+    address, so that a reload is never another page) the only one that shows the secret."""
+    if request.method == "GET":
+        return _page(request)
     listed = request.POST.get(LISTED, "")
     if listed != ",".join(key.key_id for key in keys_of(request.user)):
         messages.error(
@@ -141,7 +138,6 @@ def delete(request: ConsoleRequest, access_key_id: str) -> HttpResponse:
 
 urls = [
     path("", security_credentials, name="list"),
-    path("create/", create, name="create"),
     path("<str:access_key_id>/deactivate/", deactivate, name="deactivate"),
     path("<str:access_key_id>/activate/", activate, name="activate"),
     path("<str:access_key_id>/delete/", delete, name="delete"),

@@ -15,7 +15,7 @@ from workmail_console.access_keys import create_access_key, set_active
 from workmail_console.models import AccessKey, Membership
 
 PAGE = reverse("credentials:list")
-CREATE = reverse("credentials:create")
+CREATE = PAGE  # its POST is Create access key
 
 
 def listed(user) -> str:
