@@ -119,6 +119,21 @@ def test_list_users_lists_the_organizations_users(aws: Aws, organization: Any) -
     ]
 
 
+def test_list_users_takes_a_filter_in_the_clis_shorthand(aws: Aws, organization: Any) -> None:
+    MailUserFactory(directory=organization.directory, name="zoe")
+    MailUserFactory(directory=organization.directory, name="adam")
+
+    listed = aws.json(
+        "list-users",
+        "--organization-id",
+        organization.organization_id,
+        "--filters",
+        "UsernamePrefix=ad",
+    )
+
+    assert [user["Name"] for user in listed["Users"]] == ["adam"]
+
+
 def test_unknown_organization_exits_255_naming_the_error_code(aws: Aws) -> None:
     done = aws.run("describe-organization", "--organization-id", UNKNOWN_ORGANIZATION)
 
