@@ -23,7 +23,8 @@ help:
 	@echo "make check      the quick tier: the tests that start no process (PostgreSQL, Redis)"
 	@echo "make test       run the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
 	@echo "make lint       ruff lint and format check, and the apps' import layers"
-	@echo "make bench      the lifecycle against the Celery floor, the dashboard at 100k, DNS checks at 10k"
+	@echo "make bench      the lifecycle against the Celery floor, the dashboard at 100k, DNS checks at 10k," \
+		"the API against a trivial view and moto"
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) && echo "==> Creating $(VENV) with $$python" && \
@@ -66,7 +67,13 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(VENV)/.installed services
+# make bench also needs pyproject's `bench` extra: moto's server, the API benchmark's yardstick.
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	@echo "==> Installing the benchmarks' dependencies (moto[server])"
+	@$(PY) -m pip install --quiet --disable-pip-version-check ".[dev,bench]"
+	@touch $@
+
+bench: $(VENV)/.installed-bench services
 	@$(PY) -m workmail_console.var
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
@@ -76,6 +83,7 @@ bench: $(VENV)/.installed services
 	$(PY) bench/lifecycle.py --organizations 1 --rounds 21
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/dashboard.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/domains.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
