@@ -370,7 +370,7 @@ def create_user(
         user = User(
             directory_id=organization.directory_id, name=name, display_name=display_name,
             first_name=first_name, last_name=last_name, email=email,
-            password=password_hash, role=role,
+            password=password_hash,
             hidden_from_global_address_list=hidden_from_global_address_list,
             state=UserState.ENABLED if email else UserState.DISABLED,
             enabled_date=now if email else None,

@@ -272,6 +272,7 @@ def test_list_users_filters_by_each_prefix_in_any_case(workmail, organization):
 
     assert names(UsernamePrefix="ANN") == ["anna", "annie"]
     assert names(DisplayNamePrefix="zoe") == ["anna"]
+    assert names(DisplayNamePrefix="anna") == []  # "Zoe Anna" has it, but not first
     assert names(PrimaryEmailPrefix="Anna.") == ["bob"]
     assert names(State="ENABLED") == ["bob"]
     assert names(UsernamePrefix="a%") == []  # a prefix, not a pattern
