@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from organizations.models import Organization
 from tests.factories import MailUserFactory, active_organization
 from workmail_console.access_keys import create_access_key
 from workmail_console.models import Membership
@@ -58,12 +59,12 @@ def aws(live_server, admin: Membership, tmp_path: Path) -> Aws:
 
 
 @pytest.fixture
-def organization(admin: Membership) -> Any:
+def organization(admin: Membership) -> Organization:
     return active_organization(account=admin.account, alias="cli-org")
 
 
 def test_list_organizations_lists_the_accounts_active_organization(
-    aws: Aws, organization: Any, stranger: Membership
+    aws: Aws, organization: Organization, stranger: Membership
 ) -> None:
     active_organization(account=stranger.account, alias="not-mine")
 
@@ -90,7 +91,7 @@ def test_list_organizations_follows_next_token_across_pages(aws: Aws, admin: Mem
     assert sorted(s["OrganizationId"] for s in listed["OrganizationSummaries"]) == sorted(made)
 
 
-def test_describe_organization_answers_its_details(aws: Aws, organization: Any) -> None:
+def test_describe_organization_answers_its_details(aws: Aws, organization: Organization) -> None:
     described = aws.json("describe-organization", "--organization-id", organization.organization_id)
 
     assert described == {
@@ -107,7 +108,7 @@ def test_describe_organization_answers_its_details(aws: Aws, organization: Any) 
     }
 
 
-def test_list_users_lists_the_organizations_users(aws: Aws, organization: Any) -> None:
+def test_list_users_lists_the_organizations_users(aws: Aws, organization: Organization) -> None:
     MailUserFactory(directory=organization.directory, name="zoe", display_name="Zoe Z")
     MailUserFactory(directory=organization.directory, name="adam", display_name="Adam A")
 
@@ -119,7 +120,9 @@ def test_list_users_lists_the_organizations_users(aws: Aws, organization: Any) -
     ]
 
 
-def test_list_users_takes_a_filter_in_the_clis_shorthand(aws: Aws, organization: Any) -> None:
+def test_list_users_takes_a_filter_in_the_clis_shorthand(
+    aws: Aws, organization: Organization
+) -> None:
     MailUserFactory(directory=organization.directory, name="zoe")
     MailUserFactory(directory=organization.directory, name="adam")
 
@@ -144,7 +147,7 @@ def test_unknown_organization_exits_255_naming_the_error_code(aws: Aws) -> None:
 
 
 def test_another_accounts_organization_is_not_found(
-    aws: Aws, stranger: Membership, organization: Any
+    aws: Aws, stranger: Membership, organization: Organization
 ) -> None:
     theirs = active_organization(account=stranger.account)
 
