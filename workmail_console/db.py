@@ -94,3 +94,48 @@ def insert_sql(instance: models.Model, *, ignore_conflicts: bool = False) -> tup
         [(sql, params)] = query.get_compiler(connection=connection).as_sql()
         return sql, list(params)
     return sql, [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+
+
+Parts = tuple[tuple[models.ForeignKey | None, Columns], ...]
+
+
+@cache
+def _joined(
+    model: type[models.Model], relations: tuple[str, ...], vendor: str
+) -> tuple[str, Parts]:
+    """`SELECT … FROM <model> t0 JOIN …`: the row of `model` (as t0) and the rows its foreign keys
+    `relations` point at (t1, t2, …; a LEFT JOIN for a nullable one); each table's columns with
+    the relation that holds it (None: the model's own)."""
+    meta = model._meta
+    selected, joins, parts = [], [], []
+    for index, relation in enumerate([None, *(meta.get_field(name) for name in relations)]):
+        alias = f"t{index}"
+        target = model if relation is None else relation.related_model
+        parts.append((relation, columns(target, alias)))
+        selected.append(parts[-1][1].sql)
+        if relation is not None:
+            join = "LEFT OUTER JOIN" if relation.null else "INNER JOIN"
+            key = relation.target_field.column
+            joins.append(
+                f"{join} {quote(target._meta.db_table)} {alias}"
+                f" ON t0.{quote(relation.column)} = {alias}.{quote(key)}"
+            )
+    sql = f"SELECT {', '.join(selected)} FROM {quote(meta.db_table)} t0 {' '.join(joins)}"
+    return sql.rstrip(), tuple(parts)
+
+
+def joined(model: type[models.Model], relations: tuple[str, ...] = ()) -> tuple[str, Parts]:
+    return _joined(model, relations, connection.vendor)
+
+
+def load_joined(parts: Parts, row: Sequence[Any]) -> models.Model:
+    """The model's instance from a row of `joined`, its relations loaded as select_related would."""
+    instance, start = None, 0
+    for relation, table in parts:
+        loaded = table.load(row[start : start + len(table.attnames)])
+        start += len(table.attnames)
+        if relation is None:
+            instance = loaded
+        else:
+            relation.set_cached_value(instance, loaded)
+    return instance

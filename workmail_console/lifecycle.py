@@ -480,32 +480,17 @@ def history(resource: LifecycleModel) -> History:
 @cache
 def _read_statement(
     model: type[LifecycleModel], reads: tuple[str, ...], locks: bool, vendor: str
-) -> tuple[str, tuple[tuple[models.ForeignKey | None, db.Columns], ...]]:
+) -> tuple[str, db.Parts]:
     """SELECT the row of `model` with this key and state, joined to its `reads` (foreign keys
     of the row itself), under FOR NO KEY UPDATE if the step `locks`; and each table's columns,
     with the relation that holds it (None: the resource's own)."""
     meta = model._meta
-    selected, joins, parts = [], [], []
-    for index, relation in enumerate([None, *(meta.get_field(name) for name in reads)]):
-        alias = f"t{index}"
-        target = model if relation is None else relation.related_model
-        parts.append((relation, db.columns(target, alias)))
-        selected.append(parts[-1][1].sql)
-        if relation is not None:
-            join = "LEFT OUTER JOIN" if relation.null else "INNER JOIN"
-            key = relation.target_field.column
-            joins.append(
-                f"{join} {db.quote(target._meta.db_table)} {alias}"
-                f" ON t0.{db.quote(relation.column)} = {alias}.{db.quote(key)}"
-            )
+    select, parts = db.joined(model, reads)
     state = meta.get_field(model.lifecycle.state_field).column
-    sql = (
-        f"SELECT {', '.join(selected)} FROM {db.quote(meta.db_table)} t0 {' '.join(joins)}"
-        f" WHERE t0.{db.quote(meta.pk.column)} = %s AND t0.{db.quote(state)} = %s"
-    )
+    sql = f"{select} WHERE t0.{db.quote(meta.pk.column)} = %s AND t0.{db.quote(state)} = %s"
     if locks and connection.features.has_select_for_no_key_update:
         sql += " FOR NO KEY UPDATE OF t0"
-    return sql, tuple(parts)
+    return sql, parts
 
 
 def _read(model: type[LifecycleModel], pk: Any, state: str, step: Step) -> LifecycleModel | None:
@@ -515,17 +500,7 @@ def _read(model: type[LifecycleModel], pk: Any, state: str, step: Step) -> Lifec
     with connection.cursor() as cursor:
         cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection), state])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    resource, start = None, 0
-    for relation, columns in parts:
-        loaded = columns.load(row[start : start + len(columns.attnames)])
-        start += len(columns.attnames)
-        if relation is None:
-            resource = loaded
-        else:
-            relation.set_cached_value(resource, loaded)
-    return resource
+    return None if row is None else db.load_joined(parts, row)
 
 
 @cache
