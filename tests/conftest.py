@@ -62,8 +62,10 @@ NEEDS = {
 }
 PROCESS_MARKERS = {*NEEDS.values(), "process"}
 # Tests that take seconds each by nature, left to `make test`: a migration applied, undone and
-# applied again, and twenty requests at once.
-SLOW_MODULES = re.compile(r"tests/(integration/test_\w+_migration|races/test_\w+)\.py")
+# applied again, twenty requests at once, and hostile bodies sent to every API operation.
+SLOW_MODULES = re.compile(
+    r"tests/(integration/test_\w+_migration|races/test_\w+|api/test_hostile_bodies)\.py"
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -575,6 +575,7 @@ hostile = st.one_of(
 )
 
 
+@pytest.mark.slow  # a fuzzer: left to `make test`, as tests/api/test_hostile_bodies.py
 @pytest.mark.parametrize("route", ROUTES, ids=str)
 @settings(  # as many examples as the Hypothesis profile says (tests/conftest.py)
     deadline=None,
