@@ -12,9 +12,9 @@ from domains.services import (
     update_default_mail_domain,
 )
 from organizations.api import active_organization
+from workmail_console.api.answers import paged, with_token
 from workmail_console.api.registry import Call, operation
 from workmail_console.errors import MailDomainNotFoundException
-from workmail_console.paging import page
 
 
 @operation("RegisterMailDomain")
@@ -46,26 +46,14 @@ def get(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ListMailDomains")
 def list_(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     organization = active_organization(call, params["OrganizationId"])
-    found = page(
-        list_mail_domains(organization),
-        next_token=params.get("NextToken"),
-        max_results=params.get("MaxResults"),
-        scope={
-            "operation": call.operation,
-            "account": call.account.pk,
-            "region": call.region,
-            "organization": organization.organization_id,
-        },
+    found = paged(
+        call, params, list_mail_domains(organization), organization=organization.organization_id
     )
-    answer: dict[str, Any] = {
-        "MailDomains": [
-            {"DomainName": row.domain.name, "DefaultDomain": row.is_default}
-            for row in domain_rows(organization, found.items)
-        ]
-    }
-    if found.next_token:
-        answer["NextToken"] = found.next_token
-    return answer
+    domains = [
+        {"DomainName": row.domain.name, "DefaultDomain": row.is_default}
+        for row in domain_rows(organization, found.items)
+    ]
+    return with_token({"MailDomains": domains}, found)
 
 
 @operation("UpdateDefaultMailDomain")

@@ -12,9 +12,9 @@ from organizations.services import (
 )
 from users.models import UserState
 from users.services import users_of
+from workmail_console.api.answers import paged, present, with_token
 from workmail_console.api.registry import Call, operation
 from workmail_console.errors import InvalidParameterException, OrganizationStateException
-from workmail_console.paging import page
 
 
 def active_organization(call: Call, organization_id: str) -> Organization:
@@ -72,7 +72,7 @@ def describe(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         account=call.account, region=call.region, organization_id=params["OrganizationId"]
     )
     directory = organization.directory
-    described = {
+    return present({
         "OrganizationId": organization.organization_id,
         "Alias": organization.alias,
         "State": organization.state,
@@ -83,37 +83,25 @@ def describe(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         "ErrorMessage": organization.error_message or None,
         "ARN": organization.arn,
         "InteroperabilityEnabled": organization.interoperability_enabled,
-    }
-    return {name: value for name, value in described.items() if value is not None}
+    })  # fmt: skip
 
 
 @operation("ListOrganizations")
 def list_(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     # Deleted organizations too, as AWS lists them: Terraform reads Deleted as gone.
     rows = list_organizations(account=call.account, region=call.region, include_deleted=True)
-    found = page(
-        rows,
-        next_token=params.get("NextToken"),
-        max_results=params.get("MaxResults"),
-        scope={"operation": call.operation, "account": call.account.pk, "region": call.region},
-    )
-    summaries = []
-    for organization in found.items:
-        summary = {
+    found = paged(call, params, rows)
+    summaries = [
+        present({
             "OrganizationId": organization.organization_id,
             "Alias": organization.alias,
             "State": organization.state,
             "DefaultMailDomain": organization.default_mail_domain or None,
             "ErrorMessage": organization.error_message or None,
-        }
-        summaries.append({name: value for name, value in summary.items() if value is not None})
-    return _with_token({"OrganizationSummaries": summaries}, found.next_token)
-
-
-def _with_token(answer: dict[str, Any], next_token: str | None) -> dict[str, Any]:
-    if next_token:
-        answer["NextToken"] = next_token
-    return answer
+        })
+        for organization in found.items
+    ]  # fmt: skip
+    return with_token({"OrganizationSummaries": summaries}, found)
 
 
 @operation("DeleteOrganization")

@@ -12,8 +12,8 @@ from organizations.models import (
     Organization,
     ProviderType,
 )
+from workmail_console.api.answers import paged, with_token
 from workmail_console.api.registry import Call, operation
-from workmail_console.paging import page
 
 # --- Retention policy -------------------------------------------------------------------------
 
@@ -137,14 +137,11 @@ def _described(configuration: AvailabilityConfiguration) -> dict[str, Any]:
 @operation("ListAvailabilityConfigurations")
 def list_availability_configurations(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     organization = active_organization(call, params["OrganizationId"])
-    found = page(
+    found = paged(
+        call,
+        params,
         services.list_availability_configurations(organization=organization),
-        next_token=params.get("NextToken"),
-        max_results=params.get("MaxResults"),
-        scope={"operation": call.operation, "account": call.account.pk, "region": call.region,
-               "organization": organization.organization_id},
-    )  # fmt: skip
-    answer: dict[str, Any] = {"AvailabilityConfigurations": [_described(c) for c in found.items]}
-    if found.next_token:
-        answer["NextToken"] = found.next_token
-    return answer
+        organization=organization.organization_id,
+    )
+    configurations = [_described(configuration) for configuration in found.items]
+    return with_token({"AvailabilityConfigurations": configurations}, found)

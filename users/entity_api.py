@@ -7,30 +7,14 @@ from organizations.api import active_organization
 from organizations.models import Organization
 from users import addresses, mailboxes
 from users.models import User
+from workmail_console.api.answers import paged, with_token
 from workmail_console.api.registry import Call, operation
-from workmail_console.paging import Page, page
 
 
 def _entity(call: Call, params: dict[str, Any]) -> tuple[Organization, addresses.Entity]:
     organization = active_organization(call, params["OrganizationId"])
     entity = addresses.get_entity(organization=organization, entity_id=params["EntityId"])
     return organization, entity
-
-
-def _page(call: Call, params: dict[str, Any], rows: list, **scope: object) -> Page:
-    return page(
-        rows,
-        next_token=params.get("NextToken"),
-        max_results=params.get("MaxResults"),
-        scope={"operation": call.operation, "account": call.account.pk, "region": call.region,
-               "organization": params["OrganizationId"], **scope},
-    )  # fmt: skip
-
-
-def _with_token(answer: dict[str, Any], found: Page) -> dict[str, Any]:
-    if found.next_token:
-        answer["NextToken"] = found.next_token
-    return answer
 
 
 # --- Aliases ----------------------------------------------------------------------------------
@@ -54,8 +38,8 @@ def delete_alias(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def list_aliases(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     _, entity = _entity(call, params)
     rows = addresses.list_aliases(entity, refuse_deleted=True)
-    found = _page(call, params, rows, entity=str(entity.pk))
-    return _with_token({"Aliases": found.items}, found)
+    found = paged(call, params, rows, organization=params["OrganizationId"], entity=str(entity.pk))
+    return with_token({"Aliases": found.items}, found)
 
 
 # --- Mailbox permissions ----------------------------------------------------------------------
@@ -88,7 +72,13 @@ def delete_mailbox_permissions(call: Call, params: dict[str, Any]) -> dict[str, 
 @operation("ListMailboxPermissions")
 def list_mailbox_permissions(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     _, user = _mailbox_owner(call, params)
-    found = _page(call, params, mailboxes.list_mailbox_permissions(user), entity=str(user.pk))
+    found = paged(
+        call,
+        params,
+        mailboxes.list_mailbox_permissions(user),
+        organization=params["OrganizationId"],
+        entity=str(user.pk),
+    )
     permissions = [
         {
             "GranteeId": str(permission.grantee.pk),
@@ -97,4 +87,4 @@ def list_mailbox_permissions(call: Call, params: dict[str, Any]) -> dict[str, An
         }
         for permission in found.items
     ]
-    return _with_token({"Permissions": permissions}, found)
+    return with_token({"Permissions": permissions}, found)

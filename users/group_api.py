@@ -5,41 +5,20 @@ from typing import Any
 from organizations.api import active_organization
 from users import groups
 from users.models import Group, GroupMember, UserState
+from workmail_console.api.answers import paged, present, with_token
 from workmail_console.api.registry import Call, operation
 from workmail_console.errors import InvalidParameterException
-from workmail_console.paging import Page, page
 
 
 def only_one_filter(filters: dict[str, Any]) -> dict[str, Any]:
-    """ListGroups' and ListResources' Filters: "Only one filter per request is supported"."""
+    """ListUsers', ListGroups' and ListResources' Filters: "Only one filter per request is
+    supported"."""
     if len(filters) > 1:
         raise InvalidParameterException(
             f"Only one filter per request is supported; this request has {len(filters)}"
             f" ({', '.join(sorted(filters))})."
         )
     return filters
-
-
-def paged(call: Call, params: dict[str, Any], rows: Any, **scope: object) -> Page:
-    """The page of `rows` this call asks for; its token holds for this call's filters only."""
-    return page(
-        rows,
-        next_token=params.get("NextToken"),
-        max_results=params.get("MaxResults"),
-        scope={"operation": call.operation, "account": call.account.pk, "region": call.region,
-               **scope},
-    )  # fmt: skip
-
-
-def with_token(answer: dict[str, Any], found: Page) -> dict[str, Any]:
-    if found.next_token:
-        answer["NextToken"] = found.next_token
-    return answer
-
-
-def present(fields: dict[str, Any]) -> dict[str, Any]:
-    """An answer's members without those that have no value."""
-    return {name: value for name, value in fields.items() if value is not None}
 
 
 def address(entity: Any) -> str | None:

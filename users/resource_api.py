@@ -4,8 +4,9 @@ from typing import Any
 
 from organizations.api import active_organization
 from users import resources
-from users.group_api import address, only_one_filter, paged, present, with_token
+from users.group_api import address, only_one_filter
 from users.models import Resource
+from workmail_console.api.answers import paged, present, with_token
 from workmail_console.api.registry import Call, operation
 
 # BookingOptions' members and the resource's fields that hold them.

@@ -9,7 +9,7 @@ from organizations.models import Organization
 from organizations.services import get_organization
 from users import services
 from users.addresses import Entity, get_entity, update_primary_email_address
-from users.group_api import address, only_one_filter, paged, present, with_token
+from users.group_api import address, only_one_filter
 from users.groups import disable_group, enable_group
 from users.mailboxes import (
     PERSONAL_DATA,
@@ -19,6 +19,7 @@ from users.mailboxes import (
 )
 from users.models import Group, Resource, User, UserRole, UserState
 from users.resources import disable_resource, enable_resource
+from workmail_console.api.answers import paged, present, with_token
 from workmail_console.api.registry import Call, operation
 from workmail_console.errors import UnsupportedOperationException
 
