@@ -38,8 +38,9 @@ CELERY_APPLICATION_NAME = f"{QUEUE}-celery"
 # The workers resolve through the project's DNS server on this port, when a test starts one there
 # (worker_dns_server).
 WORKER_DNS_PORT = free_port()
-# The DNS server fixtures, for the route53 tests and every other test that needs real DNS.
-pytest_plugins = ["tests.route53.dns_servers"]
+# The DNS server fixtures, for the route53 tests and every other test that needs real DNS; the
+# boto3 clients, for the API tests and the browser tests that check the API sees the same.
+pytest_plugins = ["tests.route53.dns_servers", "tests.api.clients"]
 # Hypothesis: the full count of examples in CI, a few locally (where an example that failed is
 # kept in .hypothesis/ and tried first the next time). A test may ask for its own count.
 hypothesis.settings.register_profile("ci", max_examples=15)

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 from django.test import Client
 
-from tests.api.conftest import client_for
+from tests.api.clients import client_for
 from tests.api.signing import call, post, signed_headers
 from tests.factories import active_organization
 from workmail_console.access_keys import create_access_key, set_active

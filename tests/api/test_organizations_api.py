@@ -6,7 +6,7 @@ from botocore.exceptions import ClientError
 from django.urls import reverse
 
 from organizations.models import DomainChoice, Organization
-from tests.api.conftest import client_for
+from tests.api.clients import client_for
 from tests.factories import DirectoryFactory, MailUserFactory, active_organization
 from users.models import UserState
 
