@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 from django.test import Client
 from django.urls import reverse
 
-from tests.api.conftest import client_for
+from tests.api.clients import client_for
 from tests.conftest import signed_in
 from tests.html import key_values, refused, text, texts
 from workmail_console.access_keys import create_access_key, set_active

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from tests.api.conftest import client_for
+from tests.api.clients import client_for
 from tests.factories import UserFactory
 from workmail_console.access_keys import create_access_key
 from workmail_console.models import AccessKey, Membership, Role
