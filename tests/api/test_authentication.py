@@ -12,6 +12,7 @@ from django.test import Client
 from tests.api.clients import client_for
 from tests.api.signing import call, post, signed_headers
 from tests.factories import active_organization
+from tests.pages.test_sign_in import attempt, fail_until_the_limit
 from workmail_console.access_keys import create_access_key, set_active
 from workmail_console.api import sigv4
 from workmail_console.models import AccessKey, Membership
@@ -262,3 +263,10 @@ def test_a_nul_byte_is_refused_even_where_the_pattern_allows_it(admin, key):
     assert (status, body["__type"]) == (400, "InvalidParameterException")
     assert "NUL" in body["Message"]
     assert not admin.account.organizations.exists()
+
+
+def test_a_person_locked_out_of_signing_in_still_calls_the_api_with_their_key(admin, key):
+    fail_until_the_limit(admin.user.username, address="127.0.0.1")
+    assert attempt(admin.user.username, "wrong", address="127.0.0.1").status_code == 429
+    # The sign-in throttle is for passwords; a signed call proves the secret instead.
+    assert call(*key, "ListOrganizations", {})[0] == 200
