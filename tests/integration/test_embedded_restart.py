@@ -2,6 +2,8 @@
 worker held, and the next worker to start re-enqueues them within seconds (not after
 WORKMAIL_STUCK_AFTER, and with no beat running)."""
 
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -78,7 +80,14 @@ def test_a_new_worker_resumes_what_a_killed_worker_held_within_seconds(tmp_path:
                 queued = len(list((var / "broker" / "queue").glob("*.msg")))
                 return bool(counted["Creating"] + counted["Validating"]) and queued < in_flight
 
-            wait_for(holding, timeout=30, interval=0.05)
+            # Stopped (SIGSTOP) as soon as it holds messages, then checked again: a worker that
+            # went on between the check and the kill would have published its next steps.
+            for _ in range(20):
+                wait_for(holding, timeout=30, interval=0.05)
+                os.killpg(victim.pid, signal.SIGSTOP)
+                if holding():
+                    break
+                os.killpg(victim.pid, signal.SIGCONT)
             victim.kill()
         in_flight = sum(n for state, n in states(database).items() if state in LIFECYCLE.working)
         queued = len(list((var / "broker" / "queue").glob("*.msg")))
