@@ -200,9 +200,7 @@ def enable_group(*, organization: Organization, group_id: str | uuid.UUID, email
     """Enable (RegisterToWorkMail): the group gets this address. An enabled group with the same
     address is left as it is; with another, EntityAlreadyRegisteredException."""
     with transaction.atomic():
-        organization = organization.lock()
-        organization.require_state(State.ACTIVE)
-        _require_managed_groups(organization, "enable users")
+        organization = _locked(organization, "enable users")
         group = _group_for_update(organization, group_id)
         if group.state == UserState.DELETED:
             raise EntityStateException(_problem("enable", group))
@@ -230,9 +228,7 @@ def disable_group(*, organization: Organization, group_id: str | uuid.UUID) -> G
     """Disable (DeregisterFromWorkMail): it receives no email; a disabled group is left as it
     is. It keeps its address, for when it is enabled again."""
     with transaction.atomic():
-        organization = organization.lock()
-        organization.require_state(State.ACTIVE)
-        _require_managed_groups(organization, "disable users")
+        organization = _locked(organization, "disable users")
         group = _group_for_update(organization, group_id)
         if group.state == UserState.DELETED:
             raise EntityStateException(_problem("disable", group))
@@ -245,9 +241,7 @@ def delete_group(*, organization: Organization, group_id: str | uuid.UUID) -> Gr
     """Delete group (DeleteGroup): only a disabled group; permanent. Its name and address are
     free again, and it is no longer a member of any group. A deleted group: nothing to do."""
     with transaction.atomic():
-        organization = organization.lock()
-        organization.require_state(State.ACTIVE)
-        _require_managed_groups(organization, "delete users")
+        organization = _locked(organization, "delete users")
         group = _group_for_update(organization, group_id)
         if group.state == UserState.DELETED:
             return group
@@ -267,9 +261,7 @@ def update_group(
     """UpdateGroup: what is given changes (the name never: it has no UpdateGroup member). A
     deleted group can't change (EntityStateException); a disabled one can."""
     with transaction.atomic():
-        organization = organization.lock()
-        organization.require_state(State.ACTIVE)
-        _require_managed_groups(organization, "change groups")
+        organization = _locked(organization, "change groups")
         group = _group_for_update(organization, group_id)
         if group.state == UserState.DELETED:
             raise EntityStateException(_problem("update", group))
@@ -277,6 +269,15 @@ def update_group(
             group.hidden_from_global_address_list = hidden_from_global_address_list
             group.save(update_fields=["hidden_from_global_address_list"])
     return group
+
+
+def _locked(organization: Organization, action: str) -> Organization:
+    """The organization, locked until the transaction ends, Active and with groups WorkMail
+    manages: where every change to a group starts."""
+    organization = organization.lock()
+    organization.require_state(State.ACTIVE)
+    _require_managed_groups(organization, action)
+    return organization
 
 
 def _group_for_update(organization: Organization, group_id: str | uuid.UUID) -> Group:
@@ -337,9 +338,7 @@ def associate_member(
     member; a group can't contain itself, however deep (InvalidParameterException). A member
     already there is left as it is."""
     with transaction.atomic():
-        organization = organization.lock()
-        organization.require_state(State.ACTIVE)
-        _require_managed_groups(organization, "change groups")
+        organization = _locked(organization, "change groups")
         group = _group_for_update(organization, group_id)
         if not group.is_enabled:
             raise EntityStateException(_problem("members", group))
@@ -367,9 +366,7 @@ def disassociate_member(
 ) -> None:
     """DisassociateMemberFromGroup: a member that is not there is EntityNotFoundException."""
     with transaction.atomic():
-        organization = organization.lock()
-        organization.require_state(State.ACTIVE)
-        _require_managed_groups(organization, "change groups")
+        organization = _locked(organization, "change groups")
         group = _group_for_update(organization, group_id)
         if group.state == UserState.DELETED:
             raise EntityStateException(_problem("members", group))
