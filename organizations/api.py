@@ -17,16 +17,13 @@ from workmail_console.api.registry import Call, operation
 from workmail_console.errors import InvalidParameterException, OrganizationStateException
 
 
-def active_organization(call: Call, organization_id: str) -> Organization:
-    """The caller's organization, which must be Active for anything to happen inside it."""
+def active_organization(call: Call, organization_id: str, *allowed: State) -> Organization:
+    """The caller's organization, which must be Active (or in one of the `allowed` states) for
+    anything to happen inside it: the console's OrganizationStateException otherwise."""
     organization = get_organization(
         account=call.account, region=call.region, organization_id=organization_id
     )
-    if organization.state != State.ACTIVE:
-        raise OrganizationStateException(
-            f"The organization {organization.organization_id} is {organization.state}: it must be"
-            " Active for this operation."
-        )
+    organization.require_state(*allowed)
     return organization
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from organizations.api import active_organization
 from organizations.models import Organization
-from organizations.services import get_organization
 from users import services
 from users.addresses import Entity, get_entity, update_primary_email_address
 from users.group_api import address, only_one_filter
@@ -30,16 +29,6 @@ PERSONAL_DATA_MEMBERS = {
 NO_IDENTITY_CENTER = (
     "This emulator has no IAM Identity Center: a user can't have an IdentityProviderUserId."
 )
-
-
-def _readable_organization(call: Call, organization_id: str) -> Organization:
-    """Active, or Inactive: an Inactive organization's users are still read, and enabling one
-    makes it Active again (the Inactive rule), as on the console."""
-    organization = get_organization(
-        account=call.account, region=call.region, organization_id=organization_id
-    )
-    organization.require_state(*services.READABLE)
-    return organization
 
 
 def _without_identity_center(params: dict[str, Any]) -> None:
@@ -67,7 +56,7 @@ def create(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("DescribeUser")
 def describe(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    organization = _readable_organization(call, params["OrganizationId"])
+    organization = active_organization(call, params["OrganizationId"], *services.READABLE)
     user = services.get_user(organization=organization, user_id=params["UserId"])
     # The mailbox comes with enabling and goes with disabling (DeregisterFromWorkMail).
     deprovisioned = user.disabled_date if user.state != UserState.ENABLED else None
@@ -96,7 +85,7 @@ def describe(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ListUsers")
 def list_(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    organization = _readable_organization(call, params["OrganizationId"])
+    organization = active_organization(call, params["OrganizationId"], *services.READABLE)
     filters = only_one_filter(params.get("Filters", {}))
     rows = services.list_users(
         organization=organization,
@@ -183,7 +172,7 @@ def update_quota(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("GetMailboxDetails")
 def get_mailbox_details(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    organization = _readable_organization(call, params["OrganizationId"])
+    organization = active_organization(call, params["OrganizationId"], *services.READABLE)
     user = services.get_user(organization=organization, user_id=params["UserId"])
     details = mailbox_details(user)
     return {"MailboxQuota": details["mailbox_quota"], "MailboxSize": details["mailbox_size"]}
@@ -211,7 +200,7 @@ DISABLE: dict[type, Callable[[Organization, Any], Entity]] = {
 
 @operation("RegisterToWorkMail")
 def register(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    organization = _readable_organization(call, params["OrganizationId"])
+    organization = active_organization(call, params["OrganizationId"], *services.READABLE)
     entity = get_entity(organization=organization, entity_id=params["EntityId"])
     ENABLE[type(entity)](organization, entity.pk, params["Email"])
     return {}
