@@ -3,7 +3,7 @@
 import re
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -224,13 +224,11 @@ def get_organization(*, account: Account, region: str, organization_id: str) -> 
     # Written out once (workmail_console.db): every page and API call inside an organization
     # starts here, and the ORM took longer to write this statement than PostgreSQL to run it.
     select, parts = db.joined(Organization, ("directory", "encryption_key"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{select} WHERE t0.organization_id = %s AND t0.account_id = %s AND t0.region = %s",
-            [organization_id, account.pk, region],
-        )
-        row = cursor.fetchone()
-    organization = None if row is None else db.load_joined(parts, row)
+    organization = db.fetch_joined(
+        f"{select} WHERE t0.organization_id = %s AND t0.account_id = %s AND t0.region = %s",
+        parts,
+        [organization_id, account.pk, region],
+    )
     if organization is None:
         raise OrganizationNotFoundException(
             f"The organization {organization_id} was not found in {region}."

@@ -128,14 +128,27 @@ def joined(model: type[models.Model], relations: tuple[str, ...] = ()) -> tuple[
     return _joined(model, relations, connection.vendor)
 
 
+def load_tables(tables: Sequence[Columns], row: Sequence[Any]) -> list[models.Model | None]:
+    """One instance per table from a row that SELECTs each table's columns in turn (None for a
+    LEFT JOIN that found nothing)."""
+    loaded, start = [], 0
+    for table in tables:
+        loaded.append(table.load(row[start : start + len(table.attnames)]))
+        start += len(table.attnames)
+    return loaded
+
+
 def load_joined(parts: Parts, row: Sequence[Any]) -> models.Model:
     """The model's instance from a row of `joined`, its relations loaded as select_related would."""
-    instance, start = None, 0
-    for relation, table in parts:
-        loaded = table.load(row[start : start + len(table.attnames)])
-        start += len(table.attnames)
-        if relation is None:
-            instance = loaded
-        else:
-            relation.set_cached_value(instance, loaded)
+    instance, *related = load_tables([table for _, table in parts], row)
+    for (relation, _), loaded in zip(parts[1:], related, strict=True):
+        relation.set_cached_value(instance, loaded)
     return instance
+
+
+def fetch_joined(sql: str, parts: Parts, params: Sequence[Any]) -> models.Model | None:
+    """The one row a statement built on `joined` finds, loaded; None when there is none."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else load_joined(parts, row)

@@ -497,10 +497,7 @@ def _read(model: type[LifecycleModel], pk: Any, state: str, step: Step) -> Lifec
     """The resource `pk` if it is still in `state`, with the relations `step` reads (as the ORM
     would load them with select_related), or None."""
     sql, parts = _read_statement(model, step.reads, step.locks, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection), state])
-        row = cursor.fetchone()
-    return None if row is None else db.load_joined(parts, row)
+    return db.fetch_joined(sql, parts, [model._meta.pk.get_db_prep_value(pk, connection), state])
 
 
 @cache

@@ -128,11 +128,7 @@ def _key_and_owner(key_id: str) -> tuple[AccessKey | None, Membership | None]:
         row = cursor.fetchone()
     if row is None:
         return None, None
-    loaded, start = [], 0
-    for table in tables:
-        loaded.append(table.load(row[start : start + len(table.attnames)]))
-        start += len(table.attnames)
-    key, user, membership, account = loaded
+    key, user, membership, account = db.load_tables(tables, row)
     key.user = user
     if membership is not None:
         membership.user, membership.account = user, account
