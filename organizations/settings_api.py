@@ -12,7 +12,7 @@ from organizations.models import (
     Organization,
     ProviderType,
 )
-from workmail_console.api.answers import paged, with_token
+from workmail_console.api.answers import paged, present, with_token
 from workmail_console.api.registry import Call, operation
 
 # --- Retention policy -------------------------------------------------------------------------
@@ -40,14 +40,14 @@ def put_retention_policy(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def get_default_retention_policy(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     organization = active_organization(call, params["OrganizationId"])
     policy = services.get_default_retention_policy(organization=organization)
-    folders = []
-    for folder in policy.folder_configurations.order_by("pk"):
-        configured = {"Name": folder.name, "Action": folder.action, "Period": folder.period}
-        folders.append({name: value for name, value in configured.items() if value is not None})
-    answer = {"Id": policy.policy_id, "Name": policy.name, "FolderConfigurations": folders}
-    if policy.description:
-        answer["Description"] = policy.description
-    return answer
+    folders = [
+        present({"Name": folder.name, "Action": folder.action, "Period": folder.period})
+        for folder in policy.folder_configurations.order_by("pk")
+    ]
+    return present({
+        "Id": policy.policy_id, "Name": policy.name, "Description": policy.description or None,
+        "FolderConfigurations": folders,
+    })  # fmt: skip
 
 
 @operation("DeleteRetentionPolicy")

@@ -60,11 +60,16 @@ def _own_key(request: ConsoleRequest, key_id: str) -> AccessKey:
         raise Http404("You have no such access key.") from None
 
 
+def _listed(keys: list[AccessKey]) -> str:
+    """The keys a page lists, as its Create access key form carries them back."""
+    return ",".join(key.key_id for key in keys)
+
+
 def _page(request: ConsoleRequest, status: int = 200, **context: Any) -> HttpResponse:
     keys = keys_of(request.user)
     context = {
         "keys": keys,
-        "listed": ",".join(key.key_id for key in keys),
+        "listed": _listed(keys),
         "at_limit": len(keys) >= KEYS_A_PERSON,
         "keys_a_person": KEYS_A_PERSON,
         "endpoint_url": request.build_absolute_uri("/"),
@@ -83,7 +88,7 @@ def security_credentials(request: ConsoleRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request)
     listed = request.POST.get(LISTED, "")
-    if listed != ",".join(key.key_id for key in keys_of(request.user)):
+    if listed != _listed(keys_of(request.user)):
         messages.error(
             request,
             "No access key was created: your access keys changed since the page was shown."

@@ -25,7 +25,7 @@ def digest(parameters: dict[str, Any]) -> str:
 def once(
     *, account, region: str, operation: str, parameters: dict[str, Any], run: Callable[[], dict]
 ) -> dict:
-    """Run `run()` once per ClientToken; the answer is JSON-ready (see api.views.encode)."""
+    """Run `run()` once per ClientToken; the answer is kept as JSON (api.encoding.dumps)."""
     token = parameters["ClientToken"]
     wanted = digest(parameters)
     with transaction.atomic():

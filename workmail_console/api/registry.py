@@ -14,6 +14,11 @@ from workmail_console.models import Account, Membership
 READ_PREFIXES = ("Describe", "Get", "List")
 
 
+def reads_only(name: str) -> bool:
+    """Whether WorkMail's operation `name` only reads (Describe*, Get*, List*)."""
+    return name.startswith(READ_PREFIXES)
+
+
 @dataclass(frozen=True)
 class Call:
     """Who calls, where: a key acts as its owner, in the owner's account and role."""
@@ -35,7 +40,7 @@ class Operation:
 
     @property
     def read_only(self) -> bool:
-        return self.name.startswith(READ_PREFIXES)
+        return reads_only(self.name)
 
     @property
     def takes_client_token(self) -> bool:

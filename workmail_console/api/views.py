@@ -9,13 +9,12 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from workmail_console.api import idempotency
 from workmail_console.api.encoding import dumps
-from workmail_console.api.registry import OPERATIONS, READ_PREFIXES, Call, Operation
+from workmail_console.api.registry import OPERATIONS, Call, Operation, reads_only
 from workmail_console.api.shapes import SerializationException, service_model, validate_input
 from workmail_console.api.sigv4 import Signed, verify
 from workmail_console.errors import UnsupportedOperationException, WorkMailError
@@ -95,7 +94,7 @@ def _call(signed: Signed, name: str) -> Call:
         raise AccessDeniedException(
             "The access key's owner is in no account: add them to one (manage.py member add)."
         )
-    if not membership.is_admin and not name.startswith(READ_PREFIXES):
+    if not membership.is_admin and not reads_only(name):
         raise AccessDeniedException(
             f"User {user.get_username()} has the ops role, which can only call read operations,"
             f" not {name}."
@@ -158,9 +157,6 @@ def _note_use(key: AccessKey, operation: str, region: str) -> None:
         and key.last_used > now - LAST_USED_RESOLUTION
     ):
         return
-    AccessKey.objects.filter(pk=key.pk).filter(
-        ~Q(last_used_operation=operation)
-        | ~Q(last_used_region=region)
-        | Q(last_used__isnull=True)
-        | Q(last_used__lte=now - LAST_USED_RESOLUTION)
-    ).update(last_used=now, last_used_operation=operation, last_used_region=region)
+    AccessKey.objects.filter(pk=key.pk).update(
+        last_used=now, last_used_operation=operation, last_used_region=region
+    )
