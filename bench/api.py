@@ -49,8 +49,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,7 +58,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # `python bench/api.py` from anywhere
 
 from bench.databases import bench_database_url, recreate_database  # noqa: E402
-from bench.lifecycle import process_cpu  # noqa: E402
+from bench.lifecycle import process_cpu, sigterm_as_interrupt  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/workmail_console"
 REGION = "us-east-1"
@@ -388,20 +386,6 @@ def table(args: argparse.Namespace, rounds: dict[str, list[Result]], machine_lin
 
 
 # --- main -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """Let SIGTERM unwind like Ctrl-C, so the servers and the database are cleaned up."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
