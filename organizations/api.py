@@ -3,26 +3,55 @@
 from typing import Any
 
 from organizations.lifecycle import State
-from organizations.models import DirectoryChoice, DomainChoice, EncryptionChoice, Organization
+from organizations.models import (
+    DirectoryChoice,
+    DomainChoice,
+    EncryptionChoice,
+    Organization,
+    is_organization_id,
+)
 from organizations.services import (
     create_organization,
     delete_organization,
+    found_organization,
     get_organization,
     list_organizations,
 )
 from users.models import UserState
 from users.services import users_of
 from workmail_console.api.answers import paged, present, with_token
-from workmail_console.api.registry import Call, operation
+from workmail_console.api.registry import Call, Named, fetch_with_key, operation
 from workmail_console.errors import InvalidParameterException, OrganizationStateException
+
+# An organization a call names is read in the same statement as the call's access key.
+fetch_with_key(
+    Named(
+        member="OrganizationId",
+        model=Organization,
+        field="organization_id",
+        # DescribeOrganization's, the rest deferred: read if a call ever asks for it
+        relations=(("directory", ("directory_id", "directory_type")),),
+        valid=is_organization_id,
+    )
+)
+
+
+def organization_of(call: Call, organization_id: str) -> Organization:
+    """The caller's organization `organization_id`: found with the call's key when the call
+    named it, else looked up."""
+    if organization_id in call.named:
+        return found_organization(
+            call.named[organization_id], organization_id=organization_id, region=call.region
+        )
+    return get_organization(
+        account=call.account, region=call.region, organization_id=organization_id
+    )
 
 
 def active_organization(call: Call, organization_id: str, *allowed: State) -> Organization:
     """The caller's organization, which must be Active (or in one of the `allowed` states) for
     anything to happen inside it: the console's OrganizationStateException otherwise."""
-    organization = get_organization(
-        account=call.account, region=call.region, organization_id=organization_id
-    )
+    organization = organization_of(call, organization_id)
     organization.require_state(*allowed)
     return organization
 
@@ -65,9 +94,7 @@ def create(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("DescribeOrganization")
 def describe(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    organization = get_organization(
-        account=call.account, region=call.region, organization_id=params["OrganizationId"]
-    )
+    organization = organization_of(call, params["OrganizationId"])
     directory = organization.directory
     return present({
         "OrganizationId": organization.organization_id,
@@ -105,9 +132,7 @@ def list_(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def delete(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     organization_id = params["OrganizationId"]
     if not params.get("ForceDelete"):
-        organization = get_organization(
-            account=call.account, region=call.region, organization_id=organization_id
-        )
+        organization = organization_of(call, organization_id)
         if (
             organization.state != State.DELETING
             and users_of(organization).filter(state=UserState.ENABLED).exists()

@@ -55,8 +55,13 @@ def encrypt_secret(secret: str) -> bytes:
 
 def decrypt_secret(access_key: AccessKey) -> str | None:
     """The key's secret, or None when it was stored under another SECRET_KEY."""
+    return decrypt(bytes(access_key.encrypted_secret))
+
+
+def decrypt(encrypted: bytes) -> str | None:
+    """A secret from what encrypt_secret made of it, or None under another SECRET_KEY."""
     try:
-        return _fernet(settings.SECRET_KEY).decrypt(bytes(access_key.encrypted_secret)).decode()
+        return _fernet(settings.SECRET_KEY).decrypt(encrypted).decode()
     except InvalidToken:
         return None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
@@ -30,42 +30,51 @@ def quote(name: str) -> str:
 
 @dataclass(frozen=True)
 class Columns:
-    """Every column of `model` in a hand-written SELECT (`sql`, under a table alias), and how to
-    load the slice of a row they fill into an instance, as the ORM's select would."""
+    """The columns of `model` in a hand-written SELECT (`sql`, under a table alias), and how to
+    load the slice of a row they fill into an instance, as the ORM's select would: all of them,
+    or some (`only`), the others then deferred as `QuerySet.only` leaves them."""
 
     model: type[models.Model]
     sql: str
     attnames: tuple[str, ...]
-    converters: tuple[tuple[Callable[..., Any], ...], ...]  # per column, as the ORM applies them
+    # (index, converters) for each column the ORM converts after reading, in order
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...]], ...]
     key: int  # where the primary key is among them: NULL for a LEFT JOIN that found nothing
 
     def load(self, values: Sequence[Any]) -> models.Model | None:
-        values = list(values)
-        for index, converters in enumerate(self.converters):
-            for convert in converters:
-                values[index] = convert(values[index], None, connection)
         if values[self.key] is None:
             return None
+        values = list(values)
+        for index, converters in self.converters:
+            for convert in converters:
+                values[index] = convert(values[index], None, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
 
 
 @cache
-def _columns(model: type[models.Model], alias: str, vendor: str) -> Columns:
-    fields = model._meta.concrete_fields
+def _columns(
+    model: type[models.Model], alias: str, only: tuple[str, ...] | None, vendor: str
+) -> Columns:
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if only is None or f.primary_key or f.name in only or f.attname in only
+    ]
+    converters = (
+        (*connection.ops.get_db_converters(f.get_col(alias)), *f.get_db_converters(connection))
+        for f in fields
+    )
     return Columns(
         model=model,
         sql=", ".join(f"{alias}.{quote(f.column)}" for f in fields),
         attnames=tuple(f.attname for f in fields),
-        converters=tuple(
-            (*connection.ops.get_db_converters(f.get_col(alias)), *f.get_db_converters(connection))
-            for f in fields
-        ),
+        converters=tuple((i, found) for i, found in enumerate(converters) if found),
         key=[f.primary_key for f in fields].index(True),
     )
 
 
-def columns(model: type[models.Model], alias: str) -> Columns:
-    return _columns(model, alias, connection.vendor)
+def columns(model: type[models.Model], alias: str, only: tuple[str, ...] | None = None) -> Columns:
+    return _columns(model, alias, only, connection.vendor)
 
 
 @cache
@@ -99,33 +108,46 @@ def insert_sql(instance: models.Model, *, ignore_conflicts: bool = False) -> tup
 Parts = tuple[tuple[models.ForeignKey | None, Columns], ...]
 
 
+# A relation to load with a model's row: its name, or its name and the only fields to read of it.
+Relation = str | tuple[str, tuple[str, ...]]
+
+
 @cache
-def _joined(
-    model: type[models.Model], relations: tuple[str, ...], vendor: str
-) -> tuple[str, Parts]:
-    """`SELECT … FROM <model> t0 JOIN …`: the row of `model` (as t0) and the rows its foreign keys
-    `relations` point at (t1, t2, …; a LEFT JOIN for a nullable one); each table's columns with
-    the relation that holds it (None: the model's own)."""
+def _related(
+    model: type[models.Model], relations: tuple[Relation, ...], outer: bool, vendor: str
+) -> tuple[str, str, Parts]:
+    """The columns of `model`'s row (as t0) and of the rows its foreign keys `relations` point at
+    (t1, t2, …), the JOINs that reach those from t0 (LEFT for a nullable one, or for all when
+    `outer`), and each table's columns with the relation that holds it (None: the model's own)."""
     meta = model._meta
     selected, joins, parts = [], [], []
-    for index, relation in enumerate([None, *(meta.get_field(name) for name in relations)]):
+    named = [(None, None), *((r, None) if isinstance(r, str) else r for r in relations)]
+    for index, (name, only) in enumerate(named):
         alias = f"t{index}"
+        relation = None if name is None else meta.get_field(name)
         target = model if relation is None else relation.related_model
-        parts.append((relation, columns(target, alias)))
+        parts.append((relation, columns(target, alias, only)))
         selected.append(parts[-1][1].sql)
         if relation is not None:
-            join = "LEFT OUTER JOIN" if relation.null else "INNER JOIN"
+            join = "LEFT OUTER JOIN" if outer or relation.null else "INNER JOIN"
             key = relation.target_field.column
             joins.append(
                 f"{join} {quote(target._meta.db_table)} {alias}"
                 f" ON t0.{quote(relation.column)} = {alias}.{quote(key)}"
             )
-    sql = f"SELECT {', '.join(selected)} FROM {quote(meta.db_table)} t0 {' '.join(joins)}"
-    return sql.rstrip(), tuple(parts)
+    return ", ".join(selected), " ".join(joins), tuple(parts)
 
 
-def joined(model: type[models.Model], relations: tuple[str, ...] = ()) -> tuple[str, Parts]:
-    return _joined(model, relations, connection.vendor)
+def related(
+    model: type[models.Model], relations: tuple[Relation, ...] = (), *, outer: bool = False
+) -> tuple[str, str, Parts]:
+    return _related(model, relations, outer, connection.vendor)
+
+
+def joined(model: type[models.Model], relations: tuple[Relation, ...] = ()) -> tuple[str, Parts]:
+    """`SELECT … FROM <model> t0 JOIN …`: `model`'s row and its `relations`' (see `related`)."""
+    selected, joins, parts = related(model, relations)
+    return f"SELECT {selected} FROM {quote(model._meta.db_table)} t0 {joins}".rstrip(), parts
 
 
 def load_tables(tables: Sequence[Columns], row: Sequence[Any]) -> list[models.Model | None]:
@@ -138,17 +160,50 @@ def load_tables(tables: Sequence[Columns], row: Sequence[Any]) -> list[models.Mo
     return loaded
 
 
-def load_joined(parts: Parts, row: Sequence[Any]) -> models.Model:
-    """The model's instance from a row of `joined`, its relations loaded as select_related would."""
-    instance, *related = load_tables([table for _, table in parts], row)
-    for (relation, _), loaded in zip(parts[1:], related, strict=True):
+def load_joined(parts: Parts, row: Sequence[Any]) -> models.Model | None:
+    """The model's instance from a row of `joined` (or of `related`'s columns), its relations
+    loaded as select_related would; None when an outer join found no row of the model."""
+    instance, *loaded_relations = load_tables([table for _, table in parts], row)
+    if instance is None:
+        return None
+    for (relation, _), loaded in zip(parts[1:], loaded_relations, strict=True):
         relation.set_cached_value(instance, loaded)
     return instance
 
 
 def fetch_joined(sql: str, parts: Parts, params: Sequence[Any]) -> models.Model | None:
     """The one row a statement built on `joined` finds, loaded; None when there is none."""
+    row = _fetch_one(sql, params)
+    return None if row is None else load_joined(parts, row)
+
+
+def fetch_first(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The one row of a read that is a request's first statement, which is its connection check
+    too.
+
+    With CONN_HEALTH_CHECKS, Django pings a kept connection (`SELECT 1`) before a request's first
+    statement, so that one PostgreSQL cut since the last request (a restart, a terminated session)
+    is replaced rather than failing the request. A read can be that check itself: it runs, and
+    when it fails because the connection is gone, the connection is opened again and the read
+    runs once more. One round trip where there were two, on every WorkMail API call.
+    """
+    if (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    ):
+        connection.health_check_done = True  # this read is the check
+        try:
+            return _fetch_one(sql, params)
+        except (OperationalError, InterfaceError):
+            if connection.is_usable():  # the read failed, not the connection
+                raise
+            connection.close()  # the next cursor connects again
+    return _fetch_one(sql, params)
+
+
+def _fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else load_joined(parts, row)
+        return cursor.fetchone()

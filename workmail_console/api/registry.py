@@ -1,11 +1,12 @@
 """Which operations the emulator implements: the apps that own them register them at start-up."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 
 from workmail_console.api.shapes import service_model
 from workmail_console.models import Account, Membership
@@ -28,6 +29,39 @@ class Call:
     region: str
     user: AbstractBaseUser
     membership: Membership
+    # What the call's input named (see `Named`), found with the key: the input's value → its row
+    # in the caller's account and Region, or None when there is none.
+    named: Mapping[str, models.Model | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A row that calls name by an input member (OrganizationId: an organization), looked up in
+    the access key's own statement: a call's first round trip to the database is then its only
+    one for both. `model` has an `account` and a `region`; `field` holds the name; `relations`
+    are loaded with it, as select_related would; a value that isn't `valid` is never looked up.
+    """
+
+    member: str
+    model: type[models.Model]
+    field: str
+    relations: tuple[str, ...]
+    valid: Callable[[str], bool]
+
+
+_named: list[Named] = []
+
+
+def fetch_with_key(named: Named) -> None:
+    """Declare what calls name to be fetched with their key (one kind of row: the app that owns
+    it declares it at start-up)."""
+    if _named and _named[0] != named:
+        raise ImproperlyConfigured(f"Only one kind of row is fetched with a key, not {named}.")
+    _named[:] = [named]
+
+
+def named() -> Named | None:
+    return _named[0] if _named else None
 
 
 Handler = Callable[[Call, dict[str, Any]], dict[str, Any]]

@@ -10,20 +10,22 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from datetime import datetime, timedelta
+from functools import cache, lru_cache
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Case, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
 from workmail_console import db
-from workmail_console.access_keys import decrypt_secret
+from workmail_console.access_keys import decrypt
+from workmail_console.api import registry
 from workmail_console.errors import WorkMailError
 from workmail_console.models import AccessKey, Account, Membership
 from workmail_console.regions import REGIONS
@@ -39,6 +41,10 @@ _AUTHORIZATION = re.compile(
     r"Credential=(?P<key_id>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/,\s]+)/(?P<service>[^/,\s]+)"
     r"/aws4_request,\s*SignedHeaders=(?P<signed>[a-z0-9;\-]+),\s*Signature=(?P<signature>[0-9a-f]{64})"
 )
+
+
+# X-Amz-Date: ISO 8601's basic format, in UTC.
+_AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z")
 
 
 class AuthError(WorkMailError):
@@ -73,9 +79,12 @@ class Signed:
     key: AccessKey
     region: str
     membership: Membership | None  # the key's owner's place, None if they left their account
+    named: dict[str, models.Model | None]  # what the call named, found with the key (registry)
 
 
-def verify(request: HttpRequest) -> Signed:
+def verify(request: HttpRequest, naming: str | None = None) -> Signed:
+    """The call's key, checked against its signature; with it, the row the call's input names
+    (`naming`, the value of registry.named()'s member), found in the same statement."""
     header = request.headers.get("Authorization")
     if not header:
         raise MissingAuthenticationTokenException("Missing Authentication Token")
@@ -85,7 +94,7 @@ def verify(request: HttpRequest) -> Signed:
             "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'"
             " for AWS4-HMAC-SHA256."
         )
-    key, membership = _key_and_owner(match["key_id"])
+    key, membership, named = _key_and_owner(match["key_id"], match["region"], naming)
     if key is None or not key.active or not key.user.is_active:
         raise UnrecognizedClientException("The security token included in the request is invalid.")
     if _throttled(key):
@@ -96,43 +105,73 @@ def verify(request: HttpRequest) -> Signed:
     except InvalidSignatureException:
         _count_failure(key)
         raise
-    return Signed(key=key, region=region, membership=membership)
+    return Signed(key=key, region=region, membership=membership, named=named)
+
+
+# What a call reads of its key and its owner (the rest is deferred, read if ever asked for).
+KEY_FIELDS = (
+    "key_id", "user", "encrypted_secret", "active", "last_used", "last_used_operation",
+    "last_used_region", "failed_signatures", "failures_since",
+)  # fmt: skip
+OWNER_FIELDS = ("username", "is_active")
 
 
 @cache
-def _owner_statement(vendor: str) -> tuple[str, tuple[db.Columns, ...]]:
+def _owner_statement(
+    vendor: str, named: registry.Named | None
+) -> tuple[str, tuple[db.Columns, ...], db.Parts]:
+    """The key, its owner, the owner's membership and account; with `named`, the row the call
+    names in that account (LEFT JOINs: found or not, the key's row comes back)."""
     tables = (
-        db.columns(AccessKey, "k"),
-        db.columns(get_user_model(), "u"),
+        db.columns(AccessKey, "k", KEY_FIELDS),
+        db.columns(get_user_model(), "u", OWNER_FIELDS),
         db.columns(Membership, "m"),
-        db.columns(Account, "a"),
+        db.columns(Account, "a", ()),
     )
     q = db.quote
+    selected, joins, parts = [table.sql for table in tables], "", ()
+    if named is not None:
+        named_columns, relation_joins, parts = db.related(named.model, named.relations, outer=True)
+        meta = named.model._meta
+        selected.append(named_columns)
+        joins = (
+            f" LEFT OUTER JOIN {q(meta.db_table)} t0"
+            f" ON t0.{q(meta.get_field('account').column)} = m.account_id"
+            f" AND t0.{q(meta.get_field('region').column)} = %s"
+            f" AND t0.{q(meta.get_field(named.field).column)} = %s {relation_joins}"
+        )
     sql = (
-        f"SELECT {', '.join(table.sql for table in tables)}"
+        f"SELECT {', '.join(selected)}"
         f" FROM {q(AccessKey._meta.db_table)} k"
         f" JOIN {q(get_user_model()._meta.db_table)} u ON u.id = k.user_id"
         f" LEFT OUTER JOIN {q(Membership._meta.db_table)} m ON m.user_id = u.id"
         f" LEFT OUTER JOIN {q(Account._meta.db_table)} a ON a.account_id = m.account_id"
-        " WHERE k.key_id = %s"
+        f"{joins} WHERE k.key_id = %s"
     )
-    return sql, tables
+    return sql, tables, parts
 
 
-def _key_and_owner(key_id: str) -> tuple[AccessKey | None, Membership | None]:
-    """The key, its owner and the owner's membership and account, in one statement written out
-    once (workmail_console.db): every call starts here."""
-    sql, tables = _owner_statement(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key_id])
-        row = cursor.fetchone()
+def _key_and_owner(
+    key_id: str, region: str, naming: str | None
+) -> tuple[AccessKey | None, Membership | None, dict[str, models.Model | None]]:
+    """The key, its owner and the owner's membership and account, and the row `naming` names
+    there (registry.named()), in one statement written out once (workmail_console.db), which is
+    the request's connection check too (db.fetch_first): every call starts here."""
+    named = registry.named()
+    if named is None or naming is None or not named.valid(naming):
+        named = None
+    sql, tables, parts = _owner_statement(connection.vendor, named)
+    row = db.fetch_first(sql, [key_id] if named is None else [region, naming, key_id])
     if row is None:
-        return None, None
+        return None, None, {}
     key, user, membership, account = db.load_tables(tables, row)
     key.user = user
     if membership is not None:
         membership.user, membership.account = user, account
-    return key, membership
+    if named is None:
+        return key, membership, {}
+    width = sum(len(table.attnames) for table in tables)
+    return key, membership, {naming: db.load_joined(parts, row[width:])}
 
 
 def _check_scope_and_time(request: HttpRequest, match: re.Match[str]) -> str:
@@ -147,7 +186,9 @@ def _check_scope_and_time(request: HttpRequest, match: re.Match[str]) -> str:
         )
     amz_date = request.headers.get("X-Amz-Date", "")
     try:
-        signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        if not _AMZ_DATE.fullmatch(amz_date):
+            raise ValueError(amz_date)
+        signed_at = datetime.fromisoformat(amz_date)  # a time in UTC: it ends in Z
     except ValueError:
         raise IncompleteSignatureException(
             "The request must carry an X-Amz-Date header in ISO 8601 basic format."
@@ -188,8 +229,10 @@ def _check_signature(
         if value is None:
             raise InvalidSignatureException(f"The signed header '{name}' is missing.")
         headers[name] = value
-    secret = decrypt_secret(key)
-    if secret is None:  # stored under another SECRET_KEY: the key can't be checked any more
+    signing_key = _signing_key(
+        bytes(key.encrypted_secret), settings.SECRET_KEY, match["date"], region
+    )
+    if signing_key is None:  # stored under another SECRET_KEY: the key can't be checked any more
         raise UnrecognizedClientException("The security token included in the request is invalid.")
     rebuilt = AWSRequest(
         method=request.method,
@@ -198,15 +241,29 @@ def _check_signature(
         data=body,
     )
     rebuilt.context["timestamp"] = request.headers["X-Amz-Date"]
-    signer = SigV4Auth(Credentials(key.key_id, secret), SERVICE, region)
-    expected = signer.signature(
-        signer.string_to_sign(rebuilt, signer.canonical_request(rebuilt)), rebuilt
-    )
+    signer = SigV4Auth(Credentials(key.key_id, ""), SERVICE, region)
+    string_to_sign = signer.string_to_sign(rebuilt, signer.canonical_request(rebuilt))
+    expected = hmac.new(signing_key, string_to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, match["signature"]):
         raise InvalidSignatureException(
             "The request signature we calculated does not match the signature you provided."
             " Check your AWS Secret Access Key and signing method."
         )
+
+
+@lru_cache(maxsize=1024)
+def _signing_key(encrypted: bytes, secret_key: str, date: str, region: str) -> bytes | None:
+    """SigV4's signing key for one secret, day and Region (kSigning, derived as AWS derives it):
+    kept for the day, as AWS's own verifiers keep it, so that a call decrypts no secret and
+    derives nothing; the secret itself is not kept. None when the secret can't be decrypted
+    under this SECRET_KEY (`secret_key`, part of the cache's key only)."""
+    secret = decrypt(encrypted)
+    if secret is None:
+        return None
+    signing_key = f"AWS4{secret}".encode()
+    for part in (date, region, SERVICE, "aws4_request"):
+        signing_key = hmac.new(signing_key, part.encode(), hashlib.sha256).digest()
+    return signing_key
 
 
 def _throttled(key: AccessKey) -> bool:

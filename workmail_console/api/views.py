@@ -7,12 +7,13 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from workmail_console.api import idempotency
+from workmail_console.api import idempotency, registry
 from workmail_console.api.encoding import dumps
 from workmail_console.api.registry import OPERATIONS, Call, Operation, reads_only
 from workmail_console.api.shapes import SerializationException, service_model, validate_input
@@ -31,6 +32,10 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 class UnknownOperationException(WorkMailError):
     code = "UnknownOperationException"
+
+
+class RequestEntityTooLarge(SerializationException):
+    status = 413
 
 
 class AccessDeniedException(WorkMailError):
@@ -65,11 +70,14 @@ def _modeled_errors() -> frozenset[str]:
 def endpoint(request: HttpRequest) -> HttpResponse:
     """`POST /` from boto3, the AWS CLI or Terraform: every WorkMail operation."""
     try:
-        signed = verify(request)
+        body = _body(request)  # refused below, once the caller is known, if it is no JSON
+        signed = verify(request, _naming(body))
         name = _operation_name(request)
         call = _call(signed, name)
         operation = _implemented(name)
-        parameters = validate_input(name, _body(request))
+        if isinstance(body, SerializationException):
+            raise body
+        parameters = validate_input(name, body)
         result = _run(operation, call, parameters)
     except WorkMailError as error:
         return refusal(error)
@@ -105,6 +113,7 @@ def _call(signed: Signed, name: str) -> Call:
         region=signed.region,
         user=user,
         membership=membership,
+        named=signed.named,
     )
 
 
@@ -119,16 +128,29 @@ def _implemented(name: str) -> Operation:
 
 
 def _body(request: HttpRequest) -> Any:
+    """The body's JSON, or the SerializationException that refuses it; a body too large to read
+    is refused at once (its signature can't be checked without it)."""
     try:
         raw = request.body
     except RequestDataTooBig:
-        raise SerializationException("The request body is too large.") from None
+        raise RequestEntityTooLarge(
+            f"The request body is too large: at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"
+            " bytes."
+        ) from None
     if not raw.strip():
         return {}
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise SerializationException("The request body is not valid JSON.") from None
+        return SerializationException("The request body is not valid JSON.")
+
+
+def _naming(body: Any) -> str | None:
+    """The value of the member naming what calls name (registry.named()), if the body has one:
+    verify() fetches that row with the key."""
+    named = registry.named()
+    value = body.get(named.member) if named is not None and isinstance(body, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _run(operation: Operation, call: Call, parameters: dict[str, Any]) -> dict[str, Any]:
