@@ -270,3 +270,39 @@ def test_a_person_locked_out_of_signing_in_still_calls_the_api_with_their_key(ad
     assert attempt(admin.user.username, "wrong", address="127.0.0.1").status_code == 429
     # The sign-in throttle is for passwords; a signed call proves the secret instead.
     assert call(*key, "ListOrganizations", {})[0] == 200
+
+
+@pytest.mark.parametrize(
+    "amz_date",
+    [
+        "2026-12-04T16:15:00Z",  # ISO 8601's extended format: SigV4 takes the basic one only
+        "20261204T161500",  # no Z: not said to be UTC
+        "20261204T161500+0000",
+        "\u0662\u0660\u0662\u0666\u0661\u0662\u0660\u0664T161500Z",  # Arabic-Indic digits
+        "20261304T161500Z",  # no 13th month
+    ],
+)
+def test_an_x_amz_date_not_in_sigv4s_format_is_an_incomplete_signature(admin, key, amz_date):
+    headers = signed_headers(
+        key_id=key[0], secret=key[1], target="WorkMailService.ListOrganizations", body=b"{}"
+    )
+    headers["X-Amz-Date"] = amz_date
+    status, body = post(headers, b"{}")
+    assert (status, body["__type"]) == (403, "IncompleteSignatureException")
+    assert "X-Amz-Date" in body["message"]
+
+
+def test_a_key_stored_under_another_secret_key_is_unrecognized(admin, key, settings):
+    assert call(*key, "ListOrganizations", {})[0] == 200  # its signing key is kept for the day
+    settings.SECRET_KEY = "another secret key, as after a rotation"
+    status, body = call(*key, "ListOrganizations", {})
+    assert (status, body["__type"]) == (403, "UnrecognizedClientException")
+
+
+def test_a_body_too_large_to_read_is_refused_with_413(admin, key, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"Alias": "big", "ClientToken": "x" * 2000}).encode()
+    status, answer = call(*key, "CreateOrganization", body)
+    assert (status, answer["__type"]) == (413, "SerializationException")
+    assert "at most 1,000 bytes" in answer["message"]
+    assert not admin.account.organizations.exists()

@@ -225,3 +225,14 @@ def test_an_existing_directory_is_attached(workmail, admin):
     created = workmail.create_organization(Alias="ondir", DirectoryId=directory.directory_id)
     organization = Organization.objects.get(pk=created["OrganizationId"])
     assert organization.directory == directory
+
+
+def test_describe_reads_its_key_and_its_organization_in_one_statement(
+    workmail, admin, django_assert_num_queries
+):
+    organization = active_organization(account=admin.account)
+    workmail.describe_organization(OrganizationId=organization.organization_id)  # notes the use
+    with django_assert_num_queries(1):
+        described = workmail.describe_organization(OrganizationId=organization.organization_id)
+    assert described["DirectoryId"] == organization.directory.directory_id
+    assert described["DirectoryType"] == organization.directory.directory_type
