@@ -120,13 +120,12 @@ OWNER_FIELDS = ("username", "is_active")
 def _owner_statement(
     vendor: str, named: registry.Named | None
 ) -> tuple[str, tuple[db.Columns, ...], db.Parts]:
-    """The key, its owner, the owner's membership and account; with `named`, the row the call
-    names in that account (LEFT JOINs: found or not, the key's row comes back)."""
+    """The key, its owner and the owner's membership; with `named`, the row the call names in
+    the membership's account (LEFT JOINs: found or not, the key's row comes back)."""
     tables = (
         db.columns(AccessKey, "k", KEY_FIELDS),
         db.columns(get_user_model(), "u", OWNER_FIELDS),
         db.columns(Membership, "m"),
-        db.columns(Account, "a", ()),
     )
     q = db.quote
     selected, joins, parts = [table.sql for table in tables], "", ()
@@ -145,7 +144,6 @@ def _owner_statement(
         f" FROM {q(AccessKey._meta.db_table)} k"
         f" JOIN {q(get_user_model()._meta.db_table)} u ON u.id = k.user_id"
         f" LEFT OUTER JOIN {q(Membership._meta.db_table)} m ON m.user_id = u.id"
-        f" LEFT OUTER JOIN {q(Account._meta.db_table)} a ON a.account_id = m.account_id"
         f"{joins} WHERE k.key_id = %s"
     )
     return sql, tables, parts
@@ -164,9 +162,11 @@ def _key_and_owner(
     row = db.fetch_first(sql, [key_id] if named is None else [region, naming, key_id])
     if row is None:
         return None, None, {}
-    key, user, membership, account = db.load_tables(tables, row)
+    key, user, membership = db.load_tables(tables, row)
     key.user = user
     if membership is not None:
+        # The account's key is all a call reads of it: no join for the rest.
+        account = Account.from_db(connection.alias, ("account_id",), (membership.account_id,))
         membership.user, membership.account = user, account
     if named is None:
         return key, membership, {}
