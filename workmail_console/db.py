@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import InterfaceError, OperationalError, connection, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
@@ -188,19 +197,20 @@ def fetch_first(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     when it fails because the connection is gone, the connection is opened again and the read
     runs once more. One round trip where there were two, on every WorkMail API call.
     """
+    this = connections[DEFAULT_DB_ALIAS]  # `connection`, looked up once
     if (
-        connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and not connection.in_atomic_block
+        this.connection is not None
+        and this.health_check_enabled
+        and not this.health_check_done
+        and not this.in_atomic_block
     ):
-        connection.health_check_done = True  # this read is the check
+        this.health_check_done = True  # this read is the check
         try:
-            return _fetch_one_kept(sql, params)
+            return _fetch_one_kept(this, sql, params)
         except (OperationalError, InterfaceError):
-            if connection.is_usable():  # the read failed, not the connection
+            if this.is_usable():  # the read failed, not the connection
                 raise
-            connection.close()  # the next cursor connects again
+            this.close()  # the next cursor connects again
     return _fetch_one(sql, params)
 
 
@@ -217,16 +227,15 @@ class _Kept(threading.local):
 _kept = _Kept()
 
 
-def _fetch_one_kept(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+def _fetch_one_kept(this: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> Any:
     """`_fetch_one` on a PostgreSQL cursor kept for the connection's life: psycopg builds a new
     cursor's adapters and loaders each time, a third of a small read's cost in this process.
     Django's own cursor when it records statements (DEBUG, assertNumQueries) or wraps them."""
-    recorded = connection.queries_logged or connection.execute_wrappers
-    if connection.vendor != "postgresql" or recorded:
+    if this.vendor != "postgresql" or this.queries_logged or this.execute_wrappers:
         return _fetch_one(sql, params)
     cursor = _kept.cursor
-    if cursor is None or cursor.closed or cursor.connection is not connection.connection:
-        cursor = _kept.cursor = connection.create_cursor()
-    with connection.wrap_database_errors:
+    if cursor is None or cursor.closed or cursor.connection is not this.connection:
+        cursor = _kept.cursor = this.create_cursor()
+    with this.wrap_database_errors:
         cursor.execute(sql, params)
         return cursor.fetchone()

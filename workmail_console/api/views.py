@@ -17,7 +17,7 @@ from workmail_console.api import idempotency, registry
 from workmail_console.api.encoding import dumps
 from workmail_console.api.registry import OPERATIONS, Call, Operation, reads_only
 from workmail_console.api.shapes import SerializationException, service_model, validate_input
-from workmail_console.api.sigv4 import Signed, verify
+from workmail_console.api.sigv4 import Signed, header_of, verify
 from workmail_console.errors import UnsupportedOperationException, WorkMailError
 from workmail_console.models import AccessKey
 
@@ -82,14 +82,14 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     except WorkMailError as error:
         return refusal(error)
     except Exception:  # a bug: logged, and answered as AWS does, never as an HTML page
-        logger.exception("The API call %s failed", request.headers.get("X-Amz-Target"))
+        logger.exception("The API call %s failed", header_of(request, "X-Amz-Target"))
         return answer({"__type": "InternalFailure", "message": "An internal error occurred."}, 500)
     _note_use(signed.key, name, signed.region)
     return answer(result)
 
 
 def _operation_name(request: HttpRequest) -> str:
-    target = request.headers.get("X-Amz-Target", "")
+    target = header_of(request, "X-Amz-Target") or ""
     name = target.removeprefix(TARGET_PREFIX)
     if not target.startswith(TARGET_PREFIX) or name not in service_model().operation_names:
         raise UnknownOperationException(f"Unknown operation: {target[:128]!r}.")
