@@ -217,17 +217,13 @@ def _check_quota(account: Account, region: str) -> None:
         )
 
 
-# What a page or call inside an organization needs of it besides its own row.
-ORGANIZATION_RELATIONS = ("directory", "encryption_key")
-
-
 def get_organization(*, account: Account, region: str, organization_id: str) -> Organization:
     """DescribeOrganization: another account's organization does not exist for this caller."""
     if not is_organization_id(organization_id):  # never let a malformed ID reach a query
         raise OrganizationNotFoundException("The organization was not found.")
     # Written out once (workmail_console.db): every page and API call inside an organization
     # starts here, and the ORM took longer to write this statement than PostgreSQL to run it.
-    select, parts = db.joined(Organization, ORGANIZATION_RELATIONS)
+    select, parts = db.joined(Organization, ("directory", "encryption_key"))
     organization = db.fetch_joined(
         f"{select} WHERE t0.organization_id = %s AND t0.account_id = %s AND t0.region = %s",
         parts,

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from workmail_console import db
 from workmail_console.api.shapes import service_model
 from workmail_console.models import Account, Membership
 
@@ -39,13 +40,14 @@ class Named:
     """A row that calls name by an input member (OrganizationId: an organization), looked up in
     the access key's own statement: a call's first round trip to the database is then its only
     one for both. `model` has an `account` and a `region`; `field` holds the name; `relations`
-    are loaded with it, as select_related would; a value that isn't `valid` is never looked up.
+    are loaded with it, as select_related would (all their columns, or the ones named: see
+    db.Relation); a value that isn't `valid` is never looked up.
     """
 
     member: str
     model: type[models.Model]
     field: str
-    relations: tuple[str, ...]
+    relations: tuple[db.Relation, ...]
     valid: Callable[[str], bool]
 
 
