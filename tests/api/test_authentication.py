@@ -306,3 +306,17 @@ def test_a_body_too_large_to_read_is_refused_with_413(admin, key, settings):
     assert (status, answer["__type"]) == (413, "SerializationException")
     assert "at most 1,000 bytes" in answer["message"]
     assert not admin.account.organizations.exists()
+
+
+def test_a_nul_in_the_credential_is_refused_like_any_bad_credential(admin, key):
+    organization = active_organization(account=admin.account)
+    body = json.dumps({"OrganizationId": organization.organization_id}).encode()
+    target = "WorkMailService.DescribeOrganization"
+    headers = signed_headers(key_id=key[0] + "\x00", secret=key[1], target=target, body=body)
+    status, answer = post(headers, body)
+    assert (status, answer["__type"]) == (403, "UnrecognizedClientException")
+    headers = signed_headers(
+        key_id=key[0], secret=key[1], target=target, body=body, region="us-east-1\x00"
+    )
+    status, answer = post(headers, body)
+    assert (status, answer["__type"]) == (403, "InvalidSignatureException")
