@@ -10,6 +10,7 @@ and now and then a body that is not the shape at all.
 import contextlib
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.signing import call
+from tests.api.signing import call, post
 from tests.factories import MailUserFactory, active_organization
 from users.groups import create_group
 from users.resources import create_resource
@@ -197,3 +198,41 @@ def test_no_body_breaks_an_operation_or_leaves_a_trace(world, operation, fitting
     assert answer.get("__type") != "InternalFailure"
     if status >= 400:
         assert fingerprint() == before, f"{operation} refused with {answer} but wrote"
+
+
+HOSTILE = ["\x00", "<b>markup</b>", "é", "'; --", " ", "/", ",", "x" * 300]
+
+
+def _credential_part(real: str) -> st.SearchStrategy[str]:
+    """The real value; the real value with something hostile added; something hostile; any text."""
+    anything = st.one_of(st.sampled_from(HOSTILE), st.text(st.characters(), max_size=24))
+    return st.one_of(st.just(real), anything.map(lambda extra: real + extra), anything)
+
+
+# Cheap calls (no write, one statement at most): more examples than the profile's.
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None, max_examples=200
+)
+@given(data=st.data())
+def test_no_credential_breaks_the_endpoint(world, data):
+    """Every part of the credential, the date and the organization named, hostile or not: the
+    key's statement takes only what could be a key ID, a Region and an organization ID."""
+    now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    key_id = data.draw(_credential_part(world["key"][0]), label="key id")
+    day = data.draw(_credential_part(now[:8]), label="scope date")
+    region = data.draw(_credential_part("us-east-1"), label="region")
+    service = data.draw(_credential_part("workmail"), label="service")
+    amz_date = data.draw(_credential_part(now), label="X-Amz-Date")
+    named = data.draw(_credential_part(world["ids"]["OrganizationId"][0]), label="organization")
+    body = json.dumps({"OrganizationId": named}).encode()
+    headers = {
+        "Host": "127.0.0.1",
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "WorkMailService.DescribeOrganization",
+        "X-Amz-Date": amz_date,
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={key_id}/{day}/{region}/{service}"
+        f"/aws4_request, SignedHeaders=host;x-amz-date, Signature={'0' * 64}",
+    }
+    status, answer = post(headers, body)
+    assert status in (400, 403), answer
+    assert answer.get("__type") != "InternalFailure"
