@@ -60,7 +60,6 @@ if str(ROOT) not in sys.path:
 from bench.databases import bench_database_url, recreate_database  # noqa: E402
 from bench.lifecycle import process_cpu, sigterm_as_interrupt  # noqa: E402
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/workmail_console"
 REGION = "us-east-1"
 CONTENT_TYPE = "application/x-amz-json-1.1"
 GUNICORN = ["--workers", "2", "--threads", "4"]  # the Procfile's
@@ -410,8 +409,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    database_url, maintenance_url, database = bench_database_url(url, "apibench")
+    database_url, maintenance_url, database = bench_database_url("apibench")
     os.environ.update(
         DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="workmail_console.settings",
         DEBUG="false", LOG_LEVEL="WARNING",

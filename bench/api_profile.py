@@ -107,8 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workmail_console")
-    database_url, maintenance_url, database = bench_database_url(url, "apiprofile")
+    database_url, maintenance_url, database = bench_database_url("apiprofile")
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.api_settings", DATABASE_URL=database_url,
         DEBUG="false", LOG_LEVEL="WARNING",

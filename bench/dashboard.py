@@ -40,7 +40,6 @@ if str(ROOT) not in sys.path:
 
 from bench.databases import bench_database_url, recreate_database  # noqa: E402
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/workmail_console"
 WARMUP = 5
 
 
@@ -142,8 +141,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    database_url, maintenance_url, database = bench_database_url(url, suffix="dashbench")
+    database_url, maintenance_url, database = bench_database_url("dashbench")
     log(f"==> Database {database}: created and migrated")
     recreate_database(maintenance_url, database)
     try:

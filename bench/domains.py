@@ -38,7 +38,6 @@ if str(ROOT) not in sys.path:
 
 from bench.databases import bench_database_url, recreate_database  # noqa: E402
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/workmail_console"
 REGION = "us-east-1"
 
 
@@ -237,8 +236,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=500)
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    database_url, maintenance_url, database = bench_database_url(url, "dnsbench")
+    database_url, maintenance_url, database = bench_database_url("dnsbench")
     log(f"==> Database {database}: created and migrated")
     recreate_database(maintenance_url, database)
     server = None

@@ -65,7 +65,6 @@ WARMUP = 10
 WORKER_PROCESSES = 2
 REGION = "us-east-1"
 STALL_TIMEOUT = 60.0  # give up when nothing has finished for this long
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/workmail_console"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -380,9 +379,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parse_args(argv)
     n: int = args.organizations
-    database_url, maintenance_url, database = bench_database_url(
-        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    )
+    database_url, maintenance_url, database = bench_database_url("bench")
     broker_url = os.environ.get("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
     if not broker_url.startswith("redis://"):
         raise SystemExit(f"The benchmark needs Redis: CELERY_BROKER_URL={broker_url!r}")

@@ -42,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-profile", action="store_true", help="time the steps only (cProfile slows them)"
     )
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workmail_console")
-    database_url, maintenance_url, database = bench_database_url(url, "profile")
+    database_url, maintenance_url, database = bench_database_url("profile")
     os.environ.update(
         DJANGO_SETTINGS_MODULE="workmail_console.settings",
         DATABASE_URL=database_url,
