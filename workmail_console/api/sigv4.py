@@ -101,13 +101,7 @@ def verify(request: HttpRequest, naming: str | None = None) -> Signed:
             "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'"
             " for AWS4-HMAC-SHA256."
         )
-    # Neither reaches the database unless it could be one: a NUL alone would fail the statement.
-    key_id, region = match["key_id"], match["region"]
-    key, membership, named = (
-        _key_and_owner(key_id, region if region in REGIONS else None, naming)
-        if KEY_ID_PATTERN.fullmatch(key_id)
-        else (None, None, {})
-    )
+    key, membership, named = _key_and_owner(match["key_id"], match["region"], naming)
     if key is None or not key.active or not key.user.is_active:
         raise UnrecognizedClientException("The security token included in the request is invalid.")
     if _throttled(key):
@@ -163,13 +157,16 @@ def _owner_statement(
 
 
 def _key_and_owner(
-    key_id: str, region: str | None, naming: str | None
+    key_id: str, region: str, naming: str | None
 ) -> tuple[AccessKey | None, Membership | None, dict[str, models.Model | None]]:
     """The key, its owner and the owner's membership and account, and the row `naming` names
     there (registry.named()), in one statement written out once (workmail_console.db), which is
-    the request's connection check too (db.fetch_first): every call starts here."""
+    the request's connection check too (db.fetch_first): every call starts here. Only what could
+    be a key ID, a WorkMail Region and the row's name reaches it: a NUL alone would fail it."""
+    if not KEY_ID_PATTERN.fullmatch(key_id):
+        return None, None, {}
     named = registry.named()
-    if named is None or naming is None or region is None or not named.valid(naming):
+    if named is None or naming is None or region not in REGIONS or not named.valid(naming):
         named = None
     sql, tables, parts = _owner_statement(connection.vendor, named)
     row = db.fetch_first(sql, [key_id] if named is None else [region, naming, key_id])
