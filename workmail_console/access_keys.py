@@ -53,11 +53,6 @@ def encrypt_secret(secret: str) -> bytes:
     return _fernet(settings.SECRET_KEY).encrypt(secret.encode())
 
 
-def decrypt_secret(access_key: AccessKey) -> str | None:
-    """The key's secret, or None when it was stored under another SECRET_KEY."""
-    return decrypt(bytes(access_key.encrypted_secret))
-
-
 def decrypt(encrypted: bytes) -> str | None:
     """A secret from what encrypt_secret made of it, or None under another SECRET_KEY."""
     try:
