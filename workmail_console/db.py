@@ -3,8 +3,9 @@
 Statements on the hottest paths (a lifecycle step, Create organization) are written here once per
 shape instead of compiled by the ORM at every call: on this kind of machine the ORM took several
 times as long to write a one-row statement as the database took to run it. They load and save
-values exactly as the ORM does (its converters, `pre_save`, `get_db_prep_save`, `from_db`), and
-anything they don't cover (an expression, a database default) goes back to the ORM.
+values exactly as the ORM does (its converters, `pre_save`, `get_db_prep_save`; instances as
+`from_db` makes them), and anything they don't cover (an expression, a database default) goes
+back to the ORM.
 """
 
 import threading
@@ -24,7 +25,11 @@ from django.db import (
     transaction,
 )
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.db.models.constants import OnConflict
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.sql import InsertQuery
 
 
@@ -58,7 +63,38 @@ class Columns:
         for index, converters in self.converters:
             for convert in converters:
                 values[index] = convert(values[index], None, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return instance(self.model, self.attnames, values)
+
+
+def instance(model: type[models.Model], attnames: Sequence[str], values: Sequence[Any]) -> Any:
+    """`model.from_db(alias, attnames, values)`, without running `Model.__init__` when nothing
+    could tell: the values go straight into the instance's `__dict__` (the fields left out are
+    deferred, as from_db leaves them), as unpickling makes an instance. `__init__` costs more
+    than the rest of a small read here (it sends pre_init and post_init, and sets every field
+    through its descriptor); it still runs for a model with pre_init or post_init receivers or
+    with a field whose descriptor does more than store the value."""
+    if (
+        not _plainly_stored(model)
+        or signals.pre_init.has_listeners(model)
+        or signals.post_init.has_listeners(model)
+    ):
+        return model.from_db(connection.alias, attnames, values)
+    new = model.__new__(model)
+    new.__dict__.update(zip(attnames, values, strict=True))
+    state = new._state = ModelState()
+    state.adding, state.db = False, connection.alias
+    return new
+
+
+@cache
+def _plainly_stored(model: type[models.Model]) -> bool:
+    """Whether each field of `model` keeps its value as `__init__` would leave it in `__dict__`
+    (Django's own deferred-loading descriptors; a foreign key's only clears a cached related
+    instance, which a new one has none of), and the model has no `__init__` of its own."""
+    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    return model.__init__ is models.Model.__init__ and all(
+        type(model.__dict__.get(field.attname)) in plain for field in model._meta.concrete_fields
+    )
 
 
 @cache

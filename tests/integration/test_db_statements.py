@@ -3,6 +3,7 @@ what the ORM does."""
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 
 from domains.models import MailDomain, VerificationStatus
 from domains.services import add_test_domain
@@ -67,3 +68,42 @@ def test_columns_load_a_row_as_the_orm_does() -> None:
     assert {f.attname: getattr(loaded, f.attname) for f in Key._meta.concrete_fields} == stored(key)
     assert not loaded._state.adding
     assert columns.load([None] * len(columns.attnames)) is None  # a LEFT JOIN that found nothing
+
+
+def loaded_only(key: Key, only: tuple[str, ...]) -> Key:
+    columns = statements.columns(Key, "k", only)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns.sql} FROM keys_key k WHERE k.id = %s", [key.pk])
+        return columns.load(cursor.fetchone())
+
+
+def test_an_instance_loaded_with_some_columns_is_the_orms_only(
+    django_assert_num_queries,
+) -> None:
+    key = KeyFactory(description="Deferred until asked for")
+    loaded = loaded_only(key, ("region", "key_state"))
+    by_orm = Key.objects.only("region", "key_state").get(pk=key.pk)
+    assert {**loaded.__dict__, "_state": None} == {**by_orm.__dict__, "_state": None}
+    assert loaded.get_deferred_fields() == by_orm.get_deferred_fields() != set()
+    assert (loaded._state.adding, loaded._state.db) == (False, "default")
+    with django_assert_num_queries(1):  # a deferred field is read when asked for, as the ORM's
+        assert loaded.description == "Deferred until asked for"
+    loaded.description = "Saved from a loaded row"
+    loaded.save(update_fields=["description"])
+    assert Key.objects.get(pk=key.pk).description == "Saved from a loaded row"
+
+
+def test_a_model_with_init_receivers_is_made_by_its_init() -> None:
+    """pre_init and post_init receivers see every instance, as they would with the ORM."""
+    key, seen = KeyFactory(), []
+
+    def receiver(sender, instance, **kwargs) -> None:
+        seen.append(instance.region)
+
+    post_init.connect(receiver, sender=Key, weak=False)
+    try:
+        loaded = loaded_only(key, ("region",))
+    finally:
+        post_init.disconnect(receiver, sender=Key)
+    assert seen == [key.region] and loaded.region == key.region
+    assert loaded.get_deferred_fields() == Key.objects.only("region").get().get_deferred_fields()

@@ -176,7 +176,7 @@ def _key_and_owner(
     key.user = user
     if membership is not None:
         # The account's key is all a call reads of it: no join for the rest.
-        account = Account.from_db(connection.alias, ("account_id",), (membership.account_id,))
+        account = db.instance(Account, ("account_id",), (membership.account_id,))
         membership.user, membership.account = user, account
     if named is None:
         return key, membership, {}
