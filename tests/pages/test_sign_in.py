@@ -17,9 +17,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from tests.factories import PASSWORD
+from workmail_console.middleware import _sign_in_paths
 from workmail_console.models import Membership, Role
 from workmail_console.var import prepare
 
@@ -234,6 +235,17 @@ def test_twenty_guesses_at_once_check_no_more_passwords_than_the_limit(admin, se
     for thread in threads:
         thread.join()
     assert len(CountingHasher.checked) == settings.AXES_FAILURE_LIMIT
+
+
+def test_the_sign_in_lock_knows_the_sign_in_paths_under_any_script_prefix() -> None:
+    """Mounted under a prefix (SCRIPT_NAME), the sign-in pages' paths carry it: the paths the
+    lock keeps are its own for each prefix."""
+    try:
+        set_script_prefix("/console/")
+        assert _sign_in_paths() == {"/console/signin/", "/console/admin/login/"}
+    finally:
+        set_script_prefix("/")
+    assert _sign_in_paths() == {"/signin/", "/admin/login/"}
 
 
 @pytest.mark.parametrize(
