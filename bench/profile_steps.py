@@ -82,12 +82,18 @@ class Backend:
             cursor.execute("SELECT pg_backend_pid()")
             [(self.pid,)] = cursor.fetchall()
         self.count = 0
+        connection.execute_wrappers.append(self._counting)
 
-        def counting(execute, sql, params, many, context):
-            self.count += 1
-            return execute(sql, params, many, context)
+    def _counting(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
-        connection.execute_wrappers.append(counting)
+    def stop_counting(self) -> None:
+        """No more counting: a wrapped connection sends even a kept cursor's statements through
+        Django's cursor (workmail_console.db), so CPU is measured without it."""
+        from django.db import connection
+
+        connection.execute_wrappers.remove(self._counting)
 
     def cpu(self) -> float:
         stat = Path(f"/proc/{self.pid}/stat").read_text()
