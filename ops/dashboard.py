@@ -22,6 +22,7 @@ from ops.queue import queue_depth
 from organizations.lifecycle import LIFECYCLE, State
 from organizations.models import LifecycleEvent, Organization, StateCount
 from users.models import Group, Resource, ResourceDelegate, User, UserState
+from workmail_console import db
 from workmail_console.lifecycle import stuck_filter
 from workmail_console.live import version_tag
 from workmail_console.regions import REGIONS
@@ -147,12 +148,13 @@ def needs_attention(scope: Scope, tiles: list[Tile]) -> tuple[list[Organization]
     ones from the tiles' counts, the stuck ones counted: few, unless the workers are down)."""
     cutoff = stuck_cutoff()
     rows = scope.narrowed(scope.organizations())
-    listed = list(
-        rows.filter(_attention_filter(cutoff))
-        .order_by("state_changed_at", "pk")
-        .select_related("directory")
-        .only(*ROW_FIELDS)[:ATTENTION_ROWS]
-    )  # fmt: skip
+    with db.planned_with_values():  # an account's few broken ones, not all its organizations
+        listed = list(
+            rows.filter(_attention_filter(cutoff))
+            .order_by("state_changed_at", "pk")
+            .select_related("directory")
+            .only(*ROW_FIELDS)[:ATTENTION_ROWS]
+        )  # fmt: skip
     broken = sum(
         (tile.by_region[scope.region] if scope.region else tile.total)
         for tile in tiles
