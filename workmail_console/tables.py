@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Page
-from django.db.models import F, OrderBy, QuerySet
+from django.db.models import F, Model, OrderBy, QuerySet
 from django.http import HttpRequest
 
 from workmail_console.pagination import PAGE_SIZE, paginate
@@ -41,14 +41,28 @@ class Sorting:
         """The order `asked` names, or the default for anything else."""
         return asked if asked.removeprefix("-") in self.columns else self.default
 
-    def order_by(self, sort: str) -> list[OrderBy]:
+    def order_by(self, sort: str, model: type[Model]) -> list[OrderBy]:
         descending = sort.startswith("-")
         fields = [*self.columns[sort.removeprefix("-")], self.tiebreak]
-        # Blank values (NULL) come last either way, as a person reading the table expects.
-        return [
-            F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
-            for name in fields
-        ]
+        return [_ordered(F(name), descending, _may_be_blank(model, name)) for name in fields]
+
+
+def _ordered(column: F, descending: bool, blanks: bool) -> OrderBy:
+    """Blank values (NULL) come last either way, as a person reading the table expects; a column
+    that is never blank gets the plain order, which an index on it serves (PostgreSQL won't read
+    an index for `DESC NULLS LAST` that holds `DESC`, nulls first: it sorted a big account's
+    30,000 organizations to show 25)."""
+    if not blanks:
+        return column.desc() if descending else column.asc()
+    return column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+
+
+def _may_be_blank(model: type[Model], name: str) -> bool:
+    """Whether `name` may be NULL in `model`'s rows: a nullable field, or one across a relation
+    (an outer join may find nothing)."""
+    if name == "pk":
+        return False
+    return "__" in name or model._meta.get_field(name).null
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,7 @@ def table(
     others = {name: value for name, value in (keep or {}).items() if value}
     sorted_by = {"sort": sort} if sort != sorting.default else {}
     if sort:
-        rows = rows.order_by(*sorting.order_by(sort))
+        rows = rows.order_by(*sorting.order_by(sort, rows.model))
     page = paginate(request, rows, keep={**others, "filter": text, **sorted_by}, per_page=per_page)
     page.text, page.sort = text, sort
     page.hidden = {**others, **sorted_by}

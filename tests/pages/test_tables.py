@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from organizations.models import Organization
 from route53.services import create_hosted_zone
@@ -201,6 +202,27 @@ def test_rows_that_compare_equal_keep_one_order_from_page_to_page(db) -> None:
     sql = str(page.object_list.query)
     pk = Organization._meta.pk.column
     assert re.search(rf'ORDER BY .*"state" DESC.*, "organizations_organization"."{pk}" DESC', sql)
+
+
+def test_a_column_never_blank_is_ordered_as_its_index_holds_it(db) -> None:
+    """`DESC NULLS LAST` only where a value may be blank: PostgreSQL reads no index for it that
+    holds the plain `DESC`, and sorted a whole account's organizations to show a page."""
+    OrganizationFactory.create_batch(3)
+    page = table(RequestFactory().get("/"), Organization.objects.all(), SORTING)  # -created
+    sql = str(page.object_list.query)
+    assert re.search(
+        r'ORDER BY "[a-z_]+"\."created_date" DESC, "[a-z_]+"\."organization_id" DESC', sql
+    )
+    assert "NULLS" not in sql
+
+
+def test_blank_values_come_last_either_way(db) -> None:
+    done = OrganizationFactory(completed_date=timezone.now())
+    never = OrganizationFactory(completed_date=None)
+    sorting = Sorting({"completed": ("completed_date",)})
+    for sort in ("completed", "-completed"):
+        page = table(RequestFactory().get("/", {"sort": sort}), Organization.objects.all(), sorting)
+        assert list(page) == [done, never], sort
 
 
 def test_the_text_filter_drops_nuls_blanks_and_what_is_too_long() -> None:
