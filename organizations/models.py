@@ -218,17 +218,22 @@ class StateCount(models.Model):
         return f"{self.account_id} {self.region} {self.state}: {self.count}"
 
     @classmethod
-    def live(cls, account_id: str, region: str) -> int:
+    def live(cls, account_id: str, region: str, *, including_deleted: bool = False) -> int:
         """How many organizations the account has in the Region that are not Deleted (the
-        quota's count). Written out: Create organization asks it every time, and the ORM took
-        five times as long to write this statement as the database took to run it."""
+        quota's count, and the Organizations page's), or all of them. Written out: Create
+        organization asks it every time, and the ORM took five times as long to write this
+        statement as the database took to run it."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count FROM {quote(cls._meta.db_table)}"
-                " WHERE account_id = %s AND region = %s AND state <> %s",
-                [account_id, region, State.DELETED.value],
+                f"SELECT state, count FROM {quote(cls._meta.db_table)}"
+                " WHERE account_id = %s AND region = %s",
+                [account_id, region],
             )
-            return sum(count for (count,) in cursor.fetchall())
+            return sum(
+                count
+                for state, count in cursor.fetchall()
+                if including_deleted or state != State.DELETED
+            )
 
 
 class LifecycleEvent(LifecycleEventBase):

@@ -261,6 +261,12 @@ def list_organizations(
     return queryset if include_deleted else queryset.live()
 
 
+def count_organizations(*, account: Account, region: str, include_deleted: bool = False) -> int:
+    """How many rows `list_organizations` gives without `containing`, from the trigger-kept
+    counts (a few rows, where counting a big account's organizations took 10 ms)."""
+    return StateCount.live(account.pk, region, including_deleted=include_deleted)
+
+
 def delete_organization(
     *, account: Account, region: str, organization_id: str, delete_directory: bool
 ) -> Organization:

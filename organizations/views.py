@@ -38,7 +38,12 @@ def organization_list(request: ConsoleRequest, region: str) -> HttpResponse:
         containing=containing,
     )  # fmt: skip
     keep = {"show": "all" if show_deleted else ""}
-    page = table(request, organizations, SORTING, text=containing, keep=keep)
+    count = None
+    if not containing:  # the kept counts, not a count of every row; a filter's matches counted
+        count = services.count_organizations(
+            account=request.account, region=region, include_deleted=show_deleted
+        )
+    page = table(request, organizations, SORTING, text=containing, keep=keep, count=count)
     working = any(organization.is_working for organization in page)
     version = _rows_version(page)
     if nothing_new := unchanged(request, version):

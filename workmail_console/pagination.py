@@ -18,9 +18,14 @@ def paginate(
     *,
     keep: Mapping[str, str] | None = None,
     per_page: int = PAGE_SIZE,
+    count: int | None = None,
 ) -> Page:
     """The page `?page=` names (the first for anything that isn't a page number, the last past
-    the end), with `query`: the filters in `keep` that have a value, for its links."""
-    page = Paginator(rows, per_page).get_page(request.GET.get("page", 1))
+    the end), with `query`: the filters in `keep` that have a value, for its links. `count`,
+    when the caller knows how many rows there are without counting them (kept counts)."""
+    paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count  # the paginator's own would COUNT(*) every row
+    page = paginator.get_page(request.GET.get("page", 1))
     page.query = urlencode({name: value for name, value in (keep or {}).items() if value})
     return page

@@ -82,17 +82,21 @@ def table(
     text: str = "",
     keep: Mapping[str, str] | None = None,
     per_page: int = PAGE_SIZE,
+    count: int | None = None,
 ) -> Page:
     """The page of `rows` the URL asks for, sorted as it asks. Besides the paginator's, the page
     has `text` (the filter), `sort`, `headers` (key → SortHeader), `hidden` (what the filter's
     form sends along besides the text) and `clear_query` (the table without its filter).
-    `keep` holds the table's other filters (a state, Show deleted), kept by every link."""
+    `keep` holds the table's other filters (a state, Show deleted), kept by every link; `count`
+    is how many rows there are, when the caller knows it without counting (see paginate)."""
     sort = sorting.chosen(request.GET.get("sort", ""))
     others = {name: value for name, value in (keep or {}).items() if value}
     sorted_by = {"sort": sort} if sort != sorting.default else {}
     if sort:
         rows = rows.order_by(*sorting.order_by(sort, rows.model))
-    page = paginate(request, rows, keep={**others, "filter": text, **sorted_by}, per_page=per_page)
+    page = paginate(
+        request, rows, keep={**others, "filter": text, **sorted_by}, per_page=per_page, count=count
+    )
     page.text, page.sort = text, sort
     page.hidden = {**others, **sorted_by}
     page.clear_query = urlencode(page.hidden)

@@ -1,7 +1,11 @@
 """Organizations page: this account's organizations in this Region, live while any is working."""
 
+import re
+
 import factory
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations.lifecycle import State
@@ -40,6 +44,28 @@ def test_deleted_organizations_are_hidden_unless_asked_for(admin_client, admin) 
     OrganizationFactory(account=admin.account, alias="gone", state=State.DELETED)
     assert "gone" not in admin_client.get(URL).content.decode()
     assert "gone" in admin_client.get(URL, {"show": "all"}).content.decode()
+
+
+def test_the_count_is_the_rows_listed_read_from_the_kept_counts(admin, stranger) -> None:
+    """(N) over the table counts what it lists, Deleted ones only when shown, a filter's matches
+    when filtered; unfiltered, it comes from the trigger-kept counts: no COUNT over every row."""
+    OrganizationFactory.create_batch(2, account=admin.account, alias=factory_alias("live"))
+    OrganizationFactory(account=admin.account, alias="findme")
+    OrganizationFactory(account=admin.account, alias="gone", state=State.DELETED)
+    OrganizationFactory(account=admin.account, alias="elsewhere", region="eu-west-1")
+    OrganizationFactory(account=stranger.account, alias="theirs")
+    client = signed_in(admin)
+
+    def count(**params: str) -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(URL, params).content.decode()
+        counted = [q["sql"] for q in queries if "COUNT(*)" in q["sql"]]
+        return re.search(r'Organizations <span class="count">(\(\d+\))</span>', page)[1], counted
+
+    assert count() == ("(3)", [])
+    assert count(show="all") == ("(4)", [])
+    shown, counted = count(filter="findme")
+    assert shown == "(1)" and len(counted) == 1  # a filter's matches are counted
 
 
 def test_it_polls_while_an_organization_is_working(admin_client, admin) -> None:
