@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page
 from django.db.models import F, Model, OrderBy, QuerySet
 from django.http import HttpRequest
@@ -58,11 +59,14 @@ def _ordered(column: F, descending: bool, blanks: bool) -> OrderBy:
 
 
 def _may_be_blank(model: type[Model], name: str) -> bool:
-    """Whether `name` may be NULL in `model`'s rows: a nullable field, or one across a relation
-    (an outer join may find nothing)."""
+    """Whether `name` may be NULL in `model`'s rows: a nullable field, one across a relation (an
+    outer join may find nothing), or an annotation (a zone's record count: not a field)."""
     if name == "pk":
         return False
-    return "__" in name or model._meta.get_field(name).null
+    try:
+        return "__" in name or model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        return True
 
 
 @dataclass(frozen=True)
