@@ -218,7 +218,7 @@ class StateCount(models.Model):
         return f"{self.account_id} {self.region} {self.state}: {self.count}"
 
     @classmethod
-    def live(cls, account_id: str, region: str, *, including_deleted: bool = False) -> int:
+    def in_region(cls, account_id: str, region: str, *, including_deleted: bool = False) -> int:
         """How many organizations the account has in the Region that are not Deleted (the
         quota's count, and the Organizations page's), or all of them. Written out: Create
         organization asks it every time, and the ORM took five times as long to write this

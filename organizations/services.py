@@ -210,7 +210,7 @@ def _check_quota(account: Account, region: str) -> None:
     limit = settings.WORKMAIL_ORGANIZATIONS_PER_REGION
     # The trigger-kept counts: a few rows, however many organizations the account has. Exact
     # here: creates take turns under the account's lock, and a count moves with its row's write.
-    if StateCount.live(account.pk, region) >= limit:
+    if StateCount.in_region(account.pk, region) >= limit:
         raise LimitExceededException(
             "You have reached the maximum number of organizations you can create"
             f" ({limit} in {region})."
@@ -264,7 +264,7 @@ def list_organizations(
 def count_organizations(*, account: Account, region: str, include_deleted: bool = False) -> int:
     """How many rows `list_organizations` gives without `containing`, from the trigger-kept
     counts (a few rows, where counting a big account's organizations took 10 ms)."""
-    return StateCount.live(account.pk, region, including_deleted=include_deleted)
+    return StateCount.in_region(account.pk, region, including_deleted=include_deleted)
 
 
 def delete_organization(
