@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import (
     DEFAULT_DB_ALIAS,
     InterfaceError,
@@ -106,6 +107,10 @@ def _columns(
         for f in model._meta.concrete_fields
         if only is None or f.primary_key or f.name in only or f.attname in only
     ]
+    named = {name for f in fields for name in (f.name, f.attname)}
+    if only is not None and (unknown := set(only) - named):
+        # else a mistyped name would be silently deferred, and read by one query per instance
+        raise ImproperlyConfigured(f"{model.__name__} has no columns {sorted(unknown)}.")
     converters = (
         (*connection.ops.get_db_converters(f.get_col(alias)), *f.get_db_converters(connection))
         for f in fields

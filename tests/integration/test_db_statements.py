@@ -2,6 +2,7 @@
 what the ORM does."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models.signals import post_init
 
@@ -107,3 +108,8 @@ def test_a_model_with_init_receivers_is_made_by_its_init() -> None:
         post_init.disconnect(receiver, sender=Key)
     assert seen == [key.region] and loaded.region == key.region
     assert loaded.get_deferred_fields() == Key.objects.only("region").get().get_deferred_fields()
+
+
+def test_a_column_named_that_the_model_lacks_is_an_error_not_a_deferred_field() -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"Key has no columns \['alias_name'\]"):
+        statements.columns(Key, "k", ("region", "alias_name"))
