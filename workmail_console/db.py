@@ -76,14 +76,14 @@ def instance(model: type[models.Model], attnames: Sequence[str], values: Sequenc
     with a field whose descriptor does more than store the value."""
     if (
         not _plainly_stored(model)
-        or signals.pre_init.has_listeners(model)
-        or signals.post_init.has_listeners(model)
+        or (signals.pre_init.receivers and signals.pre_init.has_listeners(model))
+        or (signals.post_init.receivers and signals.post_init.has_listeners(model))
     ):
-        return model.from_db(connection.alias, attnames, values)
+        return model.from_db(DEFAULT_DB_ALIAS, attnames, values)
     new = model.__new__(model)
     new.__dict__.update(zip(attnames, values, strict=True))
     state = new._state = ModelState()
-    state.adding, state.db = False, connection.alias
+    state.adding, state.db = False, DEFAULT_DB_ALIAS  # `connection`'s, looked up for nothing
     return new
 
 

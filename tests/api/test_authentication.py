@@ -1,6 +1,7 @@
 """Who may call the API: SigV4 verified against the key's secret, the key's owner's account and
 role, and every way a request can be refused, each with AWS's error code and HTTP status."""
 
+import hashlib
 import json
 import logging
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,7 @@ from botocore.exceptions import ClientError
 from django.test import Client
 
 from tests.api.clients import client_for
-from tests.api.signing import call, post, signed_headers
+from tests.api.signing import call, post, signed_by_the_book, signed_headers
 from tests.factories import active_organization
 from tests.pages.test_sign_in import attempt, fail_until_the_limit
 from workmail_console.access_keys import create_access_key, set_active
@@ -91,6 +92,37 @@ def test_a_header_changed_after_signing_is_refused(admin, key):
     headers["X-Amz-Target"] = "WorkMailService.ListUsers"
     status, answer = post(headers, body)
     assert (status, answer["__type"]) == (403, "InvalidSignatureException")
+
+
+def test_every_header_the_client_signed_is_verified_as_it_arrived(admin, key):
+    # Signed as AWS documents it, by a signer that isn't botocore's, over headers botocore would
+    # leave out (User-Agent, the payload's hash) and a value with runs of spaces (trimmed).
+    active_organization(account=admin.account, alias="signed-by-the-book")
+    body = b"{}"
+    extra = {"User-Agent": "aws-sdk-java/1.12  (other  SDK)"}
+    headers = signed_by_the_book(
+        key_id=key[0], secret=key[1], target="WorkMailService.ListOrganizations", body=body,
+        extra=extra,
+    )  # fmt: skip
+    assert "user-agent" in headers["Authorization"]
+    status, answer = post(headers, body)
+    assert status == 200, answer
+    assert [o["Alias"] for o in answer["OrganizationSummaries"]] == ["signed-by-the-book"]
+
+    headers["User-Agent"] = "aws-sdk-java/1.12 (changed after signing)"
+    status, answer = post(headers, body)
+    assert (status, answer["__type"]) == (403, "InvalidSignatureException")
+
+
+def test_a_header_the_client_did_not_sign_may_change(admin, key):
+    body = b"{}"
+    headers = signed_headers(
+        key_id=key[0], secret=key[1], target="WorkMailService.ListOrganizations", body=body
+    )
+    headers["User-Agent"] = "Boto3/1.40 changed by a proxy"
+    headers["X-Amz-Content-SHA256"] = hashlib.sha256(body).hexdigest()  # sent, not signed
+    status, answer = post(headers, body)
+    assert status == 200, answer
 
 
 @pytest.mark.parametrize("minutes", [-16, 16])

@@ -1,8 +1,9 @@
 """SigV4 verification: the canonical request is botocore's own, recomputed from what arrived.
 
-The request is rebuilt from the headers the client says it signed (never the others), the body's
-own hash (a claimed x-amz-content-sha256 must match it), and the credential scope's date, Region
-and service; botocore's SigV4Auth then computes the signature the secret would have made, and
+The request is rebuilt from the headers the client says it signed (exactly those, never the
+others), the body's own hash (a claimed x-amz-content-sha256 must match it), and the credential
+scope's date, Region and service; botocore's SigV4Auth then computes the canonical request and
+the string to sign as the client did, from which the signature the secret would have made, and
 the two are compared in constant time.
 """
 
@@ -227,9 +228,9 @@ def _check_signature(
     signed = match["signed"].split(";")
     if "host" not in signed:
         raise InvalidSignatureException("'Host' must be a signed header.")
-    body = request.body
+    body_hash = hashlib.sha256(request.body).hexdigest()
     claimed = header_of(request, "X-Amz-Content-SHA256")
-    if claimed is not None and claimed != hashlib.sha256(body).hexdigest():
+    if claimed is not None and claimed != body_hash:
         raise InvalidSignatureException(
             "The provided x-amz-content-sha256 does not match the body."
         )
@@ -245,13 +246,11 @@ def _check_signature(
     if signing_key is None:  # stored under another SECRET_KEY: the key can't be checked any more
         raise UnrecognizedClientException("The security token included in the request is invalid.")
     rebuilt = AWSRequest(
-        method=request.method,
-        url=f"http://{headers['host']}{request.get_full_path()}",
-        headers=headers,
-        data=body,
+        method=request.method, url=f"http://{headers['host']}{request.get_full_path()}"
     )
+    rebuilt.headers = _SignedHeaders(headers)
     rebuilt.context["timestamp"] = header_of(request, "X-Amz-Date")
-    signer = SigV4Auth(Credentials(key.key_id, ""), SERVICE, region)
+    signer = _Verifier(Credentials(key.key_id, ""), region, body_hash)
     string_to_sign = signer.string_to_sign(rebuilt, signer.canonical_request(rebuilt))
     expected = hmac.new(signing_key, string_to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, match["signature"]):
@@ -259,6 +258,39 @@ def _check_signature(
             "The request signature we calculated does not match the signature you provided."
             " Check your AWS Secret Access Key and signing method."
         )
+
+
+class _SignedHeaders(dict[str, str]):
+    """The headers the client signed, by lower-case name, as botocore's SigV4Auth reads a
+    request's headers (`in` and `[]` by any case, `get_all`): a plain dict where botocore's own
+    HTTPHeaders is an email.message.Message, whose parsing was half of a call's canonical
+    request."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def get_all(self, name: str) -> list[str]:
+        return [self[name]]
+
+
+class _Verifier(SigV4Auth):
+    """botocore's SigV4 (canonical request, string to sign) over a request as it arrived: the
+    headers signed are exactly those the client lists in SignedHeaders (botocore, signing,
+    chooses them itself and leaves out a few, such as User-Agent, that a verifier must take if
+    another client signed them), and the payload's hash is the body's, computed once."""
+
+    def __init__(self, credentials: Credentials, region: str, body_hash: str) -> None:
+        super().__init__(credentials, SERVICE, region)
+        self.body_hash = body_hash
+
+    def headers_to_sign(self, request: AWSRequest) -> _SignedHeaders:
+        return request.headers
+
+    def payload(self, request: AWSRequest) -> str:
+        return self.body_hash
 
 
 @lru_cache(maxsize=1024)
