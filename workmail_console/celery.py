@@ -60,3 +60,5 @@ app.autodiscover_tasks()
 # Each worker records its own heartbeat for the ops dashboard (remote control is off: settings).
 # By name: the step's module uses the ORM, which is ready only once the worker has set Django up.
 app.steps["worker"].add("ops.heartbeats:WorkerHeartbeat")
+# And watches its consumer, which can go deaf after a broker reconnection (ops/consumer_watch.py).
+app.steps["worker"].add("ops.consumer_watch:WatchConsumer")

@@ -229,6 +229,9 @@ WORKMAIL_HEARTBEAT_INTERVAL = env_float("WORKMAIL_HEARTBEAT_INTERVAL", 5.0, mini
 WORKMAIL_HEARTBEAT_TIMEOUT = env_float(
     "WORKMAIL_HEARTBEAT_TIMEOUT", max(20.0, 3 * WORKMAIL_HEARTBEAT_INTERVAL)
 )
+# A worker that takes no message for this many seconds while messages wait and it has room for
+# them has a deaf consumer, which is made to connect again (ops/consumer_watch.py); 0: never.
+WORKMAIL_CONSUMER_STALL_TIMEOUT = env_float("WORKMAIL_CONSUMER_STALL_TIMEOUT", 60.0)
 # Beat ticks at least this often, so its own heartbeat keeps time.
 CELERY_BEAT_MAX_LOOP_INTERVAL = WORKMAIL_HEARTBEAT_INTERVAL
 CELERY_BEAT_SCHEDULER = "ops.heartbeats:HeartbeatScheduler"

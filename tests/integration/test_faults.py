@@ -160,7 +160,10 @@ def test_a_redis_restart_loses_no_organization(celery_worker, process_env, admin
     require(None if shutil.which("redis-server") else "redis-server is not on PATH")
     broker = PrivateRedis(tmp_path / "redis.log")
     # A stage delay keeps the next messages waiting (countdown) when the broker dies.
-    env = process_env(CELERY_BROKER_URL=broker.url, WORKMAIL_STAGE_DELAY="1")
+    # A consumer left deaf by the reconnection (a Celery/kombu race) connects again in seconds.
+    env = process_env(
+        CELERY_BROKER_URL=broker.url, WORKMAIL_STAGE_DELAY="1", WORKMAIL_CONSUMER_STALL_TIMEOUT="5"
+    )
     worker = CeleryProcess.worker(env, tmp_path / "worker.log", name="survivor")
     beat = CeleryProcess.beat(env, tmp_path / "beat.log", tmp_path / "schedule")
     try:
@@ -188,6 +191,33 @@ def test_a_redis_restart_loses_no_organization(celery_worker, process_env, admin
         assert Directory.objects.count() == COUNT
     finally:
         print_logs(broker.log, worker.log, beat.log)
+
+
+@pytest.mark.slow
+@pytest.mark.process
+def test_a_deaf_consumer_connects_again_and_takes_what_waited(
+    celery_worker, process_env, admin, tmp_path
+):
+    # The worker's consumer stops consuming when it starts (tests/deaf_consumer.py), as Celery's
+    # does after an unlucky Redis reconnection: alive, and taking nothing.
+    log = tmp_path / "worker.log"
+    env = process_env(WORKMAIL_HEARTBEAT_INTERVAL="0.5", WORKMAIL_CONSUMER_STALL_TIMEOUT="3")
+    worker = CeleryProcess.worker(env, log, name="deaf", include=["tests.deaf_consumer"])
+    try:
+        with celery_worker.stopped(), worker:
+            wait_for(lambda: "no longer consumes" in log.read_text(errors="replace"), timeout=10)
+            ids = [
+                services.create_organization(
+                    account=admin.account, region="us-east-1", alias=f"deaf-{n}"
+                ).pk
+                for n in range(3)
+            ]
+            wait_for(all_reach(ids, State.ACTIVE, worker), timeout=60, interval=0.2)
+        said = log.read_text(errors="replace")
+        assert said.count("has taken no message for") == 1, "one restart was enough"
+        assert all_transitions(ids) == {pk: CREATED for pk in ids}
+    finally:
+        print_logs(log)
 
 
 def terminate_sessions(application_name: str) -> int:
