@@ -220,13 +220,15 @@ class Load:
 class Server:
     """A server process in a session of its own (its process group: its workers' CPU counts)."""
 
-    def __init__(self, command: list[str], env: dict[str, str], database: str = "") -> None:
-        self.command, self.env, self.database = command, env, database
+    def __init__(
+        self, command: list[str], env: dict[str, str], database: str = "", cwd: Path = ROOT
+    ) -> None:
+        self.command, self.env, self.database, self.cwd = command, env, database, cwd
         self.process: subprocess.Popen | None = None
 
     def start(self, ready_url: str) -> None:
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+            self.command, cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
