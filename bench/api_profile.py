@@ -2,8 +2,10 @@
 
 On a database of its own (`<name>_apiprofile`), seeded as bench/api.py seeds its own, signs N
 requests of each kind first (botocore, as boto3 does), then sends them one after another through
-Django's whole stack in this process (the test client, bench/api_settings.py: every middleware,
-the endpoint, SigV4 verification): the ceiling's trivial view, DescribeOrganization and
+Django's whole stack in this process (its WSGI handler, called as gunicorn calls it, with the
+request_started/finished signals that let a request's first read be its connection check;
+bench/api_settings.py: every middleware, the endpoint, SigV4 verification): the ceiling's trivial
+view, DescribeOrganization and
 ListOrganizations. Prints, per request, this process's CPU, the PostgreSQL backend's CPU and the
 statements sent (counted on a first few requests: counting wraps the cursor, which the CPU's run
 leaves as the server does), then DescribeOrganization again under cProfile: ours by cumulative
@@ -16,6 +18,7 @@ from here.
 
 import argparse
 import cProfile
+import io
 import json
 import os
 import pstats
@@ -51,7 +54,7 @@ def signed(path: str, operation: str, body: bytes, key_id: str, secret: str) -> 
 
 
 def profile(n: int, top: int) -> int:
-    from django.test import Client
+    from django.core.handlers.wsgi import WSGIHandler
 
     key_id, secret, organization_id = seed(10)
     describe = json.dumps({"OrganizationId": organization_id}).encode()
@@ -60,15 +63,23 @@ def profile(n: int, top: int) -> int:
         "describe": ("/", "DescribeOrganization", describe),
         "list": ("/", "ListOrganizations", b"{}"),
     }
-    client = Client()
+    handler = WSGIHandler()  # not the test client, which leaves out close_old_connections
 
     def send(path: str, body: bytes, headers: dict[str, str]) -> None:
-        headers = dict(headers)
-        content_type = headers.pop("Content-Type")
-        response = client.generic(
-            "POST", path, data=body, content_type=content_type, headers=headers
-        )
-        assert response.status_code == 200, response.content
+        environ = {
+            "REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+            "SERVER_NAME": HOST, "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": HOST, "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
+            "CONTENT_LENGTH": str(len(body)),
+        }  # fmt: skip
+        for name, value in headers.items():
+            key = name.upper().replace("-", "_")
+            environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
+        status: list[str] = []
+        response = handler(environ, lambda line, _headers: status.append(line))
+        content = b"".join(response)
+        response.close()  # request_finished, as a WSGI server sends it
+        assert status[0].startswith("200"), content
 
     send("/", describe, signed("/", "DescribeOrganization", describe, key_id, secret))  # warm
     backend = Backend()
