@@ -57,7 +57,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # `python bench/api.py` from anywhere
 
-from bench.databases import bench_database_url, recreate_database  # noqa: E402
+from bench.databases import (  # noqa: E402
+    bench_database_url,
+    migrated_and_set_up,
+    recreate_database,
+)
 from bench.lifecycle import process_cpu, sigterm_as_interrupt  # noqa: E402
 
 REGION = "us-east-1"
@@ -436,12 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     with sigterm_as_interrupt():
         try:
             log(f"==> Database {database}: created and migrated")
-            recreate_database(maintenance_url, database)
-            migrate = [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
-            subprocess.run(migrate, cwd=ROOT, check=True)
-            import django
-
-            django.setup()
+            migrated_and_set_up(maintenance_url, database)
             log(f"==> Seeding an admin's access key and {args.organizations} organizations")
             key_id, secret, organization_id = seed(args.organizations)
             log(f"==> gunicorn on 127.0.0.1 port {web_port}, moto_server on port {moto_port}")

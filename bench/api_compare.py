@@ -28,7 +28,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.api import GUNICORN, Load, Request, Result, Server, log, seed  # noqa: E402
-from bench.databases import bench_database_url, recreate_database  # noqa: E402
+from bench.databases import (  # noqa: E402
+    bench_database_url,
+    migrated_and_set_up,
+    recreate_database,
+)
 from bench.lifecycle import sigterm_as_interrupt  # noqa: E402
 
 KINDS = ("describe", "ceiling")
@@ -131,12 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                        check=True)  # fmt: skip
         try:
             log(f"==> Database {database}: created and migrated")
-            recreate_database(maintenance_url, database)
-            migrate = [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
-            subprocess.run(migrate, cwd=ROOT, check=True)
-            import django
-
-            django.setup()
+            migrated_and_set_up(maintenance_url, database)
             results = compare(args.rev, {"before": before, "after": ROOT}, args.rounds)
         except KeyboardInterrupt:
             log("Interrupted")

@@ -1,6 +1,9 @@
 """The benchmarks' own PostgreSQL databases, made beside the configured one and dropped after."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -32,3 +35,14 @@ def recreate_database(maintenance_url: str, name: str, *, create: bool = True) -
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier))
         if create:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
+
+
+def migrated_and_set_up(maintenance_url: str, name: str) -> None:
+    """Make database `name` afresh, migrate it (`manage.py migrate`, with this environment's
+    DATABASE_URL, which names it) and set Django up in this process."""
+    recreate_database(maintenance_url, name)
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
+    subprocess.run(migrate, cwd=Path(__file__).resolve().parent.parent, check=True)
+    import django
+
+    django.setup()
