@@ -38,7 +38,9 @@ from bench.lifecycle import sigterm_as_interrupt  # noqa: E402
 KINDS = ("describe", "ceiling")
 
 
-def compare(rev: str, trees: dict[str, Path], rounds: int) -> dict[tuple[str, str], list[Result]]:
+def compare(
+    rev: str, trees: dict[str, Path], database: str, rounds: int
+) -> dict[tuple[str, str], list[Result]]:
     from tests.processes import free_port
 
     key_id, secret, organization_id = seed(10)
@@ -54,7 +56,7 @@ def compare(rev: str, trees: dict[str, Path], rounds: int) -> dict[tuple[str, st
                  "--no-control-socket", "--bind", f"127.0.0.1:{port}"],
                 {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.api_settings",
                  "PYTHONPATH": str(tree)},
-                os.environ["BENCH_DATABASE"],
+                database,
                 cwd=tree,
             )  # fmt: skip
             servers[name].start(f"http://127.0.0.1:{port}/signin/")
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     secret_key = (ROOT / "var" / "secret_key").read_text().strip()
     os.environ.update(
         DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="workmail_console.settings",
-        DEBUG="false", LOG_LEVEL="WARNING", BENCH_DATABASE=database,
+        DEBUG="false", LOG_LEVEL="WARNING",
         SECRET_KEY=os.environ.get("SECRET_KEY") or secret_key,  # one key: both read the secret
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="api-compare-") as scratch, sigterm_as_interrupt():
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             log(f"==> Database {database}: created and migrated")
             migrated_and_set_up(maintenance_url, database)
-            results = compare(args.rev, {"before": before, "after": ROOT}, args.rounds)
+            results = compare(args.rev, {"before": before, "after": ROOT}, database, args.rounds)
         except KeyboardInterrupt:
             log("Interrupted")
             return 130

@@ -22,7 +22,6 @@ import io
 import json
 import os
 import pstats
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,7 +31,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.api import CONTENT_TYPE, REGION, seed  # noqa: E402
-from bench.databases import bench_database_url, recreate_database  # noqa: E402
+from bench.databases import (  # noqa: E402
+    bench_database_url,
+    migrated_and_set_up,
+    recreate_database,
+)
 from bench.profile_steps import OURS, Backend  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -132,13 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         DEBUG="false", LOG_LEVEL="WARNING",
     )  # fmt: skip
     print(f"Creating database {database}", file=sys.stderr)
-    recreate_database(maintenance_url, database)
     try:
-        migrate = [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
-        subprocess.run(migrate, cwd=ROOT, env=dict(os.environ), check=True)
-        import django
-
-        django.setup()
+        migrated_and_set_up(maintenance_url, database)
         return profile(args.requests, args.top)
     finally:
         from django.db import connections
